@@ -1,0 +1,6 @@
+// Every migration, in order. Add new ones here (named <epoch-ms>-<PascalName>.ts).
+import { Foundation1764000000000 } from './1764000000000-Foundation.js';
+import { SyncedData1764000000001 } from './1764000000001-SyncedData.js';
+import { SnapshotsAndRuns1764000000002 } from './1764000000002-SnapshotsAndRuns.js';
+
+export const migrations = [Foundation1764000000000, SyncedData1764000000001, SnapshotsAndRuns1764000000002];
