@@ -1,0 +1,39 @@
+import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import { AuthModule } from './auth/auth.module.js';
+import { loggerParams } from './common/logging.js';
+import { AppConfigModule } from './config/config.module.js';
+import type { AppConfig } from './config/config.js';
+import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
+import { TenantsModule } from './tenants/tenants.module.js';
+
+export interface AppModuleOptions {
+  databaseUrl: string;
+  /** Run queued jobs and the schedule in this process (worker, or the single-process demo). */
+  worker: boolean;
+}
+
+/** Feature modules shared by the API and the worker; each is one folder under src/. */
+export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [];
+/** Modules only the worker loads (job consumers, the schedule). */
+export const WORKER_MODULES: NonNullable<ModuleMetadata['imports']> = [];
+
+@Module({})
+export class AppModule {
+  static forRoot(config: AppConfig, options: AppModuleOptions): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        AppConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerParams(config.LOG_LEVEL)),
+        DatabaseModule.forRoot(options.databaseUrl),
+        TenantsModule,
+        AuthModule,
+        HealthModule,
+        ...FEATURE_MODULES,
+        ...(options.worker ? WORKER_MODULES : []),
+      ],
+    };
+  }
+}

@@ -1,0 +1,55 @@
+// Verifies PanelOne context tokens: HS256 with the shared secret, or RS256 with PanelOne's JWKS.
+import { Inject, Injectable } from '@nestjs/common';
+import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { DomainError, ErrorCode } from '../common/errors.js';
+import { ROLES, type Principal, type Role } from './principal.js';
+
+/** PanelOne never issues tokens valid longer than this; a longer one is refused. */
+const MAX_LIFETIME_SECONDS = 15 * 60;
+const CLOCK_TOLERANCE_SECONDS = 30;
+
+@Injectable()
+export class TokenVerifierService {
+  private readonly key: Uint8Array | ReturnType<typeof createRemoteJWKSet>;
+  private readonly algorithms: string[];
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
+    if (config.PANELONE_JWKS_URL) {
+      this.key = createRemoteJWKSet(new URL(config.PANELONE_JWKS_URL), { cooldownDuration: 30_000, timeoutDuration: 5_000 });
+      this.algorithms = ['RS256'];
+    } else {
+      this.key = new TextEncoder().encode(config.PANELONE_JWT_SECRET);
+      this.algorithms = ['HS256'];
+    }
+  }
+
+  async verify(token: string): Promise<Principal> {
+    let payload: JWTPayload;
+    try {
+      const verified = await jwtVerify(token, this.key as Uint8Array, {
+        issuer: this.config.PANELONE_JWT_ISSUER,
+        audience: this.config.PANELONE_JWT_AUDIENCE,
+        algorithms: this.algorithms,
+        requiredClaims: ['exp', 'sub', 'tid', 'roles'],
+        clockTolerance: CLOCK_TOLERANCE_SECONDS,
+      });
+      payload = verified.payload;
+    } catch (err) {
+      const reason = err instanceof joseErrors.JWTExpired ? 'Context token expired' : 'Invalid context token';
+      throw new DomainError(ErrorCode.Unauthorized, reason);
+    }
+    const now = Math.floor(Date.now() / 1000);
+    if ((payload.exp ?? 0) > now + MAX_LIFETIME_SECONDS + CLOCK_TOLERANCE_SECONDS) {
+      throw new DomainError(ErrorCode.Unauthorized, 'Context token lives longer than 15 minutes');
+    }
+    const { tid, roles, sub } = payload as JWTPayload & { tid?: unknown; roles?: unknown };
+    if (typeof tid !== 'string' || tid.length === 0 || tid.length > 200) {
+      throw new DomainError(ErrorCode.Unauthorized, 'Context token has no valid tenant (tid)');
+    }
+    if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => ROLES.includes(r as Role))) {
+      throw new DomainError(ErrorCode.Unauthorized, 'Context token roles must be a non-empty subset of admin, technician, viewer');
+    }
+    return { tenantId: tid, subject: String(sub), kind: 'user', roles: roles as Role[], scopes: [] };
+  }
+}

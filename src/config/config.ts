@@ -1,0 +1,83 @@
+// Configuration from the environment, validated once at start-up. A bad or missing variable
+// stops the process with a message that names it; nothing reads process.env after this.
+import { plainToInstance, Transform } from 'class-transformer';
+import {
+  IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync, type ValidationError,
+} from 'class-validator';
+
+const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
+
+export class EnvironmentVariables {
+  @IsOptional() @Transform(trimmed)
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// connection string' })
+  DATABASE_URL?: string;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? 3000 : Number(value)))
+  @Min(0) @Max(65535)
+  @IsInt({ message: 'PORT must be an integer' })
+  PORT: number = 3000;
+
+  @IsOptional() @IsString()
+  HOST: string = '0.0.0.0';
+
+  @IsOptional() @Transform(trimmed)
+  @Matches(/^.{32,}$/s, { message: 'PANELONE_JWT_SECRET must be at least 32 characters' })
+  @IsString()
+  PANELONE_JWT_SECRET?: string;
+
+  @IsOptional() @Transform(trimmed)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'PANELONE_JWKS_URL must be an http(s) URL' })
+  PANELONE_JWKS_URL?: string;
+
+  @IsOptional() @IsString()
+  PANELONE_JWT_ISSUER: string = 'panelone';
+
+  @IsOptional() @IsString()
+  PANELONE_JWT_AUDIENCE: string = 'billingone-reconcile';
+
+  @Transform(trimmed)
+  @Matches(/^[A-Za-z0-9+/]{43}=$/, { message: 'ENCRYPTION_KEY must be 32 bytes encoded as base64 (44 characters)' })
+  @IsString({ message: 'ENCRYPTION_KEY is required (32 random bytes, base64; e.g. `openssl rand -base64 32`)' })
+  ENCRYPTION_KEY: string;
+
+  @IsOptional() @IsString()
+  PANELONE_ORIGINS: string = '';
+
+  @IsOptional() @IsString()
+  EMBEDDED_PG_DIR: string = '.data/pg';
+
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? undefined : Number(value)))
+  @IsInt({ message: 'EMBEDDED_PG_PORT must be an integer' })
+  EMBEDDED_PG_PORT?: number;
+
+  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL: string = 'info';
+
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? 600 : Number(value)))
+  @Min(1)
+  @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be an integer' })
+  RATE_LIMIT_PER_MINUTE: number = 600;
+}
+
+export type AppConfig = EnvironmentVariables & { corsOrigins: string[] };
+
+function describe(errors: ValidationError[]): string[] {
+  return errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => (m.includes(e.property) ? m : `${e.property}: ${m}`)));
+}
+
+export class ConfigurationError extends Error {}
+
+export function validateEnvironment(raw: Record<string, unknown>): AppConfig {
+  const config = plainToInstance(EnvironmentVariables, raw, { exposeDefaultValues: true });
+  const problems = describe(validateSync(config, { skipMissingProperties: false, whitelist: false, stopAtFirstError: true }));
+  if (!config.PANELONE_JWT_SECRET && !config.PANELONE_JWKS_URL) {
+    problems.push('PANELONE_JWT_SECRET or PANELONE_JWKS_URL must be set (how PanelOne context tokens are verified)');
+  }
+  if (problems.length) {
+    throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
+  }
+  const corsOrigins = config.PANELONE_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
+  return Object.assign(config, { corsOrigins });
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');
