@@ -6,6 +6,7 @@ import { AppConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IntegrationsModule } from './integrations/integrations.module.js';
 import { SyncModule } from './sync/sync.module.js';
 import { SyncWorkerModule } from './sync/sync-worker.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -18,6 +19,7 @@ export interface AppModuleOptions {
 
 /** Feature modules shared by the API and the worker; each is one folder under src/. */
 export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
+  IntegrationsModule,
   SyncModule,
 ];
 /** Modules only the worker loads (job consumers, the schedule). */
