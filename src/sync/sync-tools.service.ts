@@ -2,14 +2,12 @@
 // calls the service that owns the data; those services record integration status and write
 // their own data, each step all-or-nothing, so a failed step leaves earlier data in place.
 import { Injectable } from '@nestjs/common';
-import { IntegrationSyncService } from '../integrations/integration-sync.service.js';
+import { IntegrationSyncService, type Pax8SyncPart } from '../integrations/integration-sync.service.js';
 import { MappingService } from '../mapping/mapping.service.js';
 import { ReconciliationService } from '../reconciliation/reconciliation.service.js';
 import { SnapshotsService } from '../snapshots/snapshots.service.js';
 import type { RunProgress } from './run-progress.js';
 import type { RunTrigger, SyncTool } from './sync.constants.js';
-
-type Pax8Part = 'companies' | 'contacts' | 'catalog' | 'pricing' | 'subscriptions';
 
 export interface ToolContext {
   tenantId: string;
@@ -58,24 +56,18 @@ export class SyncToolsService {
         // Taking a snapshot reconciles it in the same transaction.
         return [this.devices()];
       case 'catalog-sync':
-        return [this.pax8('catalog'), this.pax8('pricing')];
+        return [this.pax8(['catalog', 'pricing'])];
       case 'contacts-sync':
-        return [this.pax8('companies'), this.pax8('contacts'), this.organizations(), this.suggestMappings()];
+        return [this.pax8(['companies', 'contacts']), this.organizations(), this.suggestMappings()];
       case 'full-reconcile':
-        return [
-          this.pax8('companies'), this.pax8('catalog'), this.pax8('subscriptions'), this.organizations(),
-          this.suggestMappings(), this.devices(), this.reconcile(),
-        ];
+        return [this.pax8(['companies', 'catalog', 'subscriptions']), this.organizations(), this.suggestMappings(), this.devices(), this.reconcile()];
       case 'sync-all':
         return [
-          this.pax8('companies'), this.pax8('contacts'), this.pax8('catalog'), this.pax8('pricing'), this.pax8('subscriptions'),
+          this.pax8(['companies', 'contacts', 'catalog', 'pricing', 'subscriptions']),
           this.organizations(), this.suggestMappings(), this.devices(), this.reconcile(),
         ];
       case 'pax8-sync':
-        return [
-          this.pax8('companies'), this.pax8('contacts'), this.pax8('catalog'), this.pax8('pricing'), this.pax8('subscriptions'),
-          this.suggestMappings(),
-        ];
+        return [this.pax8(['companies', 'contacts', 'catalog', 'pricing', 'subscriptions']), this.suggestMappings()];
       case 'panelone-sync':
         return [this.organizations(), this.suggestMappings()];
     }
@@ -87,9 +79,15 @@ export class SyncToolsService {
       ctx.progress.report({ phase: !u.phase || step.endsWith(u.phase) ? step : `${step}: ${u.phase}`, done: u.done, total: u.total });
   }
 
-  private pax8(part: Pax8Part): Step {
-    const phase = `pax8-${part}`;
-    return { phase, run: (ctx) => this.integrations.syncPax8(ctx.tenantId, [part], this.within(phase, ctx), ctx.signal) };
+  /**
+   * One Pax8 pass over several parts, in the service's fixed order (companies, contacts, catalog,
+   * pricing, subscriptions), saved together; its phases read "pax8-companies", "pax8-catalog"...
+   */
+  private pax8(parts: Pax8SyncPart[]): Step {
+    return {
+      phase: 'pax8',
+      run: (ctx) => this.integrations.syncPax8(ctx.tenantId, parts, (u) => ctx.progress.report({ phase: `pax8-${u.phase}`, done: u.done, total: u.total }), ctx.signal),
+    };
   }
 
   private organizations(): Step {
