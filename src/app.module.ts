@@ -6,6 +6,10 @@ import { AppConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { MappingModule } from './mapping/mapping.module.js';
+import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
+import { SettingsModule } from './settings/settings.module.js';
+import { SnapshotsModule } from './snapshots/snapshots.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
 export interface AppModuleOptions {
@@ -16,6 +20,7 @@ export interface AppModuleOptions {
 
 /** Feature modules shared by the API and the worker; each is one folder under src/. */
 export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [];
+FEATURE_MODULES.push(SettingsModule, MappingModule, SnapshotsModule, ReconciliationModule);
 /** Modules only the worker loads (job consumers, the schedule). */
 export const WORKER_MODULES: NonNullable<ModuleMetadata['imports']> = [];
 
