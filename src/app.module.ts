@@ -7,6 +7,10 @@ import type { AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
+import { MappingModule } from './mapping/mapping.module.js';
+import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
+import { SettingsModule } from './settings/settings.module.js';
+import { SnapshotsModule } from './snapshots/snapshots.module.js';
 import { SyncModule } from './sync/sync.module.js';
 import { SyncWorkerModule } from './sync/sync-worker.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
@@ -22,6 +26,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   IntegrationsModule,
   SyncModule,
 ];
+FEATURE_MODULES.push(SettingsModule, MappingModule, SnapshotsModule, ReconciliationModule);
 /** Modules only the worker loads (job consumers, the schedule). */
 export const WORKER_MODULES: NonNullable<ModuleMetadata['imports']> = [
   SyncWorkerModule,
