@@ -2,9 +2,11 @@
 // worker in a child process), the simulators upstream, one PostgreSQL. Every wait polls
 // with a generous deadline; nothing asserts durations.
 import type { INestApplicationContext } from '@nestjs/common';
+import { jest } from '@jest/globals';
 import pg from 'pg';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
-import { bearer, configureTenant, startUpstreams, startWorker, startWorkerProcess, until, type Upstreams } from './support.js';
+import { bearer, configureTenant, startUpstreams, startWorker, startWorkerProcess, until, WORKER_ENV, type Upstreams } from './support.js';
+
 
 jest.setTimeout(240_000);
 
@@ -14,7 +16,8 @@ let up: Upstreams;
 const workers: INestApplicationContext[] = [];
 
 beforeAll(async () => {
-  api = await startTestApi();
+  // The API sends jobs with the retry settings the workers use (same environment in a deployment).
+  api = await startTestApi({ env: WORKER_ENV });
   db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 3 });
   up = await startUpstreams();
 });
