@@ -142,9 +142,13 @@ export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(r
 export interface ControlHooks { engine: FaultEngine; stats: StatsRecorder; onReset?: () => void }
 
 /** Serves /_sim/*; returns false when the request is not a control call. */
-export async function handleControl(req: IncomingMessage, res: ServerResponse, path: string, hooks: ControlHooks): Promise<boolean> {
+export async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, hooks: ControlHooks): Promise<boolean> {
+  const path = url.pathname.replace(/\/+$/, '');
   if (!path.startsWith('/_sim/')) return false;
   if (req.method === 'GET' && path === '/_sim/stats') {
+    // ?gc=1 collects garbage first (when node runs with --expose-gc) so memory figures mean live data.
+    const gc = (globalThis as { gc?: () => void }).gc;
+    if (url.searchParams.get('gc') === '1' && gc) gc();
     sendJson(res, 200, hooks.stats.snapshot());
   } else if (req.method === 'GET' && path === '/_sim/faults') {
     sendJson(res, 200, hooks.engine.current);

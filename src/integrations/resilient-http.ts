@@ -2,11 +2,12 @@
 // backoff and jitter for 429, 5xx and network failures (honouring Retry-After), a bounded
 // number of attempts and a bounded total time (cockatiel policies). What finally fails
 // becomes an IntegrationError naming the integration and the call.
+import { Logger } from '@nestjs/common';
 import {
   handleWhen, retry, TaskCancelledError, timeout, TimeoutStrategy, wrap,
   type IBackoff, type IBackoffFactory, type IRetryBackoffContext,
 } from 'cockatiel';
-import { IntegrationError, summarizeUpstream, type IntegrationKind } from './integration-error.js';
+import { IntegrationError, INTEGRATION_NAMES as INTEGRATION_NAMES_FOR_LOG, summarizeUpstream, type IntegrationKind } from './integration-error.js';
 
 export interface RetryOptions {
   /** Attempts in all, the first included. */
@@ -84,6 +85,7 @@ function errorMessageOf(text: string): string | undefined {
 
 export class ResilientHttp {
   readonly options: RetryOptions;
+  private readonly logger = new Logger(`${INTEGRATION_NAMES_FOR_LOG[this.integration]}Client`);
 
   constructor(private readonly integration: IntegrationKind, options: Partial<RetryOptions> = {}) {
     this.options = { ...DEFAULT_RETRY, ...options };
@@ -96,14 +98,16 @@ export class ResilientHttp {
   async send(call: string, url: string, init: RequestInit, callerSignal?: AbortSignal): Promise<HttpResult> {
     const o = this.options;
     let attempts = 0;
-    const policy = wrap(
-      timeout(o.totalTimeoutMs, TimeoutStrategy.Aggressive),
-      retry(handleWhen((e) => e instanceof TransientFailure || e instanceof TaskCancelledError), {
-        maxAttempts: o.maxAttempts - 1,
-        backoff: new UpstreamBackoff(o),
-      }),
-      timeout(o.attemptTimeoutMs, TimeoutStrategy.Aggressive),
-    );
+    const retries = retry(handleWhen((e) => e instanceof TransientFailure || e instanceof TaskCancelledError), {
+      maxAttempts: o.maxAttempts - 1,
+      backoff: new UpstreamBackoff(o),
+    });
+    // Only the call and the reason: URLs, headers and bodies (which may carry secrets) are never logged.
+    const listener = retries.onRetry((event) => {
+      const reason = 'error' in event ? (event.error instanceof TaskCancelledError ? 'no answer in time' : event.error.message) : 'unexpected answer';
+      this.logger.warn({ call, attempt: event.attempt, delayMs: Math.round(event.delay), reason: summarizeUpstream(reason) }, `retrying ${call}`);
+    });
+    const policy = wrap(timeout(o.totalTimeoutMs, TimeoutStrategy.Aggressive), retries, timeout(o.attemptTimeoutMs, TimeoutStrategy.Aggressive));
     try {
       return await policy.execute(async ({ signal }) => {
         if (signal.aborted) throw new TaskCancelledError('cancelled');
@@ -126,7 +130,7 @@ export class ResilientHttp {
           throw new TransientFailure('upstream-down', `HTTP ${response.status} ${upstream}`, undefined, response.status);
         }
         return { status: response.status, headers: response.headers, text };
-      }, callerSignal);
+      }, callerSignal).finally(() => listener.dispose());
     } catch (err) {
       if (callerSignal?.aborted) throw callerSignal.reason ?? err;
       const tries = `after ${attempts} attempt${attempts === 1 ? '' : 's'}`;

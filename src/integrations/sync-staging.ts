@@ -20,9 +20,19 @@ const BATCH_ROWS = 1000;
 const ident = (name: string) => `"${name.replace(/"/g, '""')}"`;
 
 export class SyncStaging {
-  private readonly created = new Set<string>();
+  /** Stage tables of this session, created once even when concurrent writers ask together. */
+  private readonly created = new Map<string, Promise<void>>();
 
   private constructor(private readonly runner: QueryRunner, private readonly tenantId: string) {}
+
+  /** One connection runs one statement at a time; concurrent fetchers queue here. */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  private run<T = any>(sql: string, params: unknown[] = []): Promise<T> {
+    const next = this.tail.then(() => this.runner.query(sql, params));
+    this.tail = next.catch(() => undefined);
+    return next;
+  }
 
   get tenantIdValue(): string {
     return this.tenantId;
@@ -39,7 +49,7 @@ export class SyncStaging {
   }
 
   async query<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-    return this.runner.query(sql, params);
+    return this.run(sql, params);
   }
 
   /** Adds rows to the table's stage; a row staged again (same key) replaces the earlier one. */
@@ -51,7 +61,7 @@ export class SyncStaging {
     const recordType = spec.columns.map(([name, type]) => `${ident(name)} ${type}`).join(', ');
     const updates = spec.columns.map(([name]) => `${ident(name)} = EXCLUDED.${ident(name)}`).join(', ');
     for (let i = 0; i < unique.length; i += BATCH_ROWS) {
-      await this.runner.query(
+      await this.run(
         `INSERT INTO ${this.stageName(spec)} (tenant_id, ${columns})
          SELECT $1, ${columns} FROM jsonb_to_recordset($2::jsonb) AS r(${recordType})
          ON CONFLICT (tenant_id, ${spec.key.map(ident).join(', ')}) DO UPDATE SET ${updates}`,
@@ -62,7 +72,7 @@ export class SyncStaging {
 
   async count(spec: TableSpec): Promise<number> {
     await this.ensureStage(spec);
-    const [row] = await this.runner.query(`SELECT count(*)::int AS n FROM ${this.stageName(spec)}`);
+    const [row] = await this.run(`SELECT count(*)::int AS n FROM ${this.stageName(spec)}`);
     return row.n as number;
   }
 
@@ -77,7 +87,7 @@ export class SyncStaging {
         const updates = spec.columns.filter(([name]) => !spec.key.includes(name)).map(([name]) => `${ident(name)} = EXCLUDED.${ident(name)}`);
         updates.push('last_seen_at = EXCLUDED.last_seen_at');
         if (spec.tracksRemoval) updates.push('removed_at = NULL');
-        await this.runner.query(
+        await this.run(
           `INSERT INTO ${ident(spec.table)} (tenant_id, ${columns}, last_seen_at)
            SELECT $1, ${columns}, now() FROM ${this.stageName(spec)}
            ON CONFLICT (tenant_id, ${key}) DO UPDATE SET ${updates.join(', ')}`,
@@ -85,7 +95,7 @@ export class SyncStaging {
         );
         if (spec.tracksRemoval) {
           const match = spec.key.map((k) => `s.${ident(k)} = t.${ident(k)}`).join(' AND ');
-          await this.runner.query(
+          await this.run(
             `UPDATE ${ident(spec.table)} t SET removed_at = now()
              WHERE t.tenant_id = $1 AND t.removed_at IS NULL
                AND NOT EXISTS (SELECT 1 FROM ${this.stageName(spec)} s WHERE ${match})`,
@@ -102,19 +112,24 @@ export class SyncStaging {
 
   async close(): Promise<void> {
     try {
-      for (const name of this.created) await this.runner.query(`DROP TABLE IF EXISTS ${name}`);
+      for (const name of this.created.keys()) await this.run(`DROP TABLE IF EXISTS ${name}`);
     } finally {
       await this.runner.release();
     }
   }
 
-  private async ensureStage(spec: TableSpec): Promise<void> {
+  private ensureStage(spec: TableSpec): Promise<void> {
     const name = this.stageName(spec);
-    if (this.created.has(name)) return;
-    // Temp tables live in this session only; drop a leftover from an earlier use of the connection.
-    await this.runner.query(`DROP TABLE IF EXISTS ${name}`);
-    await this.runner.query(`CREATE TEMP TABLE ${name} (LIKE ${ident(spec.table)} INCLUDING DEFAULTS)`);
-    await this.runner.query(`ALTER TABLE ${name} ADD PRIMARY KEY (tenant_id, ${spec.key.map(ident).join(', ')})`);
-    this.created.add(name);
+    let creation = this.created.get(name);
+    if (!creation) {
+      creation = (async () => {
+        // Temp tables live in this session only; drop a leftover from an earlier use of the connection.
+        await this.run(`DROP TABLE IF EXISTS ${name}`);
+        await this.run(`CREATE TEMP TABLE ${name} (LIKE ${ident(spec.table)} INCLUDING DEFAULTS)`);
+        await this.run(`ALTER TABLE ${name} ADD PRIMARY KEY (tenant_id, ${spec.key.map(ident).join(', ')})`);
+      })();
+      this.created.set(name, creation);
+    }
+    return creation;
   }
 }
