@@ -39,12 +39,13 @@ export class SyncToolsService {
     return this.steps(tool).map((s) => s.phase);
   }
 
+  /** Runs the tool's steps in order; the result lists each step's counts in that order. */
   async execute(tool: SyncTool, ctx: ToolContext): Promise<Record<string, unknown>> {
-    const steps: Record<string, unknown> = {};
+    const steps: Array<{ step: string; result: unknown }> = [];
     for (const step of this.steps(tool)) {
       ctx.progress.throwIfInterrupted();
       await ctx.progress.startPhase(step.phase);
-      steps[step.phase] = (await step.run(ctx)) ?? null;
+      steps.push({ step: step.phase, result: (await step.run(ctx)) ?? null });
       await ctx.progress.flush();
     }
     return { steps, ...(ctx.snapshotId ? { snapshotId: ctx.snapshotId } : {}) };

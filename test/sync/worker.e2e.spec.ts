@@ -85,7 +85,7 @@ describe('running sync tools', () => {
     const snapshots = await completeSnapshots(tenant);
     expect(snapshots).toHaveLength(1);
     expect(snapshots[0]).toMatchObject({ trigger: 'manual', run_id: run.id, device_count: up.panelone.dataset.devices.count });
-    expect(run.result).toMatchObject({ snapshotId: snapshots[0].id, steps: { devices: { snapshotId: snapshots[0].id } } });
+    expect(run.result).toMatchObject({ snapshotId: snapshots[0].id, steps: [{ step: 'devices', result: { snapshotId: snapshots[0].id } }] });
   });
 
   it('sync-all runs every integration sync, mapping, the snapshot (trigger sync-all) and reconcile, in order', async () => {
@@ -97,8 +97,9 @@ describe('running sync tools', () => {
     const run = await finished(tenant, started.body.id);
     expect(run.error).toBeNull();
     expect(run.status).toBe('succeeded');
-    expect(Object.keys(run.result!.steps)).toEqual(['pax8', 'panelone-organizations', 'mapping', 'devices', 'reconcile']);
-    expect(Object.keys(run.result!.steps.pax8)).toEqual(['companies', 'contacts', 'catalog', 'pricing', 'subscriptions']);
+    const steps: Array<{ step: string; result: Record<string, unknown> }> = run.result!.steps;
+    expect(steps.map((s) => s.step)).toEqual(['pax8', 'panelone-organizations', 'mapping', 'devices', 'reconcile']);
+    expect(Object.keys(steps[0].result).sort()).toEqual(['catalog', 'companies', 'contacts', 'pricing', 'subscriptions']);
     const snapshots = await completeSnapshots(tenant);
     expect(snapshots.map((s) => s.trigger)).toEqual(['sync-all']);
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM pax8_company WHERE tenant_id = $1`, [tenant]);
