@@ -15,11 +15,17 @@ export class SyncQueueService implements BeforeApplicationShutdown {
   private readonly logger = new Logger(SyncQueueService.name);
   private starting?: Promise<PgBoss>;
   private stopped = false;
+  private supervise = false;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(SYNC_OPTIONS) private readonly options: SyncOptions,
   ) {}
+
+  /** Called by the worker module before first use: this process also runs pg-boss maintenance (expiry, archiving). */
+  runsWorker(): void {
+    this.supervise = true;
+  }
 
   /** Starts pg-boss on first use (installs or migrates its schema under its own lock). */
   boss(): Promise<PgBoss> {
@@ -38,7 +44,9 @@ export class SyncQueueService implements BeforeApplicationShutdown {
       max: 4,
       application_name: 'billingone-reconcile',
       schedule: false, // the schedule is ours (sync-schedule.service.ts)
-      supervise: true, // maintenance (expiry, archiving) runs under pg-boss's own advisory lock
+      // Maintenance (expiring jobs past expireInSeconds, archiving) only in workers; pg-boss
+      // runs it under its own advisory lock, so several workers do not repeat it.
+      supervise: this.supervise,
     });
     boss.on('error', (err) => this.logger.error({ err }, 'pg-boss error'));
     await boss.start();

@@ -22,7 +22,9 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnModuleDestro
     private readonly runs: SyncRunsService,
     private readonly tools: SyncToolsService,
     @Inject(SYNC_OPTIONS) private readonly options: SyncOptions,
-  ) {}
+  ) {
+    queue.runsWorker();
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const boss = await this.queue.boss();

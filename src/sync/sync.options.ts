@@ -12,7 +12,7 @@ export class SyncOptions {
   @Transform(num(30)) @IsInt({ message: 'SYNC_LEASE_SECONDS must be an integer' }) @Min(2) @Max(3600)
   SYNC_LEASE_SECONDS = 30;
 
-  /** How often a running job stamps heartbeat_at; a third of the lease by default. */
+  /** How often a running job stamps heartbeat_at; by default a third of the lease, at most 5 s. */
   @Transform(num(0)) @IsInt({ message: 'SYNC_HEARTBEAT_SECONDS must be an integer' }) @Min(0) @Max(600)
   SYNC_HEARTBEAT_SECONDS = 0;
 
@@ -57,7 +57,7 @@ export class SyncOptions {
   SYNC_PROGRESS_THROTTLE_MS = 1000;
 
   get heartbeatMs(): number {
-    return (this.SYNC_HEARTBEAT_SECONDS || Math.max(1, Math.floor(this.SYNC_LEASE_SECONDS / 3))) * 1000;
+    return (this.SYNC_HEARTBEAT_SECONDS || Math.max(1, Math.min(5, Math.floor(this.SYNC_LEASE_SECONDS / 3)))) * 1000;
   }
 }
 

@@ -56,6 +56,14 @@ async function completeSnapshots(tenant: string): Promise<Array<{ id: string; tr
   return rows;
 }
 
+/** What a viewer sees: the snapshot list and the summary's snapshot. */
+async function visible(tenant: string): Promise<{ snapshots: unknown[]; summarySnapshotId: string | null }> {
+  const viewer = bearer(await api.token(tenant, 'viewer'));
+  const list = await api.http.get('/api/v1/snapshots').set(viewer).expect(200);
+  const summary = await api.http.get('/api/v1/reconciliation/summary').set(viewer);
+  return { snapshots: list.body.items, summarySnapshotId: summary.body?.snapshot?.id ?? null };
+}
+
 async function allSnapshotRows(tenant: string): Promise<number> {
   const { rows } = await db.query(
     `SELECT (SELECT count(*) FROM snapshot WHERE tenant_id = $1)::int + (SELECT count(*) FROM snapshot_device WHERE tenant_id = $1)::int AS n`, [tenant]);
@@ -115,6 +123,9 @@ describe('running sync tools', () => {
     expect(first.status).toBe('succeeded');
     const before = await completeSnapshots(tenant);
     const rowsBefore = await allSnapshotRows(tenant);
+    const seenBefore = await visible(tenant);
+    expect(seenBefore.snapshots).toHaveLength(1);
+    expect(seenBefore.summarySnapshotId).toBe(before[0].id);
 
     up.panelone.setFaults({ down: true });
     const failed = await finished(tenant, (await api.http.post('/api/v1/snapshots').set(tech).expect(202)).body.id);
@@ -124,6 +135,7 @@ describe('running sync tools', () => {
     expect(failed.error).toMatch(/503/);
     expect(await completeSnapshots(tenant)).toEqual(before);
     expect(await allSnapshotRows(tenant)).toBe(rowsBefore);
+    expect(await visible(tenant)).toEqual(seenBefore);
 
     // Pax8 down: catalog-sync fails naming Pax8; the integration shows the error too.
     up.pax8.setFaults({ down: true });
@@ -200,6 +212,7 @@ describe('crash safety', () => {
       await new Promise((r) => child.once('exit', r));
       // The half-read snapshot was one open transaction: nothing of it is visible.
       expect(await allSnapshotRows(tenant)).toBe(0);
+      expect((await visible(tenant)).snapshots).toEqual([]);
 
       up.panelone.setFaults({ slowRate: 1, slowMs: 20 });
       await worker();
