@@ -14,7 +14,7 @@ import { SYNC_OPTIONS, type SyncOptions } from './sync.options.js';
 @Injectable()
 export class SyncWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SyncWorkerService.name);
-  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly active = new Map<string, AbortController>();
   private stopping = false;
 
   constructor(
@@ -43,7 +43,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnModuleDestro
     const graceMs = this.options.SYNC_SHUTDOWN_GRACE_SECONDS * 1000;
     // Jobs still running after the grace period are released, not killed mid-write.
     const release = setTimeout(() => {
-      for (const { controller } of this.active.values()) controller.abort(new RunInterrupted('shutdown'));
+      for (const controller of this.active.values()) controller.abort(new RunInterrupted('shutdown'));
     }, graceMs);
     try {
       await this.queue.stop(graceMs + 15_000);
@@ -57,8 +57,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnModuleDestro
     const run = await this.runs.claim(tenantId, runId);
     if (!run) return; // finished, failed, reclaimed, or being run by another worker: nothing to do
     const controller = new AbortController();
-    let finish!: () => void;
-    this.active.set(runId, { controller, done: new Promise<void>((resolve) => (finish = resolve)) });
+    this.active.set(runId, controller);
     if (this.stopping) controller.abort(new RunInterrupted('shutdown'));
     const progress = new RunProgress(this.runs, tenantId, runId, this.options.SYNC_PROGRESS_THROTTLE_MS, controller, this.logger);
     const heartbeat = setInterval(() => {
@@ -80,7 +79,6 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnModuleDestro
     } finally {
       clearInterval(heartbeat);
       this.active.delete(runId);
-      finish();
     }
   }
 

@@ -114,6 +114,31 @@ describe('running sync tools', () => {
     expect(rows[0].n).toBeGreaterThan(0);
   });
 
+  it('catalog-sync, contacts-sync and full-reconcile each run their steps in order and succeed', async () => {
+    const tenant = uniqueTenant('w-tools');
+    await configureTenant(api, tenant, up);
+    await worker();
+    const tech = bearer(await api.token(tenant, 'technician'));
+    const expected: Record<string, string[]> = {
+      'catalog-sync': ['pax8'],
+      'contacts-sync': ['pax8', 'panelone-organizations', 'mapping'],
+      'full-reconcile': ['pax8', 'panelone-organizations', 'mapping', 'devices', 'reconcile'],
+    };
+    for (const [tool, steps] of Object.entries(expected)) {
+      const run = await finished(tenant, (await api.http.post(`/api/v1/sync/${tool}`).set(tech).expect(202)).body.id);
+      expect({ tool, status: run.status, error: run.error }).toEqual({ tool, status: 'succeeded', error: null });
+      expect(run.result!.steps.map((s: { step: string }) => s.step)).toEqual(steps);
+    }
+    const { rows } = await db.query(
+      `SELECT (SELECT count(*) FROM pax8_product WHERE tenant_id = $1)::int AS products,
+              (SELECT count(*) FROM pax8_contact WHERE tenant_id = $1)::int AS contacts,
+              (SELECT count(*) FROM client_mapping WHERE tenant_id = $1)::int AS mappings`, [tenant]);
+    expect(rows[0].products).toBeGreaterThan(0);
+    expect(rows[0].contacts).toBeGreaterThan(0);
+    expect(rows[0].mappings).toBeGreaterThan(0);
+    expect((await completeSnapshots(tenant)).map((s) => s.trigger)).toEqual(['manual']);
+  });
+
   it('a run whose upstream is down ends failed in plain words and leaves the last complete snapshot as it was', async () => {
     const tenant = uniqueTenant('w-down');
     await configureTenant(api, tenant, up);
