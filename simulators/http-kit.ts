@@ -3,6 +3,7 @@
 // so a simulator running as a child process can be steered.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Dataset, Device } from './dataset.js';
 import { mulberry32, type Rng } from './random.js';
 
 export interface Faults {
@@ -139,7 +140,7 @@ export async function readBody(req: IncomingMessage, limit = 1_000_000): Promise
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export interface ControlHooks { engine: FaultEngine; stats: StatsRecorder; onReset?: () => void }
+export interface ControlHooks { engine: FaultEngine; stats: StatsRecorder; dataset: Dataset }
 
 /** Serves /_sim/*; returns false when the request is not a control call. */
 export async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, hooks: ControlHooks): Promise<boolean> {
@@ -164,15 +165,52 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
   } else if (req.method === 'POST' && path === '/_sim/reset') {
     hooks.engine.reset();
     hooks.stats.reset();
-    hooks.onReset?.();
     sendJson(res, 200, { ok: true });
   } else if (req.method === 'POST' && path === '/_sim/reset-stats') {
     hooks.stats.reset();
     sendJson(res, 200, { ok: true });
   } else {
-    sendJson(res, 404, { error: 'not found' });
+    await handleDatasetControl(req, res, path, hooks.dataset);
   }
   return true;
+}
+
+/**
+ * Mutations of the shared world for a simulator running in a child process (in-process
+ * tests mutate `dataset` directly): GET /_sim/truth, POST /_sim/devices,
+ * PATCH|DELETE /_sim/devices/{id}, PATCH /_sim/subscriptions/{id} ({ quantity?, status? }).
+ */
+async function handleDatasetControl(req: IncomingMessage, res: ServerResponse, path: string, dataset: Dataset): Promise<void> {
+  const deviceMatch = /^\/_sim\/devices(?:\/([^/]+))?$/.exec(path);
+  const subscriptionMatch = /^\/_sim\/subscriptions\/([^/]+)$/.exec(path);
+  try {
+    const body = req.method === 'POST' || req.method === 'PATCH' ? JSON.parse((await readBody(req)) || '{}') as Record<string, unknown> : {};
+    if (req.method === 'GET' && path === '/_sim/truth') {
+      return sendJson(res, 200, { seed: dataset.seed, profile: dataset.profile, now: new Date(dataset.now).toISOString(), clients: dataset.clients });
+    }
+    if (deviceMatch && !deviceMatch[1] && req.method === 'POST') {
+      if (typeof body.organizationId !== 'string') return sendJson(res, 400, { error: 'organizationId is required' });
+      return sendJson(res, 201, dataset.devices.add(body as Partial<Device> & { organizationId: string }));
+    }
+    if (deviceMatch?.[1] && req.method === 'PATCH') return sendJson(res, 200, dataset.devices.update(decodeURIComponent(deviceMatch[1]), body));
+    if (deviceMatch?.[1] && req.method === 'DELETE') {
+      dataset.devices.remove(decodeURIComponent(deviceMatch[1]));
+      return sendJson(res, 200, { ok: true });
+    }
+    if (subscriptionMatch && req.method === 'PATCH') {
+      const subscription = dataset.subscriptions.find((s) => s.id === decodeURIComponent(subscriptionMatch[1]));
+      if (!subscription) return sendJson(res, 404, { error: 'no such subscription' });
+      if (body.quantity !== undefined) {
+        if (typeof body.quantity !== 'number' || body.quantity < 0) return sendJson(res, 400, { error: 'quantity must be a non-negative number' });
+        subscription.quantity = body.quantity;
+      }
+      if (body.status !== undefined) subscription.status = String(body.status);
+      return sendJson(res, 200, subscription);
+    }
+    sendJson(res, 404, { error: 'not found' });
+  } catch (err) {
+    sendJson(res, 400, { error: (err as Error).message });
+  }
 }
 
 /**

@@ -98,7 +98,7 @@ export async function startPanelOneSimulator(opts: PanelOneSimulatorOptions = {}
   const running = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim.local');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    if (await handleControl(req, res, url, { engine, stats })) return;
+    if (await handleControl(req, res, url, { engine, stats, dataset })) return;
     const handler = routes.get(path);
     stats.call(handler ? `GET ${path}` : `${req.method} (unknown)`);
     const fail = (status: number, message: string) => { stats.status(status); sendJson(res, status, errorBody(status, message)); };

@@ -247,7 +247,7 @@ export async function startPax8Simulator(opts: Pax8SimulatorOptions = {}): Promi
   const running = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim.local');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    if (await handleControl(req, res, url, { engine, stats, onReset: () => undefined })) return;
+    if (await handleControl(req, res, url, { engine, stats, dataset })) return;
     const pathWithQuery = `${path}${url.search}`;
 
     if (path === '/oauth/token') {

@@ -149,18 +149,24 @@ export class IntegrationSyncService {
         break;
       case 'contacts': {
         const companyIds = (await this.currentIds(staging, PAX8_COMPANY, wanted.includes('companies'))).map((r) => r.id);
+        const skipIfGone = skippingGone(companyIds.length);
         await fanOut(companyIds, async (companyId) => {
-          for await (const page of client.contacts(companyId, signal)) {
-            await staging.stage(spec, page.items.map(contactRow(companyId)));
-          }
+          await skipIfGone(async () => {
+            for await (const page of client.contacts(companyId, signal)) {
+              await staging.stage(spec, page.items.map(contactRow(companyId)));
+            }
+          });
         }, (done) => report({ phase: part, done, total: companyIds.length }));
         break;
       }
       case 'pricing': {
         const products = await this.currentIds(staging, PAX8_PRODUCT, wanted.includes('catalog'));
         const perDevice = products.filter((p) => p.per_device ?? suggestPerDevice(p.name));
+        const skipIfGone = skippingGone(perDevice.length);
         await fanOut(perDevice, async (product) => {
-          await staging.stage(spec, [pricingRow(product.id, await client.productPricing(product.id, signal))]);
+          await skipIfGone(async () => {
+            await staging.stage(spec, [pricingRow(product.id, await client.productPricing(product.id, signal))]);
+          });
         }, (done) => report({ phase: part, done, total: perDevice.length }));
         break;
       }
@@ -179,6 +185,21 @@ export class IntegrationSyncService {
       [staging.tenantIdValue],
     );
   }
+}
+
+/**
+ * A company or product deleted upstream between the list and its detail call is skipped, not a
+ * failed sync; but when every detail call answers "not found", the settings are wrong: fail.
+ */
+function skippingGone(total: number) {
+  let gone = 0;
+  return async (work: () => Promise<void>): Promise<void> => {
+    try {
+      await work();
+    } catch (err) {
+      if (!(err instanceof IntegrationError && err.kind === 'not-found') || ++gone === total) throw err;
+    }
+  };
 }
 
 /** Runs `work` over items with at most FAN_OUT at a time; stops at the first failure. */

@@ -115,7 +115,8 @@ export class ResilientHttp {
         let response: Response;
         let text: string;
         try {
-          response = await fetch(url, { ...init, signal, redirect: 'error' });
+          // Redirects are not followed: the Authorization header must not travel to another host.
+          response = await fetch(url, { ...init, signal, redirect: 'manual' });
           text = await response.text();
         } catch (err) {
           if (signal.aborted) throw new TaskCancelledError('timed out');

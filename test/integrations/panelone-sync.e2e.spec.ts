@@ -7,6 +7,7 @@ import type { DataSource } from 'typeorm';
 import { generateDataset, startPanelOneSimulator, type PanelOneSimulator } from '../../simulators/index.js';
 import { IntegrationConnections } from '../../src/integrations/integration-connections.js';
 import { IntegrationError } from '../../src/integrations/integration-error.js';
+import { PanelOneClient } from '../../src/integrations/panelone.client.js';
 import { IntegrationSyncService, type PanelOneDevice } from '../../src/integrations/integration-sync.service.js';
 import { startTestApi, type TestApi } from '../support/app.js';
 import { FAST_RETRY, integrationStatus, panelOneTenant, storedOrganizations } from './support.js';
@@ -139,6 +140,24 @@ describe('failures', () => {
     const err = await failure(drain(sync.panelOneDevicePages(tenant)));
     expect(err).toMatchObject({ kind: 'malformed-response', integration: 'panelone', call: 'GET /api/v2/devices page 1' });
     expect(err.message).toMatch(/^PanelOne sent a response in an unexpected format \(GET \/api\/v2\/devices page 1\): the body is not valid JSON\./);
+  });
+
+  it('an upstream that never answers in time ends in a timeout error after the bounded attempts', async () => {
+    sim.setFaults({ slowRate: 1, slowMs: 400 });
+    const client = new PanelOneClient({ baseUrl: sim.url, apiToken: sim.apiToken }, { ...FAST_RETRY, maxAttempts: 3, attemptTimeoutMs: 50 });
+    const err = await failure(drain(client.organizationPages()));
+    expect(err).toMatchObject({ kind: 'timeout', integration: 'panelone', call: 'GET /api/v2/organizations page 1' });
+    expect(err.message).toBe('PanelOne did not answer in time (GET /api/v2/organizations page 1): no answer after 3 attempts. Try again later.');
+  });
+
+  it('a caller that cancels the device stream gets its abort, and the integration status is left alone', async () => {
+    const before = await integrationStatus(api, tenant, 'panelone');
+    const controller = new AbortController();
+    sim.setFaults({ slowRate: 1, slowMs: 200 });
+    const walking = drain(sync.panelOneDevicePages(tenant, controller.signal));
+    setTimeout(() => controller.abort(new Error('stopped by the caller')), 20);
+    await expect(walking).rejects.toThrow('stopped by the caller');
+    expect(await integrationStatus(api, tenant, 'panelone')).toEqual(before);
   });
 
   it('a wrong API token is a bad-credentials error that does not contain the token', async () => {

@@ -160,6 +160,38 @@ describe('failures', () => {
     expect(again.subscriptions.find((s: { id: string }) => s.id === removed.id)).toMatchObject({ removed: false });
   });
 
+  it('a company deleted upstream after the company list is skipped for contacts; its contacts are marked removed', async () => {
+    const d = sim.dataset;
+    const tenant = await pax8Tenant(api, sim, 'pax8-gone');
+    await sync.syncPax8(tenant, ['companies', 'contacts']);
+    const index = d.companies.findIndex((c) => (d.contacts[c.id] ?? []).length > 0);
+    const [gone] = d.companies.splice(index, 1);
+    try {
+      // Contacts only: the company list comes from the stored companies, which still include it.
+      const counts = await sync.syncPax8(tenant, ['contacts']);
+      expect(counts.contacts).toBe(Object.values(d.contacts).flat().length - d.contacts[gone.id].length);
+      const { contacts } = await storedPax8(db, tenant);
+      const removed = contacts.filter((c: { removed: boolean }) => c.removed);
+      expect(removed.map((c: { id: string }) => c.id).sort()).toEqual(d.contacts[gone.id].map((c) => c.id).sort());
+    } finally {
+      d.companies.splice(index, 0, gone);
+    }
+  });
+
+  it('when every contacts call answers "not found", the sync fails instead of marking every contact removed', async () => {
+    const tenant = await pax8Tenant(api, sim, 'pax8-allgone');
+    await sync.syncPax8(tenant, ['companies', 'contacts']);
+    const before = await storedPax8(db, tenant, { withSeen: true });
+    const admin = { Authorization: `Bearer ${await api.token(tenant, 'admin')}` };
+    // A base URL that answers 404 for everything but the list the stored companies came from.
+    await api.http.put('/api/v1/integrations/pax8').set(admin)
+      .send({ baseUrl: `${sim.url}/wrong`, tokenUrl: sim.tokenUrl, audience: sim.audience, clientId: sim.clientId, enabled: true }).expect(200);
+    const err = await failure(sync.syncPax8(tenant, ['contacts']));
+    expect(err).toMatchObject({ kind: 'not-found', integration: 'pax8' });
+    expect(err.message).toMatch(/^Pax8 answered "not found" \(GET \/companies\/[0-9a-f-]+\/contacts page 0\): Not found\. Check the Pax8 base URL/);
+    expect(await storedPax8(db, tenant, { withSeen: true })).toEqual(before);
+  });
+
   it('a malformed page fails cleanly', async () => {
     const tenant = await pax8Tenant(api, sim, 'pax8-malformed');
     sim.setFaults({ malformedRate: 1 });

@@ -224,6 +224,23 @@ describe('connection test', () => {
   });
 });
 
+describe('a secret that can no longer be decrypted (ENCRYPTION_KEY changed)', () => {
+  it('is still listed as set, and a connection test says what to do', async () => {
+    const tenant = uniqueTenant('int-rekey');
+    const admin = bearer(await api.token(tenant, 'admin'));
+    await api.http.put('/api/v1/integrations/panelone').set(admin).send(panelOneSettings()).expect(200);
+    // As if it had been encrypted under another key.
+    await db.query(`UPDATE integration SET secret_enc = 'v1:AAAAAAAAAAAAAAAA:AAAAAAAAAAAAAAAAAAAAAA==:AAAA' WHERE tenant_id = $1`, [tenant]);
+    const list = await api.http.get('/api/v1/integrations').set(admin).expect(200);
+    expect(list.body[1]).toMatchObject({ configured: true, config: { apiTokenSet: true } });
+    const res = await api.http.post('/api/v1/integrations/panelone/test').set(admin).expect(200);
+    expect(res.body).toMatchObject({ ok: false, message: expect.stringMatching(/could not be decrypted \(was ENCRYPTION_KEY changed\?\); enter the secret again/) });
+    // Entering it again fixes it.
+    await api.http.put('/api/v1/integrations/panelone').set(admin).send(panelOneSettings()).expect(200);
+    expect((await api.http.post('/api/v1/integrations/panelone/test').set(admin).expect(200)).body.ok).toBe(true);
+  });
+});
+
 describe('logs', () => {
   it('no secret ever appears in a log line (the app logs at trace level in this spec)', () => {
     const all = captured.join('');

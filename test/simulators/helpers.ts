@@ -8,7 +8,12 @@ export interface JsonResponse<T = any> { status: number; headers: Record<string,
 
 // node:http without keep-alive: every call is its own connection, so nothing lingers after a
 // spec closes its simulators (fetch's pooled sockets kept jest workers alive).
-function call<T>(method: string, url: string, headers: Record<string, string>, payload?: string): Promise<JsonResponse<T>> {
+export function call<T = any>(method: string, url: string, payload?: unknown, headers: Record<string, string> = {}): Promise<JsonResponse<T>> {
+  const body = payload === undefined ? undefined : typeof payload === 'string' ? payload : JSON.stringify(payload);
+  return send<T>(method, url, body === undefined ? headers : { 'content-type': 'application/json', ...headers }, body);
+}
+
+function send<T>(method: string, url: string, headers: Record<string, string>, payload?: string): Promise<JsonResponse<T>> {
   return new Promise((resolve, reject) => {
     const req = request(url, { method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -27,11 +32,11 @@ function call<T>(method: string, url: string, headers: Record<string, string>, p
 }
 
 export function getJson<T = any>(url: string, token?: string): Promise<JsonResponse<T>> {
-  return call<T>('GET', url, token ? { authorization: `Bearer ${token}` } : {});
+  return send<T>('GET', url, token ? { authorization: `Bearer ${token}` } : {});
 }
 
 export function postJson<T = any>(url: string, payload: unknown, contentType = 'application/json'): Promise<JsonResponse<T>> {
-  return call<T>('POST', url, { 'content-type': contentType }, typeof payload === 'string' ? payload : JSON.stringify(payload));
+  return send<T>('POST', url, { 'content-type': contentType }, typeof payload === 'string' ? payload : JSON.stringify(payload));
 }
 
 export async function pax8Token(sim: Pax8Simulator): Promise<string> {

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
-import { getJson, postJson, walkPanelOne, walkPax8 } from './helpers.js';
+import { call, getJson, postJson, walkPanelOne, walkPax8 } from './helpers.js';
 
 interface Started { pax8: { url: string; tokenUrl: string; audience: string; clientId: string; clientSecret: string }; panelone: { url: string; apiToken: string }; dataset: Record<string, unknown> }
 
@@ -53,6 +53,31 @@ describe('scale profile through the CLI', () => {
     const { items, calls } = await walkPax8<{ id: string }>(`${started.pax8.url}/subscriptions`, tokenRes.body.access_token, 200);
     expect(calls).toBe(60);
     expect(new Set(items.map((s) => s.id)).size).toBe(12_000);
+  }, 60_000);
+
+  it('the world can be read and mutated over HTTP: /_sim/truth, /_sim/devices, /_sim/subscriptions', async () => {
+    const truth = await getJson(`${started.panelone.url}/_sim/truth`);
+    expect(truth.body.clients).toHaveLength(2000);
+    const client = truth.body.clients.find((c: { organizationId: string | null; companyId: string | null }) => c.organizationId && c.companyId);
+    const orgUrl = `${started.panelone.url}/api/v2/devices?organizationId=${client.organizationId}`;
+    const before = await walkPanelOne<{ id: string }>(orgUrl, started.panelone.apiToken, 1000);
+
+    const added = await postJson(`${started.panelone.url}/_sim/devices`, { organizationId: client.organizationId, hostname: 'NEW-PC', serialNumber: 'SN-NEW-1' });
+    expect(added.status).toBe(201);
+    const removedId = before.items[0].id;
+    expect((await call('DELETE', `${started.panelone.url}/_sim/devices/${removedId}`)).status).toBe(200);
+    const after = await walkPanelOne<{ id: string }>(orgUrl, started.panelone.apiToken, 1000);
+    expect(after.items.map((d) => d.id)).toEqual([...before.items.slice(1).map((d) => d.id), added.body.id]);
+
+    // Both simulators share the world: a quantity changed through one shows in the other's API.
+    const tokenRes = await postJson(started.pax8.tokenUrl, { client_id: started.pax8.clientId, client_secret: started.pax8.clientSecret, audience: started.pax8.audience, grant_type: 'client_credentials' });
+    const subs = await getJson(`${started.pax8.url}/subscriptions?companyId=${client.companyId}`, tokenRes.body.access_token);
+    const target = subs.body.content[0];
+    const patched = await call('PATCH', `${started.panelone.url}/_sim/subscriptions/${target.id}`, { quantity: target.quantity + 5 });
+    expect(patched.status).toBe(200);
+    const reread = await getJson(`${started.pax8.url}/subscriptions/${target.id}`, tokenRes.body.access_token);
+    expect(reread.body.quantity).toBe(target.quantity + 5);
+    expect((await call('PATCH', `${started.pax8.url.replace(/\/v1$/, '')}/_sim/subscriptions/${target.id}`, { quantity: -1 })).status).toBe(400);
   }, 60_000);
 
   it('stops cleanly on SIGTERM', async () => {
