@@ -88,6 +88,8 @@ export class SnapshotsService {
       await this.countPerClient(client, tenantId, snapshotId);
       await input.progress?.({ phase: 'reconciling', done: 0 });
       input.signal?.throwIfAborted();
+      // Taken until COMMIT: a mapping or product change made meanwhile waits, then re-reconciles this snapshot.
+      await this.reconciliation.lockTenant(client, tenantId);
       await this.reconciliation.reconcileInTransaction(client, tenantId, snapshotId, rules);
       await client.query(
         `UPDATE snapshot SET status = 'complete', device_count = $3, billable_count = $4, completed_at = now() WHERE tenant_id = $1 AND id = $2`,

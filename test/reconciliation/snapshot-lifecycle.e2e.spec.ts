@@ -105,3 +105,40 @@ describe('after the snapshot', () => {
     await expect(api.app.get(ReconciliationService).reconcile(uniqueTenant('none'))).rejects.toThrow(/not found/);
   });
 });
+
+describe('a large snapshot', () => {
+  it('streams 30,000 devices in pages of 1,000 through COPY', async () => {
+    const big = uniqueTenant('big');
+    const { ensureTenant, addOrganization, addCompany, mapClient } = await import('./scenario.js');
+    await ensureTenant(api, big);
+    for (let o = 0; o < 30; o++) {
+      await addOrganization(api, big, `org-${o}`, `Org ${o}`);
+      await addCompany(api, big, `40000000-0000-4000-8000-${String(o).padStart(12, '0')}`, `Org ${o}`);
+      if (o % 3) await mapClient(api, big, `org-${o}`, `40000000-0000-4000-8000-${String(o).padStart(12, '0')}`);
+    }
+    async function* generate() {
+      for (let page = 0; page < 30; page++) {
+        // Device i sits in org i % 30; every 10th is a printer; every 7th repeats the serial of the device 30 before it (same org).
+        yield Array.from({ length: 1000 }, (_, k) => {
+          const i = page * 1000 + k;
+          return device(`org-${i % 30}`, `dev-${i}`, { deviceClass: i % 10 === 0 ? 'PRINTER' : 'WINDOWS_WORKSTATION', serialNumber: i % 7 === 0 && i >= 30 ? `SN-${i - 30}` : `SN-${i}` });
+        });
+      }
+    }
+    const taken = await snapshots(api).take(big, { trigger: 'sync-all', devices: generate() });
+    const [expected] = await db(api).query(
+      `SELECT count(*)::int AS devices, count(*) FILTER (WHERE counted)::int AS counted,
+              count(*) FILTER (WHERE reason = 'duplicate-serial')::int AS duplicates
+         FROM snapshot_device WHERE tenant_id = $1 AND snapshot_id = $2`,
+      [big, taken.snapshotId],
+    );
+    expect(taken.deviceCount).toBe(30_000);
+    expect(expected.devices).toBe(30_000);
+    expect(taken.billableCount).toBe(expected.counted);
+    expect(expected.duplicates).toBeGreaterThan(0);
+    const summary = await api.http.get('/api/v1/reconciliation/summary').set({ Authorization: `Bearer ${await api.token(big, 'viewer')}` }).expect(200);
+    // Orgs 0, 10 and 20 hold only printers (i % 10 === 0): mapped 10 and 20 are matched at 0 = 0; org 0 is unmapped anyway.
+    // The other 18 mapped orgs have devices and no licence: under-licensed.
+    expect(summary.body).toMatchObject({ unmapped: 10, underLicensed: 18, matched: 2, overLicensed: 0 });
+  });
+});
