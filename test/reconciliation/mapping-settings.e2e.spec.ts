@@ -141,7 +141,7 @@ describe('settings', () => {
     expect((await api.http.get('/api/v1/settings').set(admin).expect(200)).body).toEqual(defaults);
 
     const changed = await api.http.put('/api/v1/settings').set(admin)
-      .send({ staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'Europe/Berlin' } })
+      .send({ staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'europe/berlin' } })
       .expect(200);
     const expected = { staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'Europe/Berlin', enabled: true } };
     expect(changed.body).toEqual(expected);
