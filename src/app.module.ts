@@ -6,6 +6,7 @@ import { AppConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IntegrationsModule } from './integrations/integrations.module.js';
 import { MappingModule } from './mapping/mapping.module.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 import { SettingsModule } from './settings/settings.module.js';
@@ -19,7 +20,9 @@ export interface AppModuleOptions {
 }
 
 /** Feature modules shared by the API and the worker; each is one folder under src/. */
-export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [];
+export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
+  IntegrationsModule,
+];
 FEATURE_MODULES.push(SettingsModule, MappingModule, SnapshotsModule, ReconciliationModule);
 /** Modules only the worker loads (job consumers, the schedule). */
 export const WORKER_MODULES: NonNullable<ModuleMetadata['imports']> = [];
