@@ -49,10 +49,10 @@ describe('client mapping', () => {
 
     expect(await api.app.get(MappingService).suggest(tenant)).toEqual({ suggested: 2 });
     const res = await api.http.get('/api/v1/clients').set(await as(tenant, 'admin')).expect(200);
-    const byOrg = Object.fromEntries(res.body.items.map((i: { organizationId: string; pax8CompanyId: string | null; mappingState: string | null }) => [i.organizationId, [i.pax8CompanyId, i.mappingState]]));
+    const byOrg = Object.fromEntries(res.body.items.map((i: { organizationId: string; pax8CompanyId: string | null; mappingState: string; reason: string | null }) => [i.organizationId, [i.pax8CompanyId, i.mappingState, i.reason]]));
     expect(byOrg).toEqual({
-      'org-ref': [C(1), 'suggested'], 'org-acme': [C(2), 'suggested'], 'org-beta': [C(5), 'confirmed'],
-      'org-gamma': [null, 'none'], 'org-twin': [null, null], 'org-none': [null, null],
+      'org-ref': [C(1), 'suggested', 'external-reference'], 'org-acme': [C(2), 'suggested', 'name'], 'org-beta': [C(5), 'confirmed', null],
+      'org-gamma': [null, 'none', null], 'org-twin': [null, 'none', null], 'org-none': [null, 'none', null],
     });
     expect(res.body.unmatchedCompanies.map((c: { pax8CompanyId: string }) => c.pax8CompanyId).sort()).toEqual([C(3), C(4), C(6), C(7)]);
     expect(res.body.companies).toHaveLength(7);
@@ -81,8 +81,9 @@ describe('client mapping', () => {
       await api.http.get('/api/v1/clients').set(await as(tenant, role)).expect(403);
     }
     const list = await api.http.get('/api/v1/clients').set(admin).expect(200);
-    expect(list.body.items).toEqual([expect.objectContaining({ organizationId: 'org-1', mappingState: null })]);
-    await api.http.put('/api/v1/clients/org-1/mapping').set(admin).send({ pax8CompanyId: null }).expect(200);
+    expect(list.body.items).toEqual([expect.objectContaining({ organizationId: 'org-1', mappingState: 'none', reason: null })]);
+    const decided = await api.http.put('/api/v1/clients/org-1/mapping').set(admin).send({ pax8CompanyId: null }).expect(200);
+    expect(decided.body).toMatchObject({ organizationId: 'org-1', pax8CompanyId: null, mappingState: 'none', reason: 'admin' });
   });
 });
 
