@@ -16,7 +16,8 @@ export interface ClientMappingDto {
   name: string;
   pax8CompanyId: string | null;
   pax8CompanyName: string | null;
-  mappingState: MappingState | null;
+  /** `none` also when nothing was suggested or decided yet; `reason` null then (admin decisions say `admin`). */
+  mappingState: MappingState;
   reason: string | null;
 }
 
@@ -139,6 +140,6 @@ export class MappingService {
 function toMappingDto(row: Record<string, any>): ClientMappingDto {
   return {
     organizationId: row.id, name: row.name, pax8CompanyId: row.pax8_company_id ?? null, pax8CompanyName: row.company_name ?? null,
-    mappingState: row.state ?? null, reason: row.reason ?? null,
+    mappingState: row.state ?? 'none', reason: row.reason ?? null,
   };
 }

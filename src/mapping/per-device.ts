@@ -1,7 +1,3 @@
-// Which Pax8 products look like per-device licences, from their names. Only a suggestion:
-// an admin confirms or overrides it per product (product_setting.per_device).
-const PER_DEVICE_WORDS = /(^|[^a-z0-9])(endpoint|edr|antivirus|anti-virus|backup|rmm|device|per-device|workstation|server)s?($|[^a-z0-9])/i;
-
-export function suggestPerDevice(productName: string | null | undefined): boolean {
-  return !!productName && PER_DEVICE_WORDS.test(productName);
-}
+// The per-device suggestion lives with the catalog sync (it decides which products get pricing);
+// the mapping and reconciliation use the very same rule, from here.
+export { suggestPerDevice } from '../integrations/per-device.js';

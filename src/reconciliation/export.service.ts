@@ -92,7 +92,8 @@ export class ExportService {
     res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
     res.setHeader('Cache-Control', 'no-store');
     // The BOM makes spreadsheet programs read the file as UTF-8.
-    return stringify({ bom: true, record_delimiter: '\r\n' });
+    // Any CR or LF inside a field is quoted, not only the CRLF record delimiter.
+    return stringify({ bom: true, record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
   }
 
   /** Runs `sql` through a read-only cursor, writing each row to `csv` and honouring back-pressure. */

@@ -3,7 +3,9 @@ import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swag
 import type { Response } from 'express';
 import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { ClientDetailService, type ClientDetailDto } from './client-detail.service.js';
-import { ClientFilterQuery, ClientListQuery, ClientListResponseDto, PagedSnapshotQuery, SnapshotSelectQuery, SummaryResponseDto } from './dto/reconciliation.dto.js';
+import {
+  ClientDetailResponseDto, ClientFilterQuery, ClientListQuery, ClientListResponseDto, MissedBillingResponseDto, PagedSnapshotQuery, SnapshotSelectQuery, SummaryResponseDto,
+} from './dto/reconciliation.dto.js';
 import { ExportService } from './export.service.js';
 import { MissedBillingService } from './missed-billing.service.js';
 import { ReconciliationService, type SummaryDto } from './reconciliation.service.js';
@@ -42,6 +44,7 @@ export class ReconciliationController {
 
   @Get('reconciliation/clients/:clientId')
   @Access({ role: 'viewer', scope: 'read' })
+  @ApiOkResponse({ type: ClientDetailResponseDto })
   detail(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Query() q: SnapshotSelectQuery): Promise<ClientDetailDto> {
     return this.details.detail(p.tenantId, clientId, q.snapshotId);
   }
@@ -55,6 +58,7 @@ export class ReconciliationController {
 
   @Get('missed-billing')
   @Access({ role: 'viewer', scope: 'read' })
+  @ApiOkResponse({ type: MissedBillingResponseDto })
   missed(@CurrentPrincipal() p: Principal, @Query() q: PagedSnapshotQuery) {
     return this.missedBilling.list(p.tenantId, q);
   }

@@ -59,8 +59,7 @@ export class ReconciliationService {
   /** (Re)computes a snapshot's reconciliation (default: the latest complete one) from the current mapping, products and subscriptions. */
   async reconcile(tenantId: string, snapshotId?: string): Promise<{ snapshotId: string; clients: number }> {
     return inTransaction(this.db, async (client) => {
-      // One reconcile per tenant at a time: two concurrent replacements of the same rows would collide.
-      await client.query(`SELECT pg_advisory_xact_lock(hashtext('b1r:reconcile:' || $1))`, [tenantId]);
+      await this.lockTenant(client, tenantId);
       const snapshot = snapshotId
         ? await this.findComplete(client, tenantId, snapshotId)
         : await this.latest(client, tenantId);
@@ -69,6 +68,14 @@ export class ReconciliationService {
       const clients = await writeReconciliation(client, tenantId, snapshot.id, rules);
       return { snapshotId: snapshot.id, clients };
     });
+  }
+
+  /**
+   * One reconcile per tenant at a time, until the transaction ends: two concurrent replacements
+   * of the same rows would collide, and a reconcile queued behind a snapshot sees that snapshot.
+   */
+  async lockTenant(client: PoolClient, tenantId: string): Promise<void> {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('b1r:reconcile:' || $1))`, [tenantId]);
   }
 
   /** After a mapping, product or settings change: re-reconcile the latest snapshot, if there is one. */

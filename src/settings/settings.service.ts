@@ -28,7 +28,8 @@ export class SettingsService {
       matchedTolerance: change.matchedTolerance ?? current.matchedTolerance,
       schedule: {
         cron: change.schedule?.cron?.trim() ?? current.schedule.cron,
-        timeZone: change.schedule?.timeZone ?? current.schedule.timeZone,
+        // Stored as the runtime spells it ("europe/berlin" -> "Europe/Berlin"), already validated.
+        timeZone: change.schedule?.timeZone ? new Intl.DateTimeFormat('en', { timeZone: change.schedule.timeZone }).resolvedOptions().timeZone : current.schedule.timeZone,
         enabled: change.schedule?.enabled ?? current.schedule.enabled,
       },
     };

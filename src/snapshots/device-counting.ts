@@ -29,8 +29,9 @@ export class DeviceCounter {
     this.staleBefore = takenAt.getTime() - rules.staleDays * DAY_MS;
   }
 
-  /** False when the device was already seen in this snapshot (skip it). */
+  /** False when the device was already seen in this snapshot, or has no id or organization (skip it). */
   firstSight(device: PanelOneDevice): boolean {
+    if (!device?.id || !device.organizationId) return false;
     const key = `${device.organizationId}\u0000${device.id}`;
     if (this.seenIds.has(key)) return false;
     this.seenIds.add(key);

@@ -1,12 +1,2 @@
-// A device as PanelOne's RMM API sends it (GET /api/v2/devices). Structurally identical to the
-// type of the same name in the integrations module, so either can feed a snapshot.
-export interface PanelOneDevice {
-  id: string;
-  organizationId: string;
-  hostname: string;
-  serialNumber: string | null;
-  deviceClass: string;
-  lastContact: string;
-  offline: boolean;
-  approvalStatus: string;
-}
+// A device as PanelOne's RMM API sends it (GET /api/v2/devices): the integrations client's type.
+export type { PanelOneDevice } from '../integrations/panelone.client.js';

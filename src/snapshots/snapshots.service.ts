@@ -88,6 +88,8 @@ export class SnapshotsService {
       await this.countPerClient(client, tenantId, snapshotId);
       await input.progress?.({ phase: 'reconciling', done: 0 });
       input.signal?.throwIfAborted();
+      // Taken until COMMIT: a mapping or product change made meanwhile waits, then re-reconciles this snapshot.
+      await this.reconciliation.lockTenant(client, tenantId);
       await this.reconciliation.reconcileInTransaction(client, tenantId, snapshotId, rules);
       await client.query(
         `UPDATE snapshot SET status = 'complete', device_count = $3, billable_count = $4, completed_at = now() WHERE tenant_id = $1 AND id = $2`,
@@ -131,11 +133,15 @@ export class SnapshotsService {
   private async countPerClient(client: PoolClient, tenantId: string, snapshotId: string): Promise<void> {
     await client.query(
       `WITH by_class AS (
-         SELECT organization_id, device_class, count(*) AS n FROM snapshot_device
-          WHERE tenant_id = $1 AND snapshot_id = $2 GROUP BY organization_id, device_class
+         SELECT organization_id, jsonb_object_agg(device_class, n) AS counts
+           FROM (SELECT organization_id, device_class, count(*) AS n FROM snapshot_device
+                  WHERE tenant_id = $1 AND snapshot_id = $2 GROUP BY organization_id, device_class) c
+          GROUP BY organization_id
        ), by_reason AS (
-         SELECT organization_id, reason, count(*) AS n FROM snapshot_device
-          WHERE tenant_id = $1 AND snapshot_id = $2 AND NOT counted GROUP BY organization_id, reason
+         SELECT organization_id, jsonb_object_agg(reason, n) AS counts
+           FROM (SELECT organization_id, reason, count(*) AS n FROM snapshot_device
+                  WHERE tenant_id = $1 AND snapshot_id = $2 AND NOT counted GROUP BY organization_id, reason) r
+          GROUP BY organization_id
        ), totals AS (
          SELECT organization_id, count(*) AS devices,
                 count(*) FILTER (WHERE counted OR reason = 'unmapped-organization') AS billable
@@ -143,9 +149,10 @@ export class SnapshotsService {
        )
        INSERT INTO snapshot_client (tenant_id, snapshot_id, organization_id, organization_name, device_count, billable_count, by_class, excluded_by_reason)
        SELECT $1, $2, t.organization_id, COALESCE(o.name, t.organization_id), t.devices, t.billable,
-              COALESCE((SELECT jsonb_object_agg(c.device_class, c.n) FROM by_class c WHERE c.organization_id = t.organization_id), '{}'),
-              COALESCE((SELECT jsonb_object_agg(r.reason, r.n) FROM by_reason r WHERE r.organization_id = t.organization_id), '{}')
+              COALESCE(c.counts, '{}'), COALESCE(r.counts, '{}')
          FROM totals t
+         LEFT JOIN by_class c ON c.organization_id = t.organization_id
+         LEFT JOIN by_reason r ON r.organization_id = t.organization_id
          LEFT JOIN panelone_organization o ON o.tenant_id = $1 AND o.id = t.organization_id`,
       [tenantId, snapshotId],
     );

@@ -212,3 +212,17 @@ describe('bad query values are a 400 naming the parameter', () => {
     await api.http.get('/api/v1/reconciliation/clients/org-beta').set(other).expect(404);
   });
 });
+
+describe('OpenAPI', () => {
+  it('documents the reconciliation, snapshot, mapping and settings routes', async () => {
+    const res = await api.http.get('/api/docs-json').expect(200);
+    expect(Object.keys(res.body.paths)).toEqual(expect.arrayContaining([
+      '/api/v1/snapshots', '/api/v1/snapshots/{id}', '/api/v1/snapshots/{id}/devices',
+      '/api/v1/reconciliation/summary', '/api/v1/reconciliation/clients', '/api/v1/reconciliation/clients/{clientId}',
+      '/api/v1/reconciliation/export.csv', '/api/v1/reconciliation/clients/{clientId}/export.csv', '/api/v1/missed-billing',
+      '/api/v1/clients', '/api/v1/clients/{organizationId}/mapping', '/api/v1/catalog/products', '/api/v1/catalog/products/{productId}', '/api/v1/settings',
+    ]));
+    const list = res.body.paths['/api/v1/reconciliation/clients'].get;
+    expect(list.parameters.map((p: { name: string }) => p.name)).toEqual(expect.arrayContaining(['status', 'search', 'sort', 'order', 'limit', 'offset', 'snapshotId']));
+  });
+});

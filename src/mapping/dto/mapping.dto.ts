@@ -25,8 +25,8 @@ export class ClientMappingResponseDto {
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true, type: String }) pax8CompanyId: string | null;
   @ApiProperty({ nullable: true, type: String }) pax8CompanyName: string | null;
-  @ApiProperty({ nullable: true, enum: ['suggested', 'confirmed', 'none'] }) mappingState: string | null;
-  @ApiProperty({ nullable: true, type: String, description: 'external-reference, name (suggestions) or admin' }) reason: string | null;
+  @ApiProperty({ enum: ['suggested', 'confirmed', 'none'], description: 'none: no company (decided by an admin when reason is admin, else nothing matched yet)' }) mappingState: string;
+  @ApiProperty({ nullable: true, type: String, description: 'external-reference or name (suggestions), admin (decisions); null when nothing was suggested or decided' }) reason: string | null;
 }
 
 export class ClientMappingListResponseDto {
