@@ -4,14 +4,18 @@ import { AuthModule } from './auth/auth.module.js';
 import { loggerParams } from './common/logging.js';
 import { AppConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
+import { DemoModule } from './demo/demo.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { PluginModule } from './plugin/plugin.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
 export interface AppModuleOptions {
   databaseUrl: string;
   /** Run queued jobs and the schedule in this process (worker, or the single-process demo). */
   worker: boolean;
+  /** Mount the demo-only routes (the PanelOne host page and its dev token). */
+  demo?: boolean;
 }
 
 /** Feature modules shared by the API and the worker; each is one folder under src/. */
@@ -31,8 +35,10 @@ export class AppModule {
         TenantsModule,
         AuthModule,
         HealthModule,
+        PluginModule,
         ...FEATURE_MODULES,
         ...(options.worker ? WORKER_MODULES : []),
+        ...(options.demo ? [DemoModule] : []),
       ],
     };
   }
