@@ -1,0 +1,5 @@
+export * from './random.js';
+export * from './dataset.js';
+export * from './http-kit.js';
+export * from './pax8.js';
+export * from './panelone.js';

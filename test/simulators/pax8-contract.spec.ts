@@ -1,0 +1,160 @@
+// The Pax8 simulator must answer what Pax8's own OpenAPI document describes, so that it cannot
+// drift from the real API. Responses are validated against the published schemas, made
+// stricter in one way: objects may not carry properties the document does not name
+// (the simulator must not invent fields a client could come to rely on).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { Ajv, type ValidateFunction } from 'ajv';
+import addFormatsModule from 'ajv-formats';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateDataset, startPax8Simulator, type Pax8Simulator } from '../../simulators/index.js';
+import { NOW, getJson, pax8Token, postJson, walkPax8 } from './helpers.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+// Copies of /work/shared/pax8/*.openapi.json as Pax8 publishes them.
+const partnerSpec = JSON.parse(readFileSync(join(here, 'fixtures/partner-endpoints.openapi.json'), 'utf8'));
+const authSpec = JSON.parse(readFileSync(join(here, 'fixtures/authentication.openapi.json'), 'utf8'));
+const SPEC_ID = 'https://sim.local/pax8-partner.json';
+
+/** Adds additionalProperties: false to every object schema that lists its properties. */
+function closeObjects(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(closeObjects);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = closeObjects(v);
+  if (out.properties && typeof out.properties === 'object' && out.additionalProperties === undefined) out.additionalProperties = false;
+  return out;
+}
+
+function responseSchema(path: string, status = '200'): unknown {
+  const schema = partnerSpec.paths[path].get.responses[status].content['application/json'].schema;
+  if (!schema) throw new Error(`no schema for ${path}`);
+  return JSON.parse(JSON.stringify(closeObjects(schema)).replaceAll('"#/components/', `"${SPEC_ID}#/components/`));
+}
+
+const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
+const ajv = new Ajv({ strict: false, allErrors: true });
+(addFormats as unknown as (a: Ajv) => void)(ajv);
+ajv.addFormat('phone', /^[0-9+().\- ]{7,}$/);
+ajv.addSchema({ $id: SPEC_ID, components: closeObjects(partnerSpec.components) });
+
+function validator(path: string, status?: string): ValidateFunction {
+  return ajv.compile(responseSchema(path, status) as object);
+}
+function listValidator(path: string): ValidateFunction {
+  const schema = responseSchema(path) as Record<string, unknown>;
+  return ajv.compile({ ...schema, required: ['content', 'page'] });
+}
+const errorValidator = ajv.compile({ $ref: `${SPEC_ID}#/components/schemas/Error` });
+
+function expectValid(validate: ValidateFunction, body: unknown): void {
+  const ok = validate(body);
+  if (!ok) throw new Error(`schema violations: ${ajv.errorsText(validate.errors)}\n${JSON.stringify(body).slice(0, 500)}`);
+}
+
+describe('Pax8 simulator follows the published OpenAPI schemas', () => {
+  let sim: Pax8Simulator;
+  let token: string;
+
+  beforeAll(async () => {
+    sim = await startPax8Simulator({ dataset: generateDataset({ seed: 7, now: NOW }) });
+    token = await pax8Token(sim);
+  });
+  afterAll(() => sim.close());
+
+  it('the validator itself rejects a drifted record (the check can fail)', () => {
+    const validate = validator('/companies/{companyId}');
+    const company = sim.dataset.companies[0];
+    expect(validate(company)).toBe(true);
+    expect(validate({ ...company, invented: 1 })).toBe(false);
+    expect(validate({ ...company, id: 'not-a-uuid' })).toBe(false);
+    expect(validate({ ...company, phone: undefined })).toBe(false);
+    expect(listValidator('/subscriptions')({ content: [{ ...sim.dataset.subscriptions[0], quantity: '3' }], page: { size: 1, totalElements: 1, totalPages: 1, number: 0 } })).toBe(false);
+  });
+
+  it('token response matches TokenResponse of the authentication document', async () => {
+    const res = await postJson(sim.tokenUrl, { client_id: sim.clientId, client_secret: sim.clientSecret, audience: sim.audience, grant_type: 'client_credentials' });
+    const validate = ajv.compile(closeObjects(authSpec.components.schemas.TokenResponse) as object);
+    expect(res.status).toBe(200);
+    expectValid(validate, res.body);
+  });
+
+  it('GET /companies pages and GET /companies/{id}', async () => {
+    const list = listValidator('/companies');
+    for (const size of [200, 10, 7]) {
+      const first = await getJson(`${sim.url}/companies?page=0&size=${size}`, token);
+      expectValid(list, first.body);
+    }
+    const { items } = await walkPax8(`${sim.url}/companies`, token);
+    const item = validator('/companies/{companyId}');
+    for (const company of items.slice(0, 10)) {
+      const res = await getJson(`${sim.url}/companies/${company.id}`, token);
+      expect(res.status).toBe(200);
+      expectValid(item, res.body);
+    }
+  });
+
+  it('GET /companies/{id}/contacts for every company', async () => {
+    const list = listValidator('/companies/{companyId}/contacts');
+    for (const company of sim.dataset.companies) {
+      const res = await getJson(`${sim.url}/companies/${company.id}/contacts?size=200`, token);
+      expect(res.status).toBe(200);
+      expect(res.body.content.length).toBeGreaterThan(0);
+      expectValid(list, res.body);
+    }
+  });
+
+  it('GET /products (with filters), /products/{id} and /products/{id}/pricing', async () => {
+    const list = listValidator('/products');
+    const detail = validator('/products/{productId}');
+    const pricing = validator('/products/{productId}/pricing');
+    for (const query of ['size=200', 'vendorName=Microsoft', 'search=backup&size=5']) {
+      const res = await getJson(`${sim.url}/products?${query}`, token);
+      expect(res.status).toBe(200);
+      expectValid(list, res.body);
+    }
+    const companyId = sim.dataset.companies[0].id;
+    for (const product of sim.dataset.products) {
+      const res = await getJson(`${sim.url}/products/${product.id}`, token);
+      expectValid(detail, res.body);
+      for (const suffix of ['', `?companyId=${companyId}`]) {
+        const priced = await getJson(`${sim.url}/products/${product.id}/pricing${suffix}`, token);
+        expect(priced.status).toBe(200);
+        expect(priced.body.content.length).toBeGreaterThan(0);
+        expectValid(pricing, priced.body);
+      }
+    }
+  });
+
+  it('GET /subscriptions (every page, with filters) and /subscriptions/{id}', async () => {
+    const list = listValidator('/subscriptions');
+    const item = validator('/subscriptions/{subscriptionId}');
+    const company = sim.dataset.companies[1].id;
+    for (const query of ['size=200', 'status=Active&size=50', `companyId=${company}`, 'billingTerm=Annual&sort=quantity,desc']) {
+      const res = await getJson(`${sim.url}/subscriptions?${query}`, token);
+      expect(res.status).toBe(200);
+      expectValid(list, res.body);
+    }
+    const { items } = await walkPax8(`${sim.url}/subscriptions`, token);
+    for (const sub of items) expectValid(item, sub);
+    const one = await getJson(`${sim.url}/subscriptions/${items[0].id}`, token);
+    expectValid(item, one.body);
+  });
+
+  it('error responses have the Error schema (401, 403, 404, 422)', async () => {
+    const calls: Array<[string, string | undefined, number]> = [
+      [`${sim.url}/companies`, undefined, 401],
+      [`${sim.url}/subscriptions?companyId=00000000-0000-4000-8000-000000000000`, token, 403],
+      [`${sim.url}/companies/00000000-0000-4000-8000-000000000000`, token, 404],
+      [`${sim.url}/products/nope/pricing`, token, 404],
+      [`${sim.url}/subscriptions?size=500`, token, 422],
+    ];
+    for (const [url, bearer, status] of calls) {
+      const res = await getJson(url, bearer);
+      expect(res.status).toBe(status);
+      expectValid(errorValidator, res.body);
+      expect(res.body.status).toBe(status);
+    }
+  });
+});
