@@ -12,7 +12,8 @@ export interface ApiErrorBody {
 /** The context token was rejected (HTTP 401): the host must provide a fresh one. */
 export class SessionExpiredError extends Error {
   override name = 'SessionExpiredError';
-  constructor() {
+  /** `rejectedToken` is the token the request carried, so a caller can tell if it was since replaced. */
+  constructor(readonly rejectedToken = '') {
     super('Session expired. Reload the page or sign in again.');
   }
 }
@@ -102,7 +103,7 @@ export class ApiClient {
       if ((error as Error).name === 'AbortError') throw error;
       throw new ApiError(0, 'Cannot reach the BillingOne Reconcile service. Check your connection and try again.');
     }
-    if (response.status === 401) throw new SessionExpiredError();
+    if (response.status === 401) throw new SessionExpiredError(contextToken);
     if (!response.ok) throw await toApiError(response);
     return response;
   }

@@ -27,7 +27,7 @@ export class ClientPanelElement extends B1rElement {
   @state() private reloads = 0;
 
   private readonly detailTask = new Task(this, {
-    args: () => [this.apiBase, this.clientId, this.reloads] as const,
+    args: () => [this.readyBase, this.clientId, this.reloads] as const,
     task: async ([apiBase, clientId], { signal }) => {
       if (!apiBase || !clientId) return initialState;
       return this.api.get<ClientDetail>(`/reconciliation/clients/${encodeURIComponent(clientId)}`, undefined, signal).catch((error) => {

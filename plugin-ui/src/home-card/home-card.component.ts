@@ -24,7 +24,7 @@ export class HomeCardElement extends B1rElement {
   @state() private reloads = 0;
 
   private readonly summaryTask = new Task(this, {
-    args: () => [this.apiBase, this.reloads] as const,
+    args: () => [this.readyBase, this.reloads] as const,
     task: async ([apiBase], { signal }) => {
       if (!apiBase) return initialState;
       return this.api.get<ReconciliationSummary>('/reconciliation/summary', undefined, signal).catch((error) => {

@@ -47,7 +47,7 @@ export class ReconciliationElement extends B1rElement {
   private readonly snapshots = new RunTracker(this, this.api, () => this.reload());
 
   private readonly summaryTask = new Task(this, {
-    args: () => [this.apiBase, this.reloads] as const,
+    args: () => [this.readyBase, this.reloads] as const,
     task: async ([apiBase], { signal }) => {
       if (!apiBase) return initialState;
       return this.api.get<ReconciliationSummary>('/reconciliation/summary', undefined, signal).catch(this.fail);
@@ -55,7 +55,7 @@ export class ReconciliationElement extends B1rElement {
   });
 
   private readonly clientsTask = new Task(this, {
-    args: () => [this.apiBase, this.reloads, this.filters()] as const,
+    args: () => [this.readyBase, this.reloads, this.filters()] as const,
     argsEqual: (a, b) => JSON.stringify(a) === JSON.stringify(b),
     task: async ([apiBase, , filters], { signal }) => {
       if (!apiBase) return initialState;

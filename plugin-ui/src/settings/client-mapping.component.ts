@@ -17,7 +17,7 @@ export class ClientMappingElement extends B1rElement {
   @state() private rowMessages = new Map<string, string>();
 
   private readonly mappingTask = new Task(this, {
-    args: () => [this.apiBase, this.reloads] as const,
+    args: () => [this.readyBase, this.reloads] as const,
     task: async ([apiBase], { signal }) => {
       if (!apiBase) return initialState;
       return this.api.get<ClientMappingList>('/clients', undefined, signal).catch((error) => {

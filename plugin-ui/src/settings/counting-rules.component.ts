@@ -23,7 +23,7 @@ export class CountingRulesElement extends B1rElement {
   @state() private savedMessage = '';
 
   private readonly settingsTask = new Task(this, {
-    args: () => [this.apiBase, this.reloads] as const,
+    args: () => [this.readyBase, this.reloads] as const,
     task: async ([apiBase], { signal }) => {
       if (!apiBase) return initialState;
       return this.api.get<CountingSettings>('/settings', undefined, signal).catch((error) => {

@@ -85,7 +85,9 @@ export class IntegrationFormElement extends B1rElement {
 
   private async save(event: SubmitEvent): Promise<void> {
     event.preventDefault();
-    const form = new FormData(event.target as HTMLFormElement);
+    // Kept before any await: a shadow-DOM event's target is cleared once dispatch ends.
+    const formElement = event.target as HTMLFormElement;
+    const form = new FormData(formElement);
     const value = (name: string) => String(form.get(name) ?? '').trim();
     const body: Record<string, unknown> = { baseUrl: value('baseUrl'), enabled: form.get('enabled') === 'on' };
     if (this.integration.kind === 'pax8') {
@@ -99,7 +101,7 @@ export class IntegrationFormElement extends B1rElement {
     this.savedMessage = '';
     try {
       await this.api.put(`/integrations/${this.integration.kind}`, body);
-      (event.target as HTMLFormElement).querySelectorAll<HTMLInputElement>('input[type=password]').forEach((input) => (input.value = ''));
+      formElement.querySelectorAll<HTMLInputElement>('input[type=password]').forEach((input) => (input.value = ''));
       this.savedMessage = 'Saved';
       this.emit('b1r-integration-saved', { kind: this.integration.kind });
     } catch (error) {

@@ -15,7 +15,7 @@ export class ProductMappingElement extends B1rElement {
   @state() private message = '';
 
   private readonly productsTask = new Task(this, {
-    args: () => [this.apiBase, this.reloads] as const,
+    args: () => [this.readyBase, this.reloads] as const,
     task: async ([apiBase], { signal }) => {
       if (!apiBase) return initialState;
       return this.api.get<{ items: CatalogProduct[] }>('/catalog/products', undefined, signal).catch((error) => {

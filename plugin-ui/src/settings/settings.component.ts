@@ -25,7 +25,7 @@ export class SettingsElement extends B1rElement {
   @state() private reloads = 0;
 
   private readonly integrationsTask = new Task(this, {
-    args: () => [this.apiBase, this.reloads] as const,
+    args: () => [this.readyBase, this.reloads] as const,
     task: async ([apiBase], { signal }) => {
       if (!apiBase) return initialState;
       return this.api.get<Integration[]>('/integrations', undefined, signal).catch((error) => {

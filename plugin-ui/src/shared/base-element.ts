@@ -19,8 +19,16 @@ export abstract class B1rElement extends LitElement {
   /** Reloads everything the widget shows. */
   protected abstract reload(): void;
 
+  /** The API base once the host has also given a token; tasks wait for it instead of sending a tokenless request. */
+  protected get readyBase(): string {
+    return this.apiBase && this.contextToken ? this.apiBase : '';
+  }
+
   protected noteError(error: unknown): void {
-    if (error instanceof SessionExpiredError) this.sessionExpired = true;
+    if (!(error instanceof SessionExpiredError)) return;
+    // The host may have renewed the token while the rejected request was in flight.
+    if (error.rejectedToken !== this.contextToken) queueMicrotask(() => this.reload());
+    else this.sessionExpired = true;
   }
 
   protected override updated(changed: PropertyValues): void {

@@ -35,7 +35,7 @@ export class SyncToolsElement extends B1rElement {
   private readonly tracker = new RunTracker(this, this.api, () => this.reload());
 
   private readonly runsTask = new Task(this, {
-    args: () => [this.apiBase, this.reloads] as const,
+    args: () => [this.readyBase, this.reloads] as const,
     task: async ([apiBase], { signal }) => {
       if (!apiBase) return initialState;
       return this.api.get<{ items: SyncRun[] }>('/sync/runs', undefined, signal).catch((error) => {
