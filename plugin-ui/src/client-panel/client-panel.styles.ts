@@ -16,7 +16,8 @@ export const clientPanelStyles = css`
   .action { padding: 0.6rem 0.8rem; border-left: 4px solid var(--_accent); background: var(--_surface-alt); border-radius: 4px; }
   .grid { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.75rem; }
   .wide { grid-column: 1 / -1; }
-  .scroll { overflow-x: auto; }
+  .scroll { overflow-x: auto; max-width: 100%; }
+  .panel { min-width: 0; }
   table { width: 100%; border-collapse: collapse; }
   th, td { padding: 0.4rem 0.6rem; border-bottom: 1px solid var(--_border); text-align: left; }
   th { font-weight: 600; background: var(--_surface-alt); }
@@ -40,6 +41,6 @@ export const clientPanelStyles = css`
   .swatch.licenses { border-top: 3px dashed var(--_matched); }
   @container (max-width: 600px) {
     .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); }
-    .grid { grid-template-columns: 1fr; }
+    .grid { grid-template-columns: minmax(0, 1fr); }
   }
 `;

@@ -10,7 +10,8 @@ export const settingsStyles = css`
   .form-head h3 { margin: 0; }
   .integration-status { display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; align-items: center; font-size: 0.85rem; }
   .last-error { flex-basis: 100%; overflow-wrap: anywhere; }
-  .field { display: flex; flex-direction: column; gap: 0.2rem; flex: 1 1 12rem; }
+  .field { display: flex; flex-direction: column; gap: 0.2rem; }
+  .row .field { flex: 1 1 12rem; }
   .field label { font-weight: 600; }
   .field.check, label.check { flex-direction: row; align-items: center; gap: 0.4rem; font-weight: 400; }
   .field.check label { font-weight: 400; }
@@ -28,7 +29,8 @@ export const settingsStyles = css`
   .badge.ok, .badge.confirmed { color: var(--_matched); border-color: currentColor; }
   .badge.error { color: var(--_under); border-color: currentColor; }
   .badge.suggested { color: var(--_over); border-color: currentColor; }
-  .scroll { overflow-x: auto; }
+  .scroll { overflow-x: auto; max-width: 100%; min-width: 0; }
+  .settings > *, section.panel > * { min-width: 0; }
   table { width: 100%; border-collapse: collapse; }
   th, td { padding: 0.4rem 0.6rem; border-bottom: 1px solid var(--_border); text-align: left; vertical-align: middle; }
   th { background: var(--_surface-alt); font-weight: 600; }

@@ -54,6 +54,8 @@ export const baseStyles = css`
     position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0;
     overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0;
   }
+  /* Keeps visually hidden text inside its scroll box instead of widening the page. */
+  .scroll, .table-wrap, figure { position: relative; }
   .btn {
     font: inherit; cursor: pointer; border-radius: 6px; padding: 0.4rem 0.85rem;
     border: 1px solid var(--_border); background: var(--_surface-alt); color: var(--_text);

@@ -51,8 +51,15 @@ export const statusLabels: Record<string, string> = {
   unmapped: 'Unmapped',
 };
 
+const SPECIAL_LABELS: Record<string, string> = {
+  VMWARE_VM_GUEST: 'VMware VM guest',
+  HYPERV_VMM_GUEST: 'Hyper-V VM guest',
+  MAC: 'Mac',
+};
+
 /** WINDOWS_WORKSTATION → "Windows workstation", pending-approval → "Pending approval". */
 export function humanize(code: string): string {
+  if (SPECIAL_LABELS[code]) return SPECIAL_LABELS[code];
   const words = code.replace(/[_-]+/g, ' ').toLowerCase().trim();
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
