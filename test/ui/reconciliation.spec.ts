@@ -178,7 +178,7 @@ describe('billingone-reconciliation', () => {
     await rows(page).first().waitFor();
     await page.evaluate(() => {
       (window as unknown as { selected: string[] }).selected = [];
-      document.addEventListener('b1r-client-select', (event) => (window as unknown as { selected: string[] }).selected.push(event.detail.clientId));
+      document.addEventListener('b1r-client-select', (event) => (window as unknown as { selected: string[] }).selected.push((event as CustomEvent<{ clientId: string }>).detail.clientId));
     });
     const firstId = await rows(page).first().getAttribute('data-client-id');
     await rows(page).first().click();

@@ -67,6 +67,7 @@ export const reconciliationStyles = css`
     table, thead, tbody, tr, td { display: block; }
     thead tr { display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; padding: 0.25rem 0; }
     thead th { display: block; background: none; border: 0; padding: 0.25rem 0; }
+    thead th:not([aria-sort]) { display: none; }
     tbody tr {
       display: grid; grid-template-columns: 1fr 1fr; gap: 0.15rem 0.75rem; padding: 0.75rem;
       margin-bottom: 0.5rem; border: 1px solid var(--_border); border-radius: var(--_radius);
