@@ -7,6 +7,7 @@ import type { AppConfig } from './config/config.js';
 import { DemoModule } from './demo/demo.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { IntegrationsModule } from './integrations/integrations.module.js';
 import { PluginModule } from './plugin/plugin.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
@@ -19,7 +20,9 @@ export interface AppModuleOptions {
 }
 
 /** Feature modules shared by the API and the worker; each is one folder under src/. */
-export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [];
+export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
+  IntegrationsModule,
+];
 /** Modules only the worker loads (job consumers, the schedule). */
 export const WORKER_MODULES: NonNullable<ModuleMetadata['imports']> = [];
 

@@ -1,0 +1,79 @@
+// Reads a tenant's stored integration settings and builds ready clients from them (secrets
+// decrypted only here, only in memory). Retry timings are a property so tests can shorten them.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { IntegrationError, type IntegrationKind } from './integration-error.js';
+import { PanelOneClient } from './panelone.client.js';
+import { Pax8Client } from './pax8.client.js';
+import type { RetryOptions } from './resilient-http.js';
+import { SecretBox, SecretDecryptionError } from './secret-box.js';
+
+export interface StoredIntegration {
+  kind: IntegrationKind;
+  enabled: boolean;
+  config: Record<string, unknown>;
+  secretEnc: string | null;
+  status: 'never' | 'ok' | 'error';
+  lastSyncAt: Date | null;
+  lastError: string | null;
+}
+
+export interface Pax8StoredConfig { baseUrl: string; tokenUrl: string; audience: string; clientId: string }
+export interface PanelOneStoredConfig { baseUrl: string }
+
+@Injectable()
+export class IntegrationConnections {
+  /** Retry and timeout settings for sync calls; production defaults unless overridden. */
+  retryOptions: Partial<RetryOptions> = {};
+
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly secrets: SecretBox) {}
+
+  async load(tenantId: string, kind: IntegrationKind): Promise<StoredIntegration | null> {
+    const rows: Array<Record<string, unknown>> = await this.db.query(
+      `SELECT kind, enabled, config, secret_enc, status, last_sync_at, last_error
+         FROM integration WHERE tenant_id = $1 AND kind = $2`,
+      [tenantId, kind],
+    );
+    const row = rows[0];
+    if (!row) return null;
+    return {
+      kind: row.kind as IntegrationKind,
+      enabled: row.enabled as boolean,
+      config: row.config as Record<string, unknown>,
+      secretEnc: row.secret_enc as string | null,
+      status: row.status as StoredIntegration['status'],
+      lastSyncAt: row.last_sync_at as Date | null,
+      lastError: row.last_error as string | null,
+    };
+  }
+
+  /** A client for the tenant's Pax8; `requireEnabled` is false for a connection test. */
+  async pax8(tenantId: string, options: { requireEnabled?: boolean; retry?: Partial<RetryOptions> } = {}): Promise<Pax8Client> {
+    const { config, secret } = await this.ready(tenantId, 'pax8', options.requireEnabled ?? true);
+    const c = config as unknown as Pax8StoredConfig;
+    return new Pax8Client(
+      { baseUrl: c.baseUrl, tokenUrl: c.tokenUrl, audience: c.audience, clientId: c.clientId, clientSecret: secret },
+      { ...this.retryOptions, ...options.retry },
+    );
+  }
+
+  async panelOne(tenantId: string, options: { requireEnabled?: boolean; retry?: Partial<RetryOptions> } = {}): Promise<PanelOneClient> {
+    const { config, secret } = await this.ready(tenantId, 'panelone', options.requireEnabled ?? true);
+    const c = config as unknown as PanelOneStoredConfig;
+    return new PanelOneClient({ baseUrl: c.baseUrl, apiToken: secret }, { ...this.retryOptions, ...options.retry });
+  }
+
+  private async ready(tenantId: string, kind: IntegrationKind, requireEnabled: boolean): Promise<{ config: Record<string, unknown>; secret: string }> {
+    const stored = await this.load(tenantId, kind);
+    const notReady = (why: string) => new IntegrationError({ kind: 'not-configured', integration: kind, call: 'settings', upstreamMessage: why });
+    if (!stored || !stored.secretEnc) throw notReady('it has not been configured yet');
+    if (requireEnabled && !stored.enabled) throw notReady('it is switched off');
+    try {
+      return { config: stored.config, secret: this.secrets.decrypt(stored.secretEnc) };
+    } catch (err) {
+      if (err instanceof SecretDecryptionError) throw notReady('its stored secret could not be decrypted (was ENCRYPTION_KEY changed?); enter the secret again');
+      throw err;
+    }
+  }
+}

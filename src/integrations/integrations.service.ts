@@ -1,0 +1,105 @@
+// Integration settings: list (secrets only as "set or not"), configure (secrets encrypted,
+// required the first time, kept when left out), and test a connection with the stored settings.
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { invalid } from '../common/errors.js';
+import type {
+  ConnectionTestDto, IntegrationDto, PanelOneConfigDto, PanelOneSettingsDto, Pax8ConfigDto, Pax8SettingsDto,
+} from './dto/integration.dto.js';
+import { IntegrationConnections, type StoredIntegration } from './integration-connections.js';
+import { INTEGRATION_NAMES, IntegrationError, type IntegrationKind } from './integration-error.js';
+import { CONNECTION_TEST_RETRY } from './resilient-http.js';
+import { SecretBox } from './secret-box.js';
+
+/** Shown for a Pax8 integration that was never configured: Pax8's published endpoints. */
+export const PAX8_DEFAULTS = {
+  baseUrl: 'https://api.pax8.com/v1',
+  tokenUrl: 'https://token-manager.pax8.com/oauth/token',
+  audience: 'https://api.pax8.com',
+};
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+export function toIntegrationDto(kind: IntegrationKind, stored: StoredIntegration | null): IntegrationDto {
+  const c = stored?.config ?? {};
+  const secretSet = Boolean(stored?.secretEnc);
+  const config: Pax8ConfigDto | PanelOneConfigDto = kind === 'pax8'
+    ? {
+      baseUrl: str(c.baseUrl) ?? (stored ? null : PAX8_DEFAULTS.baseUrl),
+      tokenUrl: str(c.tokenUrl) ?? (stored ? null : PAX8_DEFAULTS.tokenUrl),
+      audience: str(c.audience) ?? (stored ? null : PAX8_DEFAULTS.audience),
+      clientId: str(c.clientId),
+      clientSecretSet: secretSet,
+    }
+    : { baseUrl: str(c.baseUrl), apiTokenSet: secretSet };
+  return {
+    kind,
+    enabled: stored?.enabled ?? false,
+    configured: secretSet,
+    status: stored?.status ?? 'never',
+    lastSyncAt: stored?.lastSyncAt?.toISOString() ?? null,
+    lastError: stored?.lastError ?? null,
+    config,
+  };
+}
+
+@Injectable()
+export class IntegrationsService {
+  private readonly logger = new Logger(IntegrationsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly secrets: SecretBox,
+    private readonly connections: IntegrationConnections,
+  ) {}
+
+  async list(tenantId: string): Promise<IntegrationDto[]> {
+    return Promise.all((['pax8', 'panelone'] as const).map(async (kind) => toIntegrationDto(kind, await this.connections.load(tenantId, kind))));
+  }
+
+  configurePax8(tenantId: string, input: Pax8SettingsDto): Promise<IntegrationDto> {
+    const { clientSecret, enabled, baseUrl, tokenUrl, audience, clientId } = input;
+    return this.save(tenantId, 'pax8', { baseUrl, tokenUrl, audience: audience.trim(), clientId: clientId.trim() }, clientSecret, enabled, 'clientSecret');
+  }
+
+  configurePanelOne(tenantId: string, input: PanelOneSettingsDto): Promise<IntegrationDto> {
+    return this.save(tenantId, 'panelone', { baseUrl: input.baseUrl }, input.apiToken, input.enabled, 'apiToken');
+  }
+
+  /** Tries the stored settings with one small read; a failure is an answer, not an error. */
+  async test(tenantId: string, kind: IntegrationKind): Promise<ConnectionTestDto> {
+    const started = performance.now();
+    const name = INTEGRATION_NAMES[kind];
+    const latencyMs = () => Math.round(performance.now() - started);
+    try {
+      const options = { requireEnabled: false, retry: CONNECTION_TEST_RETRY };
+      const client = kind === 'pax8' ? await this.connections.pax8(tenantId, options) : await this.connections.panelOne(tenantId, options);
+      await client.probe();
+      return { ok: true, message: `Connected to ${name}.`, latencyMs: latencyMs() };
+    } catch (err) {
+      if (err instanceof IntegrationError) return { ok: false, message: err.message, latencyMs: latencyMs() };
+      this.logger.error({ err, tenantId, kind }, 'connection test failed unexpectedly');
+      return { ok: false, message: `The ${name} connection test failed unexpectedly; try again, and check the server log if it persists.`, latencyMs: latencyMs() };
+    }
+  }
+
+  private async save(
+    tenantId: string, kind: IntegrationKind, config: Record<string, string>, secret: string | undefined, enabled: boolean, secretField: string,
+  ): Promise<IntegrationDto> {
+    const existing = await this.connections.load(tenantId, kind);
+    if (!secret && !existing?.secretEnc) {
+      throw invalid(`${secretField} is required when ${INTEGRATION_NAMES[kind]} is configured for the first time`);
+    }
+    const secretEnc = secret ? this.secrets.encrypt(secret) : null;
+    await this.db.query(
+      `INSERT INTO integration (tenant_id, kind, enabled, config, secret_enc, updated_at)
+       VALUES ($1, $2, $3, $4::jsonb, $5, now())
+       ON CONFLICT (tenant_id, kind) DO UPDATE
+         SET enabled = EXCLUDED.enabled, config = EXCLUDED.config,
+             secret_enc = COALESCE(EXCLUDED.secret_enc, integration.secret_enc), updated_at = now()`,
+      [tenantId, kind, enabled, JSON.stringify(config), secretEnc],
+    );
+    return toIntegrationDto(kind, await this.connections.load(tenantId, kind));
+  }
+}

@@ -1,0 +1,111 @@
+// PanelOne RMM data API client (DESIGN.md, "PanelOne contract"): bearer token, cursor paging
+// with pageSize=1000 until nextCursor is null. Devices are streamed page by page; only their
+// ids are remembered (to drop a record served twice), never the devices themselves.
+import { IntegrationError } from './integration-error.js';
+import { failFor, parseJson, ResilientHttp, type RetryOptions } from './resilient-http.js';
+
+export interface PanelOneConnection {
+  /** Host root; /api/v2/... is appended. */
+  baseUrl: string;
+  apiToken: string;
+}
+
+export interface PanelOneOrganization {
+  id: string;
+  name: string;
+  externalRef: string | null;
+  [extra: string]: unknown;
+}
+
+export interface PanelOneDevice {
+  id: string;
+  organizationId: string;
+  hostname: string;
+  serialNumber: string | null;
+  /** One of the contract's classes; an unknown value is kept as sent. */
+  deviceClass: string;
+  /** ISO-8601. */
+  lastContact: string;
+  offline: boolean;
+  /** APPROVED or PENDING; an unknown value is kept as sent. */
+  approvalStatus: string;
+  [extra: string]: unknown;
+}
+
+export const PANELONE_PAGE_SIZE = 1000;
+const MAX_PAGES = 1_000_000;
+
+export class PanelOneClient {
+  private readonly http: ResilientHttp;
+
+  constructor(private readonly connection: PanelOneConnection, retryOptions: Partial<RetryOptions> = {}) {
+    this.http = new ResilientHttp('panelone', retryOptions);
+  }
+
+  organizationPages(signal?: AbortSignal): AsyncGenerator<PanelOneOrganization[]> {
+    return this.cursorPages<PanelOneOrganization>('/api/v2/organizations', {}, isOrganization, signal);
+  }
+
+  /** One page (array) at a time, so a caller can stream any number of devices. */
+  devicePages(signal?: AbortSignal, organizationId?: string): AsyncGenerator<PanelOneDevice[]> {
+    return this.cursorPages<PanelOneDevice>('/api/v2/devices', organizationId ? { organizationId } : {}, isDevice, signal);
+  }
+
+  /** One small authenticated call: proves the base URL and the token. */
+  async probe(signal?: AbortSignal): Promise<void> {
+    const call = 'GET /api/v2/organizations page 1';
+    envelope(await this.getJson('/api/v2/organizations', { pageSize: '1' }, call, signal), call, isOrganization);
+  }
+
+  private async *cursorPages<T extends { id: string }>(
+    path: string, query: Record<string, string>, isItem: (v: Record<string, unknown>) => boolean, signal?: AbortSignal,
+  ): AsyncGenerator<T[]> {
+    const seen = new Set<string>();
+    let cursor: string | null = null;
+    for (let page = 1; page <= MAX_PAGES; page++) {
+      const call = `GET ${path} page ${page}`;
+      const params: Record<string, string> = { ...query, pageSize: String(PANELONE_PAGE_SIZE) };
+      if (cursor !== null) params.after = cursor;
+      const body = envelope(await this.getJson(path, params, call, signal), call, isItem);
+      if (body.nextCursor !== null && body.nextCursor === cursor) {
+        throw new IntegrationError({ kind: 'malformed-response', integration: 'panelone', call, upstreamMessage: 'the next cursor repeats the current one' });
+      }
+      yield body.items.filter((item) => !seen.has(item.id) && seen.add(item.id)) as unknown as T[];
+      if (body.nextCursor === null) return;
+      cursor = body.nextCursor;
+    }
+  }
+
+  private async getJson(path: string, query: Record<string, string>, call: string, signal?: AbortSignal): Promise<unknown> {
+    const url = new URL(this.connection.baseUrl.replace(/\/+$/, '') + path);
+    for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+    const result = await this.http.send(call, url.toString(), {
+      method: 'GET',
+      headers: { Authorization: `Bearer ${this.connection.apiToken}`, Accept: 'application/json' },
+    }, signal);
+    if (result.status !== 200) failFor('panelone', call, result);
+    return parseJson('panelone', call, result.text);
+  }
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+
+function isOrganization(v: Record<string, unknown>): boolean {
+  return isString(v.id) && v.id !== '' && isString(v.name) && (v.externalRef === undefined || v.externalRef === null || isString(v.externalRef));
+}
+
+function isDevice(v: Record<string, unknown>): boolean {
+  return isString(v.id) && v.id !== '' && isString(v.organizationId) && isString(v.deviceClass)
+    && (v.serialNumber === undefined || v.serialNumber === null || isString(v.serialNumber));
+}
+
+function envelope(body: unknown, call: string, isItem: (v: Record<string, unknown>) => boolean): { items: Array<{ id: string }>; nextCursor: string | null } {
+  const malformed = (what: string) => new IntegrationError({ kind: 'malformed-response', integration: 'panelone', call, upstreamMessage: what });
+  const b = body as { items?: unknown; nextCursor?: unknown } | null;
+  if (typeof b !== 'object' || b === null || !Array.isArray(b.items)) throw malformed('expected an "items" array');
+  if (b.nextCursor !== null && (!isString(b.nextCursor) || b.nextCursor === '')) throw malformed('expected "nextCursor" to be a string or null');
+  for (const item of b.items) {
+    if (typeof item !== 'object' || item === null || !isItem(item as Record<string, unknown>)) throw malformed('a record without the expected fields');
+  }
+  return { items: b.items as Array<{ id: string }>, nextCursor: b.nextCursor };
+}
