@@ -8,7 +8,11 @@ import { DemoModule } from './demo/demo.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
+import { MappingModule } from './mapping/mapping.module.js';
 import { PluginModule } from './plugin/plugin.module.js';
+import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
+import { SettingsModule } from './settings/settings.module.js';
+import { SnapshotsModule } from './snapshots/snapshots.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
 export interface AppModuleOptions {
@@ -22,6 +26,10 @@ export interface AppModuleOptions {
 /** Feature modules shared by the API and the worker; each is one folder under src/. */
 export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   IntegrationsModule,
+  SettingsModule,
+  MappingModule,
+  SnapshotsModule,
+  ReconciliationModule,
 ];
 /** Modules only the worker loads (job consumers, the schedule). */
 export const WORKER_MODULES: NonNullable<ModuleMetadata['imports']> = [];

@@ -1,0 +1,65 @@
+import { Controller, Get, Param, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
+import { ClientDetailService, type ClientDetailDto } from './client-detail.service.js';
+import {
+  ClientDetailResponseDto, ClientFilterQuery, ClientListQuery, ClientListResponseDto, MissedBillingResponseDto, PagedSnapshotQuery, SnapshotSelectQuery, SummaryResponseDto,
+} from './dto/reconciliation.dto.js';
+import { ExportService } from './export.service.js';
+import { MissedBillingService } from './missed-billing.service.js';
+import { ReconciliationService, type SummaryDto } from './reconciliation.service.js';
+
+@ApiTags('reconciliation')
+@ApiBearerAuth()
+@Controller()
+export class ReconciliationController {
+  constructor(
+    private readonly reconciliation: ReconciliationService,
+    private readonly details: ClientDetailService,
+    private readonly exports: ExportService,
+    private readonly missedBilling: MissedBillingService,
+  ) {}
+
+  @Get('reconciliation/summary')
+  @Access({ role: 'viewer', scope: 'read' })
+  @ApiOkResponse({ type: SummaryResponseDto })
+  summary(@CurrentPrincipal() p: Principal, @Query() q: SnapshotSelectQuery): Promise<SummaryDto> {
+    return this.reconciliation.summary(p.tenantId, q.snapshotId);
+  }
+
+  @Get('reconciliation/clients')
+  @Access({ role: 'viewer', scope: 'read' })
+  @ApiOkResponse({ type: ClientListResponseDto })
+  list(@CurrentPrincipal() p: Principal, @Query() q: ClientListQuery) {
+    return this.reconciliation.list(p.tenantId, q);
+  }
+
+  @Get('reconciliation/export.csv')
+  @Access({ role: 'technician', scope: 'read' })
+  @ApiProduces('text/csv')
+  exportCsv(@CurrentPrincipal() p: Principal, @Query() q: ClientFilterQuery, @Res() res: Response): Promise<void> {
+    return this.exports.clientsCsv(p.tenantId, q, res);
+  }
+
+  @Get('reconciliation/clients/:clientId')
+  @Access({ role: 'viewer', scope: 'read' })
+  @ApiOkResponse({ type: ClientDetailResponseDto })
+  detail(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Query() q: SnapshotSelectQuery): Promise<ClientDetailDto> {
+    return this.details.detail(p.tenantId, clientId, q.snapshotId);
+  }
+
+  @Get('reconciliation/clients/:clientId/export.csv')
+  @Access({ role: 'technician', scope: 'read' })
+  @ApiProduces('text/csv')
+  clientCsv(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Query() q: SnapshotSelectQuery, @Res() res: Response): Promise<void> {
+    return this.exports.clientCsv(p.tenantId, clientId, q.snapshotId, res);
+  }
+
+  @Get('missed-billing')
+  @Access({ role: 'viewer', scope: 'read' })
+  @ApiOkResponse({ type: MissedBillingResponseDto })
+  missed(@CurrentPrincipal() p: Principal, @Query() q: PagedSnapshotQuery) {
+    return this.missedBilling.list(p.tenantId, q);
+  }
+}

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { ClientDetailService } from './client-detail.service.js';
+import { ExportService } from './export.service.js';
+import { MissedBillingService } from './missed-billing.service.js';
+import { ReconciliationController } from './reconciliation.controller.js';
+import { ReconciliationService } from './reconciliation.service.js';
+
+/** Reconciliation of snapshots against Pax8 licences, its reads, missed billing and CSV exports. */
+@Module({
+  controllers: [ReconciliationController],
+  providers: [ReconciliationService, ClientDetailService, ExportService, MissedBillingService],
+  exports: [ReconciliationService],
+})
+export class ReconciliationModule {}

@@ -1,0 +1,172 @@
+// Computes and reads the stored reconciliation. Writes replace a snapshot's rows atomically;
+// reads are tenant-scoped, indexed reads of reconciliation_client / reconciliation_line for
+// one complete snapshot (the latest by default).
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { notFound } from '../common/errors.js';
+import { loadCountingRules, rowsOf, type CountingRules, type Queryable } from '../settings/rules.js';
+import { usd, usdOrNull, type Money } from './money.js';
+import { loadMapping, writeReconciliation, type ClientStatus } from './reconcile.js';
+import { inTransaction } from './transaction.js';
+
+export const CLIENT_SORTS = ['name', 'devices', 'licenses', 'variance', 'monthlyImpact'] as const;
+export type ClientSort = (typeof CLIENT_SORTS)[number];
+const SORT_COLUMNS: Record<ClientSort, string> = {
+  name: 'lower(name)', devices: 'devices', licenses: 'licenses', variance: 'variance', monthlyImpact: 'monthly_impact',
+};
+
+export interface ClientFilter {
+  status?: ClientStatus;
+  search?: string;
+  sort?: ClientSort;
+  order?: 'asc' | 'desc';
+  snapshotId?: string;
+}
+
+export interface SnapshotRef {
+  id: string;
+  takenAt: string;
+}
+
+export interface ClientRowDto {
+  clientId: string;
+  name: string;
+  pax8CompanyId: string | null;
+  devices: number;
+  licenses: number;
+  variance: number;
+  status: ClientStatus;
+  monthlyImpact: Money | null;
+  lineCount: number;
+}
+
+export interface SummaryDto {
+  snapshot: SnapshotRef | null;
+  underLicensed: number;
+  overLicensed: number;
+  matched: number;
+  unmapped: number;
+  revenueAtRisk: Money;
+  overspend: Money;
+}
+
+@Injectable()
+export class ReconciliationService {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** (Re)computes a snapshot's reconciliation (default: the latest complete one) from the current mapping, products and subscriptions. */
+  async reconcile(tenantId: string, snapshotId?: string): Promise<{ snapshotId: string; clients: number }> {
+    return inTransaction(this.db, async (client) => {
+      await this.lockTenant(client, tenantId);
+      const snapshot = snapshotId
+        ? await this.findComplete(client, tenantId, snapshotId)
+        : await this.latest(client, tenantId);
+      if (!snapshot) throw notFound('Complete snapshot');
+      const rules = await loadCountingRules(client, tenantId);
+      const clients = await writeReconciliation(client, tenantId, snapshot.id, rules);
+      return { snapshotId: snapshot.id, clients };
+    });
+  }
+
+  /**
+   * One reconcile per tenant at a time, until the transaction ends: two concurrent replacements
+   * of the same rows would collide, and a reconcile queued behind a snapshot sees that snapshot.
+   */
+  async lockTenant(client: PoolClient, tenantId: string): Promise<void> {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('b1r:reconcile:' || $1))`, [tenantId]);
+  }
+
+  /** After a mapping, product or settings change: re-reconcile the latest snapshot, if there is one. */
+  async reconcileLatest(tenantId: string): Promise<void> {
+    if (await this.latest(this.db, tenantId)) await this.reconcile(tenantId);
+  }
+
+  /** For the snapshot ingest, inside its own transaction. */
+  async reconcileInTransaction(client: PoolClient, tenantId: string, snapshotId: string, rules: CountingRules): Promise<number> {
+    return writeReconciliation(client, tenantId, snapshotId, rules);
+  }
+
+  async mappedOrganizations(q: Queryable, tenantId: string): Promise<Set<string>> {
+    return new Set((await loadMapping(q, tenantId)).mapping.keys());
+  }
+
+  async latest(q: Queryable, tenantId: string): Promise<SnapshotRef | null> {
+    const [row] = rowsOf<{ id: string; taken_at: Date }>(await q.query(
+      `SELECT id, taken_at FROM snapshot WHERE tenant_id = $1 AND status = 'complete' ORDER BY taken_at DESC, id DESC LIMIT 1`, [tenantId],
+    ));
+    return row ? { id: row.id, takenAt: new Date(row.taken_at).toISOString() } : null;
+  }
+
+  private async findComplete(q: Queryable, tenantId: string, snapshotId: string): Promise<SnapshotRef | null> {
+    const [row] = rowsOf<{ id: string; taken_at: Date }>(await q.query(
+      `SELECT id, taken_at FROM snapshot WHERE tenant_id = $1 AND id = $2 AND status = 'complete'`, [tenantId, snapshotId],
+    ));
+    return row ? { id: row.id, takenAt: new Date(row.taken_at).toISOString() } : null;
+  }
+
+  /** The snapshot a read is about: the one asked for (404 unless complete), else the latest complete one (or none yet). */
+  async resolveSnapshot(tenantId: string, snapshotId?: string): Promise<SnapshotRef | null> {
+    if (!snapshotId) return this.latest(this.db, tenantId);
+    const found = await this.findComplete(this.db, tenantId, snapshotId);
+    if (!found) throw notFound('Snapshot');
+    return found;
+  }
+
+  async summary(tenantId: string, snapshotId?: string): Promise<SummaryDto> {
+    const snapshot = await this.resolveSnapshot(tenantId, snapshotId);
+    if (!snapshot) return { snapshot: null, underLicensed: 0, overLicensed: 0, matched: 0, unmapped: 0, revenueAtRisk: usd(0), overspend: usd(0) };
+    const [counts] = await this.db.query(
+      `SELECT count(*) FILTER (WHERE status = 'under-licensed') AS under, count(*) FILTER (WHERE status = 'over-licensed') AS over,
+              count(*) FILTER (WHERE status = 'matched') AS matched, count(*) FILTER (WHERE status = 'unmapped') AS unmapped
+         FROM reconciliation_client WHERE tenant_id = $1 AND snapshot_id = $2`,
+      [tenantId, snapshot.id],
+    );
+    // Positive lines are revenue at risk, negative lines overspend (per line: a client under on
+    // one product and over on another contributes to both).
+    const [money] = await this.db.query(
+      `SELECT COALESCE(sum(monthly_impact) FILTER (WHERE monthly_impact > 0), 0) AS risk,
+              COALESCE(-sum(monthly_impact) FILTER (WHERE monthly_impact < 0), 0) AS overspend
+         FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2`,
+      [tenantId, snapshot.id],
+    );
+    return {
+      snapshot,
+      underLicensed: Number(counts.under), overLicensed: Number(counts.over), matched: Number(counts.matched), unmapped: Number(counts.unmapped),
+      revenueAtRisk: usd(Number(money.risk)), overspend: usd(Number(money.overspend)),
+    };
+  }
+
+  /** WHERE and ORDER BY of the client list, shared by the list and the CSV export. */
+  clientQuery(tenantId: string, snapshotId: string, filter: ClientFilter): { where: string; order: string; params: unknown[] } {
+    const params: unknown[] = [tenantId, snapshotId];
+    const where = ['tenant_id = $1', 'snapshot_id = $2'];
+    if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+    if (filter.search) where.push(`name ILIKE $${params.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)} ESCAPE '\\'`);
+    const sort = filter.sort ?? 'variance';
+    const direction = (filter.order ?? (filter.sort === 'name' ? 'asc' : 'desc')) === 'asc' ? 'ASC' : 'DESC';
+    const order = `${SORT_COLUMNS[sort]} ${direction} NULLS LAST, lower(name) ASC, organization_id ASC`;
+    return { where: where.join(' AND '), order, params };
+  }
+
+  async list(tenantId: string, filter: ClientFilter & { limit: number; offset: number }): Promise<{ snapshot: SnapshotRef | null; items: ClientRowDto[]; total: number }> {
+    const snapshot = await this.resolveSnapshot(tenantId, filter.snapshotId);
+    if (!snapshot) return { snapshot: null, items: [], total: 0 };
+    const { where, order, params } = this.clientQuery(tenantId, snapshot.id, filter);
+    const [{ n }] = await this.db.query(`SELECT count(*) AS n FROM reconciliation_client WHERE ${where}`, params);
+    const rows = await this.db.query(
+      `SELECT * FROM reconciliation_client WHERE ${where} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, filter.limit, filter.offset],
+    );
+    return { snapshot, items: rows.map(toClientRowDto), total: Number(n) };
+  }
+}
+
+export function toClientRowDto(row: Record<string, any>): ClientRowDto {
+  return {
+    clientId: row.organization_id, name: row.name, pax8CompanyId: row.pax8_company_id, devices: row.devices,
+    licenses: Number(row.licenses), variance: Number(row.variance), status: row.status,
+    monthlyImpact: usdOrNull(row.monthly_impact === null ? null : Number(row.monthly_impact)), lineCount: row.line_count,
+  };
+}

@@ -1,0 +1,33 @@
+// A raw pg client from the DataSource's pool, for work TypeORM does not do (COPY, cursors) and
+// for transactions that span such work. A client whose transaction failed is discarded, not
+// returned to the pool, so no half-finished state can leak into the next borrower.
+import type { PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+
+export async function withPgClient<T>(db: DataSource, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const pool = (db.driver as unknown as { master: { connect(): Promise<PoolClient> } }).master;
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    return await work(client);
+  } catch (err) {
+    broken = err as Error;
+    throw err;
+  } finally {
+    client.release(broken ?? false);
+  }
+}
+
+export async function inTransaction<T>(db: DataSource, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  return withPgClient(db, async (client) => {
+    await client.query('BEGIN');
+    try {
+      const result = await work(client);
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw err;
+    }
+  });
+}

@@ -1,0 +1,102 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength,
+  Min, ValidateNested, registerDecorator, type ValidationOptions,
+} from 'class-validator';
+import { validateCronExpression } from 'cron';
+import { DEVICE_CLASSES } from '../rules.js';
+
+/** A five-field cron expression (minute hour day-of-month month day-of-week) that the `cron` package accepts. */
+function IsCronExpression(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isCronExpression', target: target.constructor, propertyName, options,
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && value.trim().split(/\s+/).length === 5 && validateCronExpression(value.trim()).valid,
+        defaultMessage: () => `${propertyName} must be a valid five-field cron expression (minute hour day-of-month month day-of-week)`,
+      },
+    });
+}
+
+/** An IANA time zone name this runtime knows (e.g. Europe/Berlin). */
+function IsIanaTimeZone(options?: ValidationOptions) {
+  return (target: object, propertyName: string) =>
+    registerDecorator({
+      name: 'isIanaTimeZone', target: target.constructor, propertyName, options,
+      validator: {
+        validate: (value: unknown) => {
+          if (typeof value !== 'string' || !value || value.length > 64) return false;
+          try {
+            new Intl.DateTimeFormat('en', { timeZone: value });
+            return true;
+          } catch {
+            return false;
+          }
+        },
+        defaultMessage: () => `${propertyName} must be an IANA time zone such as Europe/Berlin`,
+      },
+    });
+}
+
+export class ScheduleDto {
+  @ApiProperty({ example: '0 2 1 * *' })
+  @IsCronExpression()
+  cron: string;
+
+  @ApiProperty({ example: 'UTC' })
+  @IsIanaTimeZone()
+  timeZone: string;
+
+  @ApiProperty()
+  @IsBoolean({ message: 'enabled must be true or false' })
+  enabled: boolean;
+}
+
+export class UpdateScheduleDto {
+  @ApiPropertyOptional({ example: '0 2 1 * *' })
+  @IsOptional() @IsCronExpression()
+  cron?: string;
+
+  @ApiPropertyOptional({ example: 'UTC' })
+  @IsOptional() @IsIanaTimeZone()
+  timeZone?: string;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsBoolean({ message: 'enabled must be true or false' })
+  enabled?: boolean;
+}
+
+export class SettingsDto {
+  @ApiProperty({ minimum: 1, maximum: 3650 }) staleDays: number;
+  @ApiProperty({ enum: DEVICE_CLASSES, isArray: true }) countedClasses: string[];
+  @ApiProperty({ example: ['Active'] }) licensedStatuses: string[];
+  @ApiProperty({ minimum: 0 }) matchedTolerance: number;
+  @ApiProperty({ type: ScheduleDto }) schedule: ScheduleDto;
+}
+
+/** Every field optional: what is sent is changed, the rest kept. One bad field refuses the whole request. */
+export class UpdateSettingsDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 3650 })
+  @IsOptional() @IsInt({ message: 'staleDays must be an integer' }) @Min(1) @Max(3650)
+  staleDays?: number;
+
+  @ApiPropertyOptional({ enum: DEVICE_CLASSES, isArray: true })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayUnique()
+  @IsIn(DEVICE_CLASSES, { each: true, message: `countedClasses must each be one of: ${DEVICE_CLASSES.join(', ')}` })
+  countedClasses?: string[];
+
+  @ApiPropertyOptional({ example: ['Active'] })
+  @IsOptional() @IsArray() @ArrayMinSize(1) @ArrayMaxSize(20) @ArrayUnique()
+  @IsString({ each: true }) @IsNotEmpty({ each: true }) @MaxLength(50, { each: true })
+  @Matches(/\S/, { each: true, message: 'licensedStatuses must each be a non-empty status name' })
+  licensedStatuses?: string[];
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 1000000 })
+  @IsOptional() @IsInt({ message: 'matchedTolerance must be an integer' }) @Min(0) @Max(1_000_000)
+  matchedTolerance?: number;
+
+  @ApiPropertyOptional({ type: UpdateScheduleDto })
+  @IsOptional() @ValidateNested() @Type(() => UpdateScheduleDto)
+  schedule?: UpdateScheduleDto;
+}

@@ -1,0 +1,34 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
+import { PageQuery, UuidParam } from '../common/validation.js';
+import { SnapshotDevicesQuery, SnapshotDevicesResponseDto, SnapshotListResponseDto, SnapshotResponseDto } from './dto/snapshot.dto.js';
+import { SnapshotsService } from './snapshots.service.js';
+
+@ApiTags('snapshots')
+@ApiBearerAuth()
+@Controller('snapshots')
+export class SnapshotsController {
+  constructor(private readonly snapshots: SnapshotsService) {}
+
+  @Get()
+  @Access({ role: 'viewer', scope: 'read' })
+  @ApiOkResponse({ type: SnapshotListResponseDto })
+  list(@CurrentPrincipal() p: Principal, @Query() q: PageQuery) {
+    return this.snapshots.list(p.tenantId, q.limit, q.offset);
+  }
+
+  @Get(':id')
+  @Access({ role: 'viewer', scope: 'read' })
+  @ApiOkResponse({ type: SnapshotResponseDto })
+  get(@CurrentPrincipal() p: Principal, @UuidParam('id') id: string) {
+    return this.snapshots.get(p.tenantId, id);
+  }
+
+  @Get(':id/devices')
+  @Access({ role: 'viewer', scope: 'read' })
+  @ApiOkResponse({ type: SnapshotDevicesResponseDto })
+  devices(@CurrentPrincipal() p: Principal, @UuidParam('id') id: string, @Query() q: SnapshotDevicesQuery) {
+    return this.snapshots.devices(p.tenantId, id, q);
+  }
+}
