@@ -4,10 +4,12 @@ import { AuthModule } from './auth/auth.module.js';
 import { loggerParams } from './common/logging.js';
 import { AppConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
+import { DemoModule } from './demo/demo.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { MappingModule } from './mapping/mapping.module.js';
+import { PluginModule } from './plugin/plugin.module.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { SnapshotsModule } from './snapshots/snapshots.module.js';
@@ -19,14 +21,19 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Run queued jobs and the schedule in this process (worker, or the single-process demo). */
   worker: boolean;
+  /** Mount the demo-only routes (the PanelOne host page and its dev token). */
+  demo?: boolean;
 }
 
 /** Feature modules shared by the API and the worker; each is one folder under src/. */
 export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   IntegrationsModule,
+  SettingsModule,
+  MappingModule,
+  SnapshotsModule,
+  ReconciliationModule,
   SyncModule,
 ];
-FEATURE_MODULES.push(SettingsModule, MappingModule, SnapshotsModule, ReconciliationModule);
 /** Modules only the worker loads (job consumers, the schedule). */
 export const WORKER_MODULES: NonNullable<ModuleMetadata['imports']> = [
   SyncWorkerModule,
@@ -44,8 +51,10 @@ export class AppModule {
         TenantsModule,
         AuthModule,
         HealthModule,
+        PluginModule,
         ...FEATURE_MODULES,
         ...(options.worker ? WORKER_MODULES : []),
+        ...(options.demo ? [DemoModule] : []),
       ],
     };
   }

@@ -51,9 +51,9 @@ export async function prepareDatabase(config: AppConfig): Promise<PreparedDataba
   return { url, embedded };
 }
 
-export async function createApi(config: AppConfig, databaseUrl: string, options: { worker?: boolean } = {}): Promise<NestExpressApplication> {
+export async function createApi(config: AppConfig, databaseUrl: string, options: { worker?: boolean; demo?: boolean } = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(
-    AppModule.forRoot(config, { databaseUrl, worker: options.worker ?? false }),
+    AppModule.forRoot(config, { databaseUrl, worker: options.worker ?? false, demo: options.demo ?? false }),
     { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));

@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
+import { IpRateLimitGuard, TenantRateLimitGuard } from './rate-limit.guards.js';
 import { ApiKeysController } from './api-keys.controller.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { AuthGuard } from './auth.guard.js';
@@ -8,7 +9,14 @@ import { TokenVerifierService } from './token-verifier.service.js';
 @Global()
 @Module({
   controllers: [ApiKeysController],
-  providers: [TokenVerifierService, ApiKeysService, { provide: APP_GUARD, useClass: AuthGuard }],
+  // Guards run in this order: IP limit, authentication and access, tenant limit.
+  providers: [
+    TokenVerifierService,
+    ApiKeysService,
+    { provide: APP_GUARD, useClass: IpRateLimitGuard },
+    { provide: APP_GUARD, useClass: AuthGuard },
+    { provide: APP_GUARD, useClass: TenantRateLimitGuard },
+  ],
   exports: [ApiKeysService, TokenVerifierService],
 })
 export class AuthModule {}

@@ -57,6 +57,11 @@ export class EnvironmentVariables {
   @Min(1)
   @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be an integer' })
   RATE_LIMIT_PER_MINUTE: number = 600;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? 1200 : Number(value)))
+  @Min(1)
+  @IsInt({ message: 'RATE_LIMIT_PER_IP_PER_MINUTE must be an integer' })
+  RATE_LIMIT_PER_IP_PER_MINUTE: number = 1200;
 }
 
 export type AppConfig = EnvironmentVariables & { corsOrigins: string[] };

@@ -1,5 +1,6 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
+import { SkipRateLimit } from '../auth/rate-limit.guards.js';
 import { HealthCheck, HealthCheckService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Public } from '../auth/principal.js';
 
@@ -11,6 +12,7 @@ export class HealthController {
   /** Liveness plus database readiness: 200 when PostgreSQL answers, 503 when it does not. */
   @Get()
   @Public()
+  @SkipRateLimit()
   @HealthCheck()
   check() {
     return this.health.check([() => this.db.pingCheck('database', { timeout: 2000 })]);

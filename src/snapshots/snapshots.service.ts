@@ -25,6 +25,8 @@ export interface TakeSnapshotInput {
   devices: AsyncIterable<PanelOneDevice[]>;
   progress?: (update: { phase: string; done: number; total?: number }) => void | Promise<void>;
   signal?: AbortSignal;
+  /** When the device read counts as taken (staleness is measured from it); default now. Back-fills history. */
+  asOf?: Date;
 }
 
 export interface SnapshotDto {
@@ -74,7 +76,7 @@ export class SnapshotsService {
 
   async take(tenantId: string, input: TakeSnapshotInput): Promise<{ snapshotId: string; deviceCount: number; billableCount: number }> {
     const snapshotId = randomUUID();
-    const takenAt = new Date();
+    const takenAt = input.asOf ?? new Date();
     const result = await inTransaction(this.db, async (client) => {
       const rules = await loadCountingRules(client, tenantId);
       await client.query(

@@ -18,6 +18,7 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     PANELONE_ORIGINS: 'https://panelone.example',
     RATE_LIMIT_PER_MINUTE: '100000',
+    RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
     ...overrides,
   });
 }

@@ -1,0 +1,80 @@
+// The demo host's glue: fetches a dev context token, keeps every widget's `context-token`
+// fresh before it expires, routes between pages and follows b1r-client-select.
+const WIDGETS = 'billingone-reconciliation, billingone-home-card, billingone-client-panel, billingone-sync-tools, billingone-settings';
+const REFRESH_MARGIN_MS = 60_000;
+const roleSelect = document.getElementById('role');
+const tokenStatus = document.getElementById('token-status');
+const clientSelect = document.getElementById('client-select');
+const panel = document.querySelector('billingone-client-panel');
+let token = '';
+let refreshTimer;
+
+function widgets() {
+  return document.querySelectorAll(WIDGETS);
+}
+
+async function refreshToken() {
+  clearTimeout(refreshTimer);
+  try {
+    const response = await fetch(`/demo/context-token?role=${encodeURIComponent(roleSelect.value)}`);
+    if (!response.ok) throw new Error(`token endpoint answered ${response.status}`);
+    const { token: fresh, expiresAt } = await response.json();
+    token = fresh;
+    for (const widget of widgets()) {
+      widget.setAttribute('api-base', location.origin);
+      widget.setAttribute('context-token', token);
+    }
+    const expiresIn = Date.parse(expiresAt) - Date.now();
+    tokenStatus.textContent = `Token (${roleSelect.value}) until ${new Date(expiresAt).toLocaleTimeString()}`;
+    refreshTimer = setTimeout(refreshToken, Math.max(5_000, expiresIn - REFRESH_MARGIN_MS));
+  } catch (error) {
+    tokenStatus.textContent = `No token: ${error.message}`;
+    refreshTimer = setTimeout(refreshToken, 10_000);
+  }
+}
+
+async function loadClientChoices() {
+  if (!token) return;
+  const response = await fetch(`${location.origin}/api/v1/reconciliation/clients?sort=name&order=asc&limit=200`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+  if (!response.ok) return;
+  const { items } = await response.json();
+  const current = clientSelect.value || panel.getAttribute('client-id') || '';
+  clientSelect.replaceChildren(new Option('Choose a client…', ''), ...items.map((item) => new Option(item.name, item.clientId)));
+  clientSelect.value = current;
+}
+
+function route() {
+  const [page, clientId] = location.hash.replace(/^#/, '').split('/');
+  const name = ['dashboard', 'client', 'sync', 'settings'].includes(page) ? page : 'dashboard';
+  for (const section of document.querySelectorAll('main > section')) section.hidden = section.id !== `page-${name}`;
+  for (const link of document.querySelectorAll('nav a')) {
+    if (link.getAttribute('href') === `#${name}`) link.setAttribute('aria-current', 'page');
+    else link.removeAttribute('aria-current');
+  }
+  if (name === 'client') {
+    if (clientId) panel.setAttribute('client-id', decodeURIComponent(clientId));
+    void loadClientChoices();
+  }
+  if (page === 'dashboard-list') document.getElementById('dashboard-list').scrollIntoView();
+}
+
+document.addEventListener('b1r-client-select', (event) => {
+  location.hash = `#client/${encodeURIComponent(event.detail.clientId)}`;
+});
+clientSelect.addEventListener('change', () => {
+  if (clientSelect.value) location.hash = `#client/${encodeURIComponent(clientSelect.value)}`;
+});
+roleSelect.addEventListener('change', refreshToken);
+document.getElementById('theme-toggle').addEventListener('click', (event) => {
+  const dark = document.body.classList.toggle('dark');
+  document.body.classList.toggle('light', !dark);
+  event.currentTarget.setAttribute('aria-pressed', String(dark));
+  event.currentTarget.textContent = dark ? 'Light mode' : 'Dark mode';
+});
+window.addEventListener('hashchange', route);
+
+for (const widget of widgets()) widget.setAttribute('api-base', location.origin);
+await refreshToken();
+route();

@@ -1,0 +1,114 @@
+import { html, nothing, type TemplateResult } from 'lit';
+import { state } from 'lit/decorators.js';
+import { Task, initialState } from '@lit/task';
+import { B1rElement } from '../shared/base-element.js';
+import { baseStyles } from '../shared/base.styles.js';
+import { errorMessage, renderError, renderPending } from '../shared/states.js';
+import { humanize } from '../shared/format.js';
+import type { CountingSettings } from '../shared/types.js';
+import { settingsStyles } from './settings.styles.js';
+
+const DEVICE_CLASSES = [
+  'WINDOWS_WORKSTATION', 'WINDOWS_SERVER', 'MAC', 'LINUX_WORKSTATION', 'LINUX_SERVER', 'VMWARE_VM_GUEST',
+  'HYPERV_VMM_GUEST', 'NETWORK_DEVICE', 'MOBILE', 'PRINTER', 'UNKNOWN',
+];
+
+/** Counting rules, tolerance and snapshot schedule (internal to `billingone-settings`). */
+export class CountingRulesElement extends B1rElement {
+  static override styles = [baseStyles, settingsStyles];
+
+  @state() private reloads = 0;
+  @state() private saving = false;
+  @state() private formError = '';
+  @state() private savedMessage = '';
+
+  private readonly settingsTask = new Task(this, {
+    args: () => [this.readyBase, this.reloads] as const,
+    task: async ([apiBase], { signal }) => {
+      if (!apiBase) return initialState;
+      return this.api.get<CountingSettings>('/settings', undefined, signal).catch((error) => {
+        this.noteError(error);
+        throw error;
+      });
+    },
+  });
+
+  protected reload(): void {
+    this.reloads++;
+  }
+
+  protected override render(): TemplateResult {
+    return html`<section class="panel" part="section" aria-labelledby="rules-title">
+      <h3 id="rules-title">Counting rules and schedule</h3>
+      ${this.settingsTask.render({
+        pending: () => renderPending(),
+        error: (error) => renderError(error, () => this.reload()),
+        complete: (settings) => this.renderForm(settings),
+      })}
+    </section>`;
+  }
+
+  private renderForm(settings: CountingSettings): TemplateResult {
+    const classes = [...new Set([...DEVICE_CLASSES, ...settings.countedClasses])];
+    return html`<form @submit=${this.save}>
+      <fieldset><legend>Counted device classes</legend>
+        <div class="checks">${classes.map((deviceClass) => html`<label class="check">
+          <input type="checkbox" name="countedClasses" value=${deviceClass} .checked=${settings.countedClasses.includes(deviceClass)} />
+          ${humanize(deviceClass)}</label>`)}</div>
+      </fieldset>
+      <div class="row">
+        <div class="field"><label for="staleDays">Stale after (days)</label>
+          <input id="staleDays" name="staleDays" type="number" min="1" required .value=${String(settings.staleDays)} /></div>
+        <div class="field"><label for="matchedTolerance">Matched tolerance (devices)</label>
+          <input id="matchedTolerance" name="matchedTolerance" type="number" min="0" required .value=${String(settings.matchedTolerance)} /></div>
+        <div class="field"><label for="licensedStatuses">Licensed subscription statuses (comma-separated)</label>
+          <input id="licensedStatuses" name="licensedStatuses" type="text" .value=${settings.licensedStatuses.join(', ')} /></div>
+      </div>
+      <div class="row">
+        <div class="field"><label for="cron">Snapshot schedule (cron)</label>
+          <input id="cron" name="cron" type="text" class="mono" .value=${settings.schedule.cron} /></div>
+        <div class="field"><label for="timeZone">Time zone</label>
+          <input id="timeZone" name="timeZone" type="text" .value=${settings.schedule.timeZone} /></div>
+        <div class="field check"><input id="scheduleEnabled" name="scheduleEnabled" type="checkbox" .checked=${settings.schedule.enabled} />
+          <label for="scheduleEnabled">Scheduled snapshots enabled</label></div>
+      </div>
+      ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
+      <div class="actions">
+        <button class="btn primary" part="button" type="submit" ?disabled=${this.saving}>${this.saving ? 'Saving…' : 'Save rules'}</button>
+        <span class="muted" role="status">${this.savedMessage}</span>
+      </div>
+    </form>`;
+  }
+
+  private async save(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const body: CountingSettings = {
+      staleDays: Number(form.get('staleDays')),
+      matchedTolerance: Number(form.get('matchedTolerance')),
+      countedClasses: form.getAll('countedClasses').map(String),
+      licensedStatuses: String(form.get('licensedStatuses') ?? '').split(',').map((status) => status.trim()).filter(Boolean),
+      schedule: { cron: String(form.get('cron') ?? '').trim(), timeZone: String(form.get('timeZone') ?? '').trim(), enabled: form.get('scheduleEnabled') === 'on' },
+    };
+    this.saving = true;
+    this.formError = '';
+    this.savedMessage = '';
+    try {
+      await this.api.put('/settings', body);
+      this.savedMessage = 'Saved';
+    } catch (error) {
+      this.noteError(error);
+      this.formError = errorMessage(error);
+    } finally {
+      this.saving = false;
+    }
+  }
+}
+
+if (!customElements.get('b1r-counting-rules')) customElements.define('b1r-counting-rules', CountingRulesElement);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'b1r-counting-rules': CountingRulesElement;
+  }
+}

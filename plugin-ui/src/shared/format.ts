@@ -1,0 +1,65 @@
+// Display formatting shared by the widgets (numbers, money, dates, variance sign).
+import type { Money } from './types.js';
+
+const moneyFormats = new Map<string, Intl.NumberFormat>();
+
+export function formatMoney(money: Money | null | undefined, signed = false): string {
+  if (!money) return '—';
+  let format = moneyFormats.get(money.currency + signed);
+  if (!format) {
+    format = new Intl.NumberFormat(undefined, {
+      style: 'currency',
+      currency: money.currency || 'USD',
+      signDisplay: signed ? 'exceptZero' : 'auto',
+    });
+    moneyFormats.set(money.currency + signed, format);
+  }
+  return format.format(money.amount).replace('-', '−');
+}
+
+export function formatCount(value: number): string {
+  return new Intl.NumberFormat().format(value);
+}
+
+/** "+3", "−2" (a real minus sign), "0". */
+export function formatVariance(variance: number): string {
+  if (variance > 0) return `+${formatCount(variance)}`;
+  if (variance < 0) return `−${formatCount(-variance)}`;
+  return '0';
+}
+
+export function varianceTone(variance: number): 'under' | 'over' | 'matched' {
+  return variance > 0 ? 'under' : variance < 0 ? 'over' : 'matched';
+}
+
+export function formatDateTime(iso: string | null | undefined): string {
+  if (!iso) return '—';
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return date.toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
+export function formatDate(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
+}
+
+export const statusLabels: Record<string, string> = {
+  'under-licensed': 'Under-licensed',
+  'over-licensed': 'Over-licensed',
+  matched: 'Properly licensed',
+  unmapped: 'Unmapped',
+};
+
+const SPECIAL_LABELS: Record<string, string> = {
+  VMWARE_VM_GUEST: 'VMware VM guest',
+  HYPERV_VMM_GUEST: 'Hyper-V VM guest',
+  MAC: 'Mac',
+};
+
+/** WINDOWS_WORKSTATION → "Windows workstation", pending-approval → "Pending approval". */
+export function humanize(code: string): string {
+  if (SPECIAL_LABELS[code]) return SPECIAL_LABELS[code];
+  const words = code.replace(/[_-]+/g, ' ').toLowerCase().trim();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}

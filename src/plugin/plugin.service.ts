@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { DomainError, ErrorCode } from '../common/errors.js';
+
+export const PLUGIN_ID = 'billingone-reconcile';
+export const BUNDLE_FILE = 'billingone-reconcile.js';
+
+const COMMON_ATTRIBUTES = ['api-base', 'context-token'];
+
+/** Where each widget mounts in PanelOne and what it takes. */
+export const WIDGETS = [
+  { tag: 'billingone-reconciliation', mount: 'dashboard', title: 'Licence reconciliation', attributes: COMMON_ATTRIBUTES },
+  { tag: 'billingone-home-card', mount: 'dashboard', title: 'Under-licensed clients', attributes: [...COMMON_ATTRIBUTES, 'href'] },
+  { tag: 'billingone-sync-tools', mount: 'dashboard', title: 'Sync tools', attributes: COMMON_ATTRIBUTES },
+  { tag: 'billingone-client-panel', mount: 'client-page', title: 'Licences vs devices', attributes: [...COMMON_ATTRIBUTES, 'client-id'] },
+  { tag: 'billingone-settings', mount: 'settings', title: 'BillingOne Reconcile', attributes: COMMON_ATTRIBUTES },
+] as const;
+
+@Injectable()
+export class PluginService {
+  private readonly bundleDir = resolve(process.env.PLUGIN_BUNDLE_DIR ?? 'dist/plugin');
+  private readonly version: string = JSON.parse(readFileSync(resolve('package.json'), 'utf8')).version;
+  private cached?: { body: Buffer; etag: string };
+
+  manifest(origin: string) {
+    return {
+      id: PLUGIN_ID,
+      name: 'BillingOne Reconcile',
+      version: this.version,
+      bundleUrl: `${origin}/plugin/${BUNDLE_FILE}`,
+      apiBase: origin,
+      widgets: WIDGETS,
+    };
+  }
+
+  private load(): { body: Buffer; etag: string } {
+    if (this.cached) return this.cached;
+    const path = resolve(this.bundleDir, BUNDLE_FILE);
+    if (!existsSync(path)) {
+      throw new DomainError(ErrorCode.NotFound, 'Widget bundle not built; run `npm run build`');
+    }
+    const body = readFileSync(path);
+    this.cached = { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
+    return this.cached;
+  }
+
+  sendBundle(req: Request, res: Response): void {
+    const { body, etag } = this.load();
+    res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
+    res.setHeader('Cache-Control', 'public, max-age=300, must-revalidate');
+    res.setHeader('ETag', etag);
+    if (req.headers['if-none-match'] === etag) {
+      res.status(304).end();
+      return;
+    }
+    res.status(200).end(body);
+  }
+}
