@@ -93,7 +93,10 @@ describe('running sync tools', () => {
     const snapshots = await completeSnapshots(tenant);
     expect(snapshots).toHaveLength(1);
     expect(snapshots[0]).toMatchObject({ trigger: 'manual', run_id: run.id, device_count: up.panelone.dataset.devices.count });
-    expect(run.result).toMatchObject({ snapshotId: snapshots[0].id, steps: [{ step: 'devices', result: { snapshotId: snapshots[0].id } }] });
+    expect(run.result).toMatchObject({
+      snapshotId: snapshots[0].id, deviceCount: snapshots[0].device_count, billableCount: expect.any(Number),
+      steps: [{ step: 'devices', result: { snapshotId: snapshots[0].id } }],
+    });
   });
 
   it('sync-all runs every integration sync, mapping, the snapshot (trigger sync-all) and reconcile, in order', async () => {
