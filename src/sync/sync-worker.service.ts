@@ -8,7 +8,7 @@ import { RunInterrupted, RunProgress } from './run-progress.js';
 import { SyncQueueService } from './sync-queue.service.js';
 import { SyncRunsService } from './sync-runs.service.js';
 import { SyncToolsService } from './sync-tools.service.js';
-import { SYNC_QUEUE, type RunTrigger, type SyncJobData } from './sync.constants.js';
+import type { RunTrigger, SyncJobData } from './sync.constants.js';
 import { SYNC_OPTIONS, type SyncOptions } from './sync.options.js';
 
 @Injectable()
@@ -30,12 +30,12 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnModuleDestro
     const boss = await this.queue.boss();
     for (let i = 0; i < this.options.SYNC_CONCURRENCY; i++) {
       await boss.work<SyncJobData>(
-        SYNC_QUEUE,
+        this.queue.name,
         { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.SYNC_POLL_SECONDS },
         async ([job]) => this.handle(job),
       );
     }
-    this.logger.log(`working queue ${SYNC_QUEUE} with ${this.options.SYNC_CONCURRENCY} at a time`);
+    this.logger.log(`working queue ${this.queue.name} with ${this.options.SYNC_CONCURRENCY} at a time`);
   }
 
   async onModuleDestroy(): Promise<void> {

@@ -2,12 +2,18 @@
 // (unknown variables are kept on it), so tests and deployments set them like any other
 // variable; each has a production default.
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsInt, Max, Min, validateSync } from 'class-validator';
+import { IsInt, Matches, Max, Min, validateSync } from 'class-validator';
+import { DEFAULT_SYNC_QUEUE } from './sync.constants.js';
 import type { AppConfig } from '../config/config.js';
 
 const num = (fallback: number) => ({ value }: { value: unknown }) => (value === undefined || value === '' ? fallback : Number(value));
 
 export class SyncOptions {
+  /** The pg-boss queue; deployments (or test suites) sharing one database can keep their jobs apart. */
+  @Transform(({ value }) => (value === undefined || value === '' ? DEFAULT_SYNC_QUEUE : value))
+  @Matches(/^[A-Za-z0-9_.-]{1,50}$/, { message: 'SYNC_QUEUE_NAME must be 1-50 letters, digits, dots, dashes or underscores' })
+  SYNC_QUEUE_NAME = DEFAULT_SYNC_QUEUE;
+
   /** A running run whose heartbeat is older than this is taken to be orphaned (its worker died). */
   @Transform(num(30)) @Min(2) @Max(3600) @IsInt({ message: 'SYNC_LEASE_SECONDS must be an integer' })
   SYNC_LEASE_SECONDS = 30;
