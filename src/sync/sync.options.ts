@@ -4,7 +4,7 @@
 import { plainToInstance, Transform } from 'class-transformer';
 import { IsInt, Matches, Max, Min, validateSync } from 'class-validator';
 import { DEFAULT_SYNC_QUEUE } from './sync.constants.js';
-import type { AppConfig } from '../config/config.js';
+import { ConfigurationError, type AppConfig } from '../config/config.js';
 
 const num = (fallback: number) => ({ value }: { value: unknown }) => (value === undefined || value === '' ? fallback : Number(value));
 
@@ -74,7 +74,7 @@ export function syncOptionsFrom(config: AppConfig): SyncOptions {
   const options = plainToInstance(SyncOptions, raw, { exposeDefaultValues: true });
   const errors = validateSync(options, { stopAtFirstError: true });
   if (errors.length) {
-    throw new Error(`Invalid configuration:\n  - ${errors.flatMap((e) => Object.values(e.constraints ?? {})).join('\n  - ')}`);
+    throw new ConfigurationError(`Invalid configuration:\n  - ${errors.flatMap((e) => Object.values(e.constraints ?? {})).join('\n  - ')}`);
   }
   return options;
 }
