@@ -28,6 +28,8 @@ const { values: args } = parseArgs({
     quick: { type: 'boolean', default: false },
     duration: { type: 'string' },
     connections: { type: 'string', default: '50' },
+    'profile-api': { type: 'boolean', default: false },
+    keep: { type: 'boolean', default: false },
   },
   strict: true,
 });
@@ -101,7 +103,7 @@ async function main(): Promise<void> {
   log(`simulators up: ${JSON.stringify(sim.dataset)}`);
 
   const db = await database();
-  log(`database ${db.name} migrated (${process.env.DATABASE_URL ? 'DATABASE_URL server' : 'embedded'})`);
+  log(`database ${db.url} migrated (${process.env.DATABASE_URL ? 'DATABASE_URL server' : 'embedded'})`);
   const port = await freePort();
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -109,7 +111,8 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
     SYNC_POLL_SECONDS: '1', SYNC_CONCURRENCY: '1', NODE_ENV: 'production',
   };
-  const api = await startNode('api', ['dist/src/main.js'], env, /listening on/);
+  const profileArgs = args['profile-api'] ? ['--cpu-prof', '--cpu-prof-dir=bench-results/profiles'] : [];
+  const api = await startNode('api', [...profileArgs, 'dist/src/main.js'], env, /listening on/);
   children.push(api.child);
   const worker = await startNode('worker', ['dist/src/worker.js'], env, /worker started/);
   children.push(worker.child);
@@ -247,7 +250,7 @@ async function main(): Promise<void> {
   process.stdout.write('Wrote bench-results/latest.json\n');
 
   // Drop the bench database (DATABASE_URL server); the embedded one goes with its folder.
-  if (!embedded) {
+  if (!embedded && !args.keep) {
     await Promise.all(children.map((c) => c.stop()));
     children.length = 0;
     const client = new pg.Client({ connectionString: db.admin });
