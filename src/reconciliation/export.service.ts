@@ -15,7 +15,7 @@ import { ReconciliationService, type ClientFilter } from './reconciliation.servi
 import { withPgClient } from './transaction.js';
 
 const CURSOR_BATCH = 500;
-const FORMULA_START = /^[=+\-@\t\r]/;
+export const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** Formula-injection guard (OWASP CSV injection): text starting with = + - @ tab or CR opens as text. */
 export function safeText(value: string | null | undefined): string {

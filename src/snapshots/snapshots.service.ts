@@ -128,6 +128,10 @@ export class SnapshotsService {
       return counts;
     });
     this.logger.log({ tenantId, snapshotId, ...result }, 'snapshot complete');
+    // A bulk load leaves the planner's row estimates far behind (autovacuum analyzes later, if
+    // the server is not busy): a stale estimate of a few rows turns joins over this snapshot into
+    // nested loops. Refresh them now; the snapshot is committed, so a failure here costs nothing.
+    await this.db.query('ANALYZE snapshot_device, snapshot_client').catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the snapshot failed'));
     return { snapshotId, ...result };
   }
 

@@ -19,6 +19,7 @@ beforeAll(async () => {
     device('org-a', 'a-1', { hostname: '=HYPERLINK("http://evil.example")' }),
     device('org-a', 'a-2', { hostname: '+sum', serialNumber: '@SN' }),
     device('org-a', 'a-3', { approvalStatus: 'PENDING' }),
+    device('org-a', 'a-4', { hostname: 'two\nlines, "quoted"', serialNumber: null }),
     ...Array.from({ length: 1200 }, (_, i) => device('org-b', `b-${String(i).padStart(4, '0')}`)),
   ];
   snapshotId = (await snapshots(api).take(tenant, { trigger: 'manual', devices: pages(devices, 250) })).snapshotId;
@@ -41,11 +42,13 @@ describe('GET /api/v1/snapshots/{id}/devices.csv', () => {
     expect(res.headers['content-disposition']).toMatch(/^attachment; filename="billingone-devices-\d{4}-\d{2}-\d{2}\.csv"$/);
     const lines = (res.body as string).replace(/^\uFEFF/, '').split('\r\n').filter(Boolean);
     expect(lines[0]).toBe('Client,Organization id,Device id,Hostname,Serial number,Device class,Last contact,Offline,Approval,Counted,Reason');
-    expect(lines).toHaveLength(1 + 3 + 1200);
+    expect(lines).toHaveLength(1 + 4 + 1200);
     expect(lines[1]).toMatch(/^'=cmd\|calc Ltd,org-a,a-1,"'=HYPERLINK\(""http:\/\/evil\.example""\)",SN-a-1,WINDOWS_WORKSTATION,[^,]+,no,APPROVED,yes,$/);
     expect(lines[2]).toMatch(/^'=cmd\|calc Ltd,org-a,a-2,'\+sum,'@SN,/);
     expect(lines[3]).toMatch(/,PENDING,no,pending-approval$/);
-    expect(lines[4]).toMatch(/^"Plain, Inc",org-b,b-0000,b-0000-host,SN-b-0000,WINDOWS_WORKSTATION,.*,no,unmapped-organization$/);
+    // A line break inside a field stays inside its quoted field; a missing serial is an empty cell.
+    expect(lines[4]).toMatch(/^'=cmd\|calc Ltd,org-a,a-4,"two\nlines, ""quoted""",,WINDOWS_WORKSTATION,/);
+    expect(lines[5]).toMatch(/^"Plain, Inc",org-b,b-0000,b-0000-host,SN-b-0000,WINDOWS_WORKSTATION,.*,no,unmapped-organization$/);
     expect(lines.at(-1)).toMatch(/^"Plain, Inc",org-b,b-1199,/);
   });
 
