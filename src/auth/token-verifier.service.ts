@@ -8,11 +8,15 @@ import { ROLES, type Principal, type Role } from './principal.js';
 /** PanelOne never issues tokens valid longer than this; a longer one is refused. */
 const MAX_LIFETIME_SECONDS = 15 * 60;
 const CLOCK_TOLERANCE_SECONDS = 30;
+/** Verified tokens remembered (the widget sends the same token on every call until it renews it). */
+const VERIFIED_CACHE_LIMIT = 10_000;
 
 @Injectable()
 export class TokenVerifierService {
   private readonly key: Uint8Array | ReturnType<typeof createRemoteJWKSet>;
   private readonly algorithms: string[];
+  /** token → its principal and the second past which jwtVerify would refuse it (exp + tolerance). */
+  private readonly verified = new Map<string, { principal: Principal; until: number }>();
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     if (config.PANELONE_JWKS_URL) {
@@ -24,7 +28,28 @@ export class TokenVerifierService {
     }
   }
 
+  /**
+   * A token already verified is answered from memory until it expires: the signature check
+   * (WebCrypto, a thread-pool round trip) is the costliest step of a cheap read.
+   */
   async verify(token: string): Promise<Principal> {
+    const known = this.verified.get(token);
+    if (known) {
+      if (Math.floor(Date.now() / 1000) <= known.until) return { ...known.principal, roles: [...known.principal.roles], scopes: [] };
+      this.verified.delete(token);
+    }
+    const principal = await this.verifyFully(token);
+    if (this.verified.size >= VERIFIED_CACHE_LIMIT) this.verified.clear();
+    this.verified.set(token, { principal, until: this.expiry(token) });
+    return principal;
+  }
+
+  private expiry(token: string): number {
+    const payload = JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as { exp: number };
+    return payload.exp + CLOCK_TOLERANCE_SECONDS;
+  }
+
+  private async verifyFully(token: string): Promise<Principal> {
     let payload: JWTPayload;
     try {
       const verified = await jwtVerify(token, this.key as Uint8Array, {

@@ -15,7 +15,7 @@ import { ReconciliationService, type ClientFilter } from './reconciliation.servi
 import { withPgClient } from './transaction.js';
 
 const CURSOR_BATCH = 500;
-const FORMULA_START = /^[=+\-@\t\r]/;
+export const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** Formula-injection guard (OWASP CSV injection): text starting with = + - @ tab or CR opens as text. */
 export function safeText(value: string | null | undefined): string {
@@ -87,31 +87,42 @@ export class ExportService {
   }
 
   private start(res: Response, filename: string): Stringifier {
-    res.status(200);
-    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-    res.setHeader('Cache-Control', 'no-store');
-    // The BOM makes spreadsheet programs read the file as UTF-8.
-    // Any CR or LF inside a field is quoted, not only the CRLF record delimiter.
-    return stringify({ bom: true, record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
+    return startCsv(res, filename);
   }
 
-  /** Runs `sql` through a read-only cursor, writing each row to `csv` and honouring back-pressure. */
-  private async cursor(sql: string, params: unknown[], csv: Stringifier, toRecord: (row: Record<string, any>) => unknown[]): Promise<void> {
-    await withPgClient(this.db, async (client: PoolClient) => {
-      await client.query('BEGIN READ ONLY');
-      try {
-        await client.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${sql}`, params);
-        for (;;) {
-          const { rows } = await client.query(`FETCH ${CURSOR_BATCH} FROM export_rows`);
-          for (const row of rows) {
-            if (!csv.write(toRecord(row))) await once(csv, 'drain');
-          }
-          if (rows.length < CURSOR_BATCH) break;
-        }
-      } finally {
-        await client.query('ROLLBACK').catch(() => undefined);
-      }
-    });
+  private cursor(sql: string, params: unknown[], csv: Stringifier, toRecord: (row: Record<string, any>) => unknown[]): Promise<void> {
+    return cursorToCsv(this.db, sql, params, csv, toRecord);
   }
+}
+
+/** Sets the CSV download headers on `res` and returns the stringifier to pipe into it. */
+export function startCsv(res: Response, filename: string): Stringifier {
+  res.status(200);
+  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
+  res.setHeader('Cache-Control', 'no-store');
+  // The BOM makes spreadsheet programs read the file as UTF-8.
+  // Any CR or LF inside a field is quoted, not only the CRLF record delimiter.
+  return stringify({ bom: true, record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
+}
+
+/** Runs `sql` through a read-only cursor, writing each row to `csv` and honouring back-pressure. */
+export async function cursorToCsv(
+  db: DataSource, sql: string, params: unknown[], csv: Stringifier, toRecord: (row: Record<string, any>) => unknown[],
+): Promise<void> {
+  await withPgClient(db, async (client: PoolClient) => {
+    await client.query('BEGIN READ ONLY');
+    try {
+      await client.query(`DECLARE export_rows NO SCROLL CURSOR FOR ${sql}`, params);
+      for (;;) {
+        const { rows } = await client.query(`FETCH ${CURSOR_BATCH} FROM export_rows`);
+        for (const row of rows) {
+          if (!csv.write(toRecord(row))) await once(csv, 'drain');
+        }
+        if (rows.length < CURSOR_BATCH) break;
+      }
+    } finally {
+      await client.query('ROLLBACK').catch(() => undefined);
+    }
+  });
 }

@@ -17,6 +17,11 @@ const SORT_COLUMNS: Record<ClientSort, string> = {
   name: 'lower(name)', devices: 'devices', licenses: 'licenses', variance: 'variance', monthlyImpact: 'monthly_impact',
 };
 
+/** The snapshot a read is about, as SQL with $1 = tenant and $2 = the snapshot asked for (null: the latest complete one). */
+const SNAPSHOT_SQL = `SELECT id, taken_at FROM snapshot
+  WHERE tenant_id = $1 AND status = 'complete' AND ($2::uuid IS NULL OR id = $2::uuid)
+  ORDER BY taken_at DESC, id DESC LIMIT 1`;
+
 export interface ClientFilter {
   status?: ClientStatus;
   search?: string;
@@ -114,34 +119,42 @@ export class ReconciliationService {
     return found;
   }
 
+  /**
+   * One round trip: the snapshot (asked for, else the latest complete one), its client counts by
+   * status and its money. Under load the API is bound by database round trips, not by the scans.
+   */
   async summary(tenantId: string, snapshotId?: string): Promise<SummaryDto> {
-    const snapshot = await this.resolveSnapshot(tenantId, snapshotId);
-    if (!snapshot) return { snapshot: null, underLicensed: 0, overLicensed: 0, matched: 0, unmapped: 0, revenueAtRisk: usd(0), overspend: usd(0) };
-    const [counts] = await this.db.query(
-      `SELECT count(*) FILTER (WHERE status = 'under-licensed') AS under, count(*) FILTER (WHERE status = 'over-licensed') AS over,
-              count(*) FILTER (WHERE status = 'matched') AS matched, count(*) FILTER (WHERE status = 'unmapped') AS unmapped
-         FROM reconciliation_client WHERE tenant_id = $1 AND snapshot_id = $2`,
-      [tenantId, snapshot.id],
+    const [row] = await this.db.query(
+      `WITH s AS (${SNAPSHOT_SQL})
+       SELECT s.id, s.taken_at, c.under, c.over, c.matched, c.unmapped, m.risk, m.overspend
+         FROM s
+         CROSS JOIN LATERAL (
+           SELECT count(*) FILTER (WHERE status = 'under-licensed') AS under, count(*) FILTER (WHERE status = 'over-licensed') AS over,
+                  count(*) FILTER (WHERE status = 'matched') AS matched, count(*) FILTER (WHERE status = 'unmapped') AS unmapped
+             FROM reconciliation_client WHERE tenant_id = $1 AND snapshot_id = s.id) c
+         -- Positive lines are revenue at risk, negative lines overspend (per line: a client under on
+         -- one product and over on another contributes to both).
+         CROSS JOIN LATERAL (
+           SELECT COALESCE(sum(monthly_impact) FILTER (WHERE monthly_impact > 0), 0) AS risk,
+                  COALESCE(-sum(monthly_impact) FILTER (WHERE monthly_impact < 0), 0) AS overspend
+             FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = s.id) m`,
+      [tenantId, snapshotId ?? null],
     );
-    // Positive lines are revenue at risk, negative lines overspend (per line: a client under on
-    // one product and over on another contributes to both).
-    const [money] = await this.db.query(
-      `SELECT COALESCE(sum(monthly_impact) FILTER (WHERE monthly_impact > 0), 0) AS risk,
-              COALESCE(-sum(monthly_impact) FILTER (WHERE monthly_impact < 0), 0) AS overspend
-         FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2`,
-      [tenantId, snapshot.id],
-    );
+    if (!row) {
+      if (snapshotId) throw notFound('Snapshot');
+      return { snapshot: null, underLicensed: 0, overLicensed: 0, matched: 0, unmapped: 0, revenueAtRisk: usd(0), overspend: usd(0) };
+    }
     return {
-      snapshot,
-      underLicensed: Number(counts.under), overLicensed: Number(counts.over), matched: Number(counts.matched), unmapped: Number(counts.unmapped),
-      revenueAtRisk: usd(Number(money.risk)), overspend: usd(Number(money.overspend)),
+      snapshot: { id: row.id, takenAt: new Date(row.taken_at).toISOString() },
+      underLicensed: Number(row.under), overLicensed: Number(row.over), matched: Number(row.matched), unmapped: Number(row.unmapped),
+      revenueAtRisk: usd(Number(row.risk)), overspend: usd(Number(row.overspend)),
     };
   }
 
   /** WHERE and ORDER BY of the client list, shared by the list and the CSV export. */
-  clientQuery(tenantId: string, snapshotId: string, filter: ClientFilter): { where: string; order: string; params: unknown[] } {
+  clientQuery(tenantId: string, snapshotId: string | null, filter: ClientFilter, snapshotExpr = '$2'): { where: string; order: string; params: unknown[] } {
     const params: unknown[] = [tenantId, snapshotId];
-    const where = ['tenant_id = $1', 'snapshot_id = $2'];
+    const where = ['tenant_id = $1', `snapshot_id = ${snapshotExpr}`];
     if (filter.status) where.push(`status = $${params.push(filter.status)}`);
     if (filter.search) where.push(`name ILIKE $${params.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)} ESCAPE '\\'`);
     const sort = filter.sort ?? 'variance';
@@ -150,16 +163,28 @@ export class ReconciliationService {
     return { where: where.join(' AND '), order, params };
   }
 
+  /** One round trip for the usual page: the snapshot, the page and the total (a window count). */
   async list(tenantId: string, filter: ClientFilter & { limit: number; offset: number }): Promise<{ snapshot: SnapshotRef | null; items: ClientRowDto[]; total: number }> {
-    const snapshot = await this.resolveSnapshot(tenantId, filter.snapshotId);
-    if (!snapshot) return { snapshot: null, items: [], total: 0 };
-    const { where, order, params } = this.clientQuery(tenantId, snapshot.id, filter);
-    const [{ n }] = await this.db.query(`SELECT count(*) AS n FROM reconciliation_client WHERE ${where}`, params);
-    const rows = await this.db.query(
-      `SELECT * FROM reconciliation_client WHERE ${where} ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+    const { where, order, params } = this.clientQuery(tenantId, filter.snapshotId ?? null, filter, '(SELECT id FROM s)');
+    const rows: Array<Record<string, any>> = await this.db.query(
+      `WITH s AS (${SNAPSHOT_SQL}),
+            page AS (SELECT *, count(*) OVER () AS total FROM reconciliation_client WHERE ${where}
+                      ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2})
+       SELECT s.id AS snapshot_ref, s.taken_at AS snapshot_taken_at, page.* FROM s LEFT JOIN page ON true`,
       [...params, filter.limit, filter.offset],
     );
-    return { snapshot, items: rows.map(toClientRowDto), total: Number(n) };
+    if (!rows.length) {
+      if (filter.snapshotId) throw notFound('Snapshot');
+      return { snapshot: null, items: [], total: 0 };
+    }
+    const snapshot = { id: rows[0].snapshot_ref as string, takenAt: new Date(rows[0].snapshot_taken_at).toISOString() };
+    const items = rows.filter((r) => r.organization_id !== null);
+    // Past the last page the window count is gone with the rows: count separately (rare).
+    const total = items.length
+      ? Number(items[0].total)
+      : Number((await this.db.query(`SELECT count(*) AS n FROM reconciliation_client WHERE ${this.clientQuery(tenantId, snapshot.id, filter).where}`,
+        this.clientQuery(tenantId, snapshot.id, filter).params))[0].n);
+    return { snapshot, items: items.map(toClientRowDto), total };
   }
 }
 

@@ -1,15 +1,20 @@
-import { Controller, Get, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Query, Res } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { PageQuery, UuidParam } from '../common/validation.js';
 import { SnapshotDevicesQuery, SnapshotDevicesResponseDto, SnapshotListResponseDto, SnapshotResponseDto } from './dto/snapshot.dto.js';
+import { DeviceExportService } from './device-export.service.js';
 import { SnapshotsService } from './snapshots.service.js';
 
 @ApiTags('snapshots')
 @ApiBearerAuth()
 @Controller('snapshots')
 export class SnapshotsController {
-  constructor(private readonly snapshots: SnapshotsService) {}
+  constructor(
+    private readonly snapshots: SnapshotsService,
+    private readonly deviceExport: DeviceExportService,
+  ) {}
 
   @Get()
   @Access({ role: 'viewer', scope: 'read' })
@@ -23,6 +28,13 @@ export class SnapshotsController {
   @ApiOkResponse({ type: SnapshotResponseDto })
   get(@CurrentPrincipal() p: Principal, @UuidParam('id') id: string) {
     return this.snapshots.get(p.tenantId, id);
+  }
+
+  @Get(':id/devices.csv')
+  @Access({ role: 'technician', scope: 'read' })
+  @ApiProduces('text/csv')
+  devicesCsv(@CurrentPrincipal() p: Principal, @UuidParam('id') id: string, @Res() res: Response): Promise<void> {
+    return this.deviceExport.devicesCsv(p.tenantId, id, res);
   }
 
   @Get(':id/devices')

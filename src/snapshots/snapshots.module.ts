@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module.js';
+import { DeviceExportService } from './device-export.service.js';
 import { SnapshotsController } from './snapshots.controller.js';
 import { SnapshotsService } from './snapshots.service.js';
 
@@ -7,7 +8,7 @@ import { SnapshotsService } from './snapshots.service.js';
 @Module({
   imports: [ReconciliationModule],
   controllers: [SnapshotsController],
-  providers: [SnapshotsService],
+  providers: [SnapshotsService, DeviceExportService],
   exports: [SnapshotsService],
 })
 export class SnapshotsModule {}

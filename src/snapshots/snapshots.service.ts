@@ -61,6 +61,34 @@ function copyField(value: string | boolean | null): string {
   return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 }
 
+/**
+ * Asks for the next page as soon as the current one is handed out, so fetching page N+1 from
+ * PanelOne overlaps judging and COPYing page N (one page of look-ahead, so memory stays flat).
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  let next = iterator.next();
+  let finished = false;
+  try {
+    for (;;) {
+      const current = await next;
+      if (current.done) {
+        finished = true;
+        return;
+      }
+      next = iterator.next();
+      next.catch(() => undefined); // surfaced by the await above on the next turn
+      yield current.value;
+    }
+  } finally {
+    if (!finished) {
+      // Stopped early (abort, COPY failure): let the in-flight read settle, then close the source.
+      await next.catch(() => undefined);
+      await iterator.return?.();
+    }
+  }
+}
+
 function validTimestamp(value: string): string | null {
   return value && Number.isFinite(Date.parse(value)) ? new Date(value).toISOString() : null;
 }
@@ -100,6 +128,10 @@ export class SnapshotsService {
       return counts;
     });
     this.logger.log({ tenantId, snapshotId, ...result }, 'snapshot complete');
+    // A bulk load leaves the planner's row estimates far behind (autovacuum analyzes later, if
+    // the server is not busy): a stale estimate of a few rows turns joins over this snapshot into
+    // nested loops. Refresh them now; the snapshot is committed, so a failure here costs nothing.
+    await this.db.query('ANALYZE snapshot_device, snapshot_client').catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the snapshot failed'));
     return { snapshotId, ...result };
   }
 
@@ -109,7 +141,7 @@ export class SnapshotsService {
     let billableCount = 0;
     const prefix = `${copyField(tenantId)}\t${snapshotId}\t`;
     async function* rows(): AsyncGenerator<string> {
-      for await (const page of input.devices) {
+      for await (const page of readAhead(input.devices)) {
         input.signal?.throwIfAborted();
         let chunk = '';
         for (const device of page) {
