@@ -13,6 +13,8 @@ import { PluginModule } from './plugin/plugin.module.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { SnapshotsModule } from './snapshots/snapshots.module.js';
+import { SyncModule } from './sync/sync.module.js';
+import { SyncWorkerModule } from './sync/sync-worker.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 
 export interface AppModuleOptions {
@@ -30,9 +32,12 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   MappingModule,
   SnapshotsModule,
   ReconciliationModule,
+  SyncModule,
 ];
 /** Modules only the worker loads (job consumers, the schedule). */
-export const WORKER_MODULES: NonNullable<ModuleMetadata['imports']> = [];
+export const WORKER_MODULES: NonNullable<ModuleMetadata['imports']> = [
+  SyncWorkerModule,
+];
 
 @Module({})
 export class AppModule {

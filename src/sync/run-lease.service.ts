@@ -1,0 +1,100 @@
+// Crash safety. A run whose worker died (SIGKILL, lost host) stops stamping heartbeat_at;
+// any worker's periodic check then fails it in plain words and queues a fresh run of the
+// same tool (until its attempts are used up). Whatever the dead worker was writing was one
+// open transaction, which PostgreSQL rolled back when its connection dropped.
+// A queued run whose job vanished (the API died between insert and send, or pg-boss gave
+// up on it) is given a new job, or failed when its attempts are used.
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { SyncRunRow } from './dto/sync-run.dto.js';
+import { SyncQueueService } from './sync-queue.service.js';
+import { SyncRunsService } from './sync-runs.service.js';
+import { SYNC_OPTIONS, type SyncOptions } from './sync.options.js';
+
+const BATCH = 100;
+
+@Injectable()
+export class RunLeaseService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly logger = new Logger(RunLeaseService.name);
+  private timer?: NodeJS.Timeout;
+  private checking = false;
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly queue: SyncQueueService,
+    private readonly runs: SyncRunsService,
+    @Inject(SYNC_OPTIONS) private readonly options: SyncOptions,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.check(), this.options.SYNC_LEASE_CHECK_SECONDS * 1000);
+    void this.check();
+  }
+
+  onModuleDestroy(): void {
+    clearInterval(this.timer);
+  }
+
+  /** One pass over every tenant's runs (worker maintenance, not a request). */
+  async check(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      await this.reclaimOrphans();
+      await this.requeueJobless();
+    } catch (err) {
+      this.logger.error({ err }, 'sync lease check failed');
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async reclaimOrphans(): Promise<void> {
+    const lease = this.options.SYNC_LEASE_SECONDS;
+    const max = this.options.SYNC_MAX_ATTEMPTS;
+    // The conditional UPDATE is the claim: of several workers checking at once, one wins each run.
+    const orphans: SyncRunRow[] = await this.db.query(
+      `WITH stale AS (
+         SELECT tenant_id, id FROM sync_run
+         WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)
+         ORDER BY heartbeat_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED),
+       failed AS (
+         UPDATE sync_run r SET status = 'failed', finished_at = now(),
+           error = CASE WHEN r.attempts < $2
+             THEN 'The worker stopped mid-run (no heartbeat for ' || $1 || ' s); retried as a new run'
+             ELSE 'The worker stopped mid-run (no heartbeat for ' || $1 || ' s); not retried: all ' || $2 || ' attempts used' END
+         FROM stale WHERE r.tenant_id = stale.tenant_id AND r.id = stale.id AND r.status = 'running'
+         RETURNING r.*)
+       SELECT * FROM failed`,
+      [lease, max],
+    );
+    for (const run of orphans) {
+      this.logger.warn({ runId: run.id, tenantId: run.tenant_id, tool: run.tool }, 'reclaimed a sync run whose worker stopped');
+      await this.queue.cancelJobsOf(run.id);
+      if (run.attempts >= max) continue;
+      const { run: next, created } = await this.runs.request(run.tenant_id, {
+        tool: run.tool, requestedBy: run.requested_by, trigger: run.trigger === 'schedule' ? 'schedule' : 'manual', attempts: run.attempts,
+      });
+      if (created) this.logger.log({ runId: next.id, previousRunId: run.id, tenantId: run.tenant_id }, 'queued a retry of the reclaimed run');
+    }
+  }
+
+  private async requeueJobless(): Promise<void> {
+    const waiting: SyncRunRow[] = await this.db.query(
+      `SELECT * FROM sync_run WHERE status = 'queued' AND created_at < now() - make_interval(secs => $1)
+       ORDER BY created_at LIMIT ${BATCH}`,
+      [this.options.SYNC_LEASE_SECONDS],
+    );
+    for (const run of waiting) {
+      if (await this.queue.hasLiveJob(run.id)) continue;
+      if (run.attempts >= this.options.SYNC_MAX_ATTEMPTS) {
+        await this.runs.fail(run.tenant_id, run.id, (run.error ?? `Not run: all ${this.options.SYNC_MAX_ATTEMPTS} attempts used`).replace(/ Retrying\.$/, ''));
+        continue;
+      }
+      // The queue's singleton key keeps two workers doing this at once from queueing two jobs.
+      const jobId = await this.queue.send({ tenantId: run.tenant_id, runId: run.id, tool: run.tool }, this.options.SYNC_MAX_ATTEMPTS - run.attempts - 1);
+      if (jobId) this.logger.warn({ runId: run.id, tenantId: run.tenant_id }, 'queued run had no job; sent a new one');
+    }
+  }
+}

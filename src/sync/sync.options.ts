@@ -1,0 +1,74 @@
+// Tuning of the queue, leases and schedule. Read from the validated start-up configuration
+// (unknown variables are kept on it), so tests and deployments set them like any other
+// variable; each has a production default.
+import { plainToInstance, Transform } from 'class-transformer';
+import { IsInt, Max, Min, validateSync } from 'class-validator';
+import type { AppConfig } from '../config/config.js';
+
+const num = (fallback: number) => ({ value }: { value: unknown }) => (value === undefined || value === '' ? fallback : Number(value));
+
+export class SyncOptions {
+  /** A running run whose heartbeat is older than this is taken to be orphaned (its worker died). */
+  @Transform(num(30)) @IsInt({ message: 'SYNC_LEASE_SECONDS must be an integer' }) @Min(2) @Max(3600)
+  SYNC_LEASE_SECONDS = 30;
+
+  /** How often a running job stamps heartbeat_at; by default a third of the lease, at most 5 s. */
+  @Transform(num(0)) @IsInt({ message: 'SYNC_HEARTBEAT_SECONDS must be an integer' }) @Min(0) @Max(600)
+  SYNC_HEARTBEAT_SECONDS = 0;
+
+  /** How often each worker looks for orphaned runs and queued runs without a job. */
+  @Transform(num(15)) @IsInt({ message: 'SYNC_LEASE_CHECK_SECONDS must be an integer' }) @Min(1) @Max(3600)
+  SYNC_LEASE_CHECK_SECONDS = 15;
+
+  /** Attempts a run may use in all (first try, pg-boss retries, re-enqueues after a crash). */
+  @Transform(num(3)) @IsInt({ message: 'SYNC_MAX_ATTEMPTS must be an integer' }) @Min(1) @Max(20)
+  SYNC_MAX_ATTEMPTS = 3;
+
+  /** First retry delay; pg-boss doubles it on each retry (retryBackoff). */
+  @Transform(num(30)) @IsInt({ message: 'SYNC_RETRY_DELAY_SECONDS must be an integer' }) @Min(1) @Max(3600)
+  SYNC_RETRY_DELAY_SECONDS = 30;
+
+  /** pg-boss expiry of an active job: the backstop behind the heartbeat lease. */
+  @Transform(num(4 * 3600)) @IsInt({ message: 'SYNC_JOB_TIMEOUT_SECONDS must be an integer' }) @Min(10) @Max(24 * 3600)
+  SYNC_JOB_TIMEOUT_SECONDS = 4 * 3600;
+
+  /** Jobs one worker runs at once. */
+  @Transform(num(2)) @IsInt({ message: 'SYNC_CONCURRENCY must be an integer' }) @Min(1) @Max(16)
+  SYNC_CONCURRENCY = 2;
+
+  /** How often an idle worker polls the queue. */
+  @Transform(num(2)) @IsInt({ message: 'SYNC_POLL_SECONDS must be an integer' }) @Min(1) @Max(60)
+  SYNC_POLL_SECONDS = 2;
+
+  /** On SIGTERM, how long a running job may take to finish before it is released for another worker. */
+  @Transform(num(20)) @IsInt({ message: 'SYNC_SHUTDOWN_GRACE_SECONDS must be an integer' }) @Min(0) @Max(600)
+  SYNC_SHUTDOWN_GRACE_SECONDS = 20;
+
+  /** Schedule tick: how often workers look for due schedules. */
+  @Transform(num(60)) @IsInt({ message: 'SYNC_SCHEDULE_TICK_SECONDS must be an integer' }) @Min(1) @Max(3600)
+  SYNC_SCHEDULE_TICK_SECONDS = 60;
+
+  /** A due time older than one tick plus this grace is never fired (no month-old runs on first boot). */
+  @Transform(num(120)) @IsInt({ message: 'SYNC_SCHEDULE_GRACE_SECONDS must be an integer' }) @Min(0) @Max(86400)
+  SYNC_SCHEDULE_GRACE_SECONDS = 120;
+
+  /** Progress is written at most this often (and at each phase change). */
+  @Transform(num(1000)) @IsInt({ message: 'SYNC_PROGRESS_THROTTLE_MS must be an integer' }) @Min(0) @Max(60000)
+  SYNC_PROGRESS_THROTTLE_MS = 1000;
+
+  get heartbeatMs(): number {
+    return (this.SYNC_HEARTBEAT_SECONDS || Math.max(1, Math.min(5, Math.floor(this.SYNC_LEASE_SECONDS / 3)))) * 1000;
+  }
+}
+
+export const SYNC_OPTIONS = Symbol('SYNC_OPTIONS');
+
+export function syncOptionsFrom(config: AppConfig): SyncOptions {
+  const raw = Object.fromEntries(Object.entries(config as unknown as Record<string, unknown>).filter(([k]) => k.startsWith('SYNC_')));
+  const options = plainToInstance(SyncOptions, raw, { exposeDefaultValues: true });
+  const errors = validateSync(options, { stopAtFirstError: true });
+  if (errors.length) {
+    throw new Error(`Invalid configuration:\n  - ${errors.flatMap((e) => Object.values(e.constraints ?? {})).join('\n  - ')}`);
+  }
+  return options;
+}
