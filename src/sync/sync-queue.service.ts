@@ -6,7 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import PgBoss from 'pg-boss';
 import './pg-boss-unawaited.js';
 import { DataSource } from 'typeorm';
-import { SYNC_QUEUE, type SyncJobData } from './sync.constants.js';
+import type { SyncJobData } from './sync.constants.js';
 import { SYNC_OPTIONS, type SyncOptions } from './sync.options.js';
 
 export const PGBOSS_SCHEMA = 'pgboss';
@@ -17,11 +17,15 @@ export class SyncQueueService implements BeforeApplicationShutdown {
   private starting?: Promise<PgBoss>;
   private stopped = false;
   private supervise = false;
+  /** The pg-boss queue this process sends to (and, in a worker, works). */
+  readonly name: string;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     @Inject(SYNC_OPTIONS) private readonly options: SyncOptions,
-  ) {}
+  ) {
+    this.name = options.SYNC_QUEUE_NAME;
+  }
 
   /** Called by the worker module before first use: this process also runs pg-boss maintenance (expiry, archiving). */
   runsWorker(): void {
@@ -51,8 +55,8 @@ export class SyncQueueService implements BeforeApplicationShutdown {
     });
     boss.on('error', (err) => this.logger.error({ err }, 'pg-boss error'));
     await boss.start();
-    await boss.createQueue(SYNC_QUEUE, {
-      name: SYNC_QUEUE,
+    await boss.createQueue(this.name, {
+      name: this.name,
       // 'short': at most one *waiting* job per singleton key (tenant and tool).
       policy: 'short',
       retryLimit: this.options.SYNC_MAX_ATTEMPTS - 1,
@@ -66,7 +70,7 @@ export class SyncQueueService implements BeforeApplicationShutdown {
   /** Queues the job of a run; null when pg-boss already holds a waiting job for that tenant and tool. */
   async send(data: SyncJobData, retriesLeft = this.options.SYNC_MAX_ATTEMPTS - 1): Promise<string | null> {
     const boss = await this.boss();
-    return boss.send(SYNC_QUEUE, data, {
+    return boss.send(this.name, data, {
       singletonKey: `${data.tenantId}:${data.tool}`,
       retryLimit: Math.max(0, retriesLeft),
       retryDelay: this.options.SYNC_RETRY_DELAY_SECONDS,
@@ -78,19 +82,20 @@ export class SyncQueueService implements BeforeApplicationShutdown {
   /** Cancels the pg-boss jobs of a run that are not finished (an orphaned run's job, before re-enqueueing). */
   async cancelJobsOf(runId: string): Promise<void> {
     const boss = await this.boss();
-    const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT id FROM ${PGBOSS_SCHEMA}.job WHERE name = $1 AND data->>'runId' = $2 AND state < 'completed'`,
-      [SYNC_QUEUE, runId],
+    // Any queue: a run may have been queued by a process configured with another queue name.
+    const rows: Array<{ id: string; name: string }> = await this.db.query(
+      `SELECT id, name FROM ${PGBOSS_SCHEMA}.job WHERE data->>'runId' = $1 AND state < 'completed'`,
+      [runId],
     );
-    if (rows.length) await boss.cancel(SYNC_QUEUE, rows.map((r) => r.id));
+    for (const row of rows) await boss.cancel(row.name, row.id);
   }
 
-  /** Whether pg-boss still holds a job that will (or may again) run this run. */
+  /** Whether pg-boss, in any queue, still holds a job that will (or may again) run this run. */
   async hasLiveJob(runId: string): Promise<boolean> {
     await this.boss();
     const rows = await this.db.query(
-      `SELECT 1 FROM ${PGBOSS_SCHEMA}.job WHERE name = $1 AND data->>'runId' = $2 AND state < 'completed' LIMIT 1`,
-      [SYNC_QUEUE, runId],
+      `SELECT 1 FROM ${PGBOSS_SCHEMA}.job WHERE data->>'runId' = $1 AND state < 'completed' LIMIT 1`,
+      [runId],
     );
     return rows.length > 0;
   }

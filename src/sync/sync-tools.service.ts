@@ -39,16 +39,22 @@ export class SyncToolsService {
     return this.steps(tool).map((s) => s.phase);
   }
 
-  /** Runs the tool's steps in order; the result lists each step's counts in that order. */
+  /**
+   * Runs the tool's steps in order. The result lists each step's counts in order, and lifts
+   * the counts (companies, deviceCount, clients...) to the top level for a one-line summary.
+   */
   async execute(tool: SyncTool, ctx: ToolContext): Promise<Record<string, unknown>> {
     const steps: Array<{ step: string; result: unknown }> = [];
+    const counts: Record<string, number> = {};
     for (const step of this.steps(tool)) {
       ctx.progress.throwIfInterrupted();
       await ctx.progress.startPhase(step.phase);
-      steps.push({ step: step.phase, result: (await step.run(ctx)) ?? null });
+      const result = (await step.run(ctx)) ?? null;
+      steps.push({ step: step.phase, result });
+      for (const [key, value] of Object.entries(result ?? {})) if (typeof value === 'number') counts[key] ??= value;
       await ctx.progress.flush();
     }
-    return { steps, ...(ctx.snapshotId ? { snapshotId: ctx.snapshotId } : {}) };
+    return { ...counts, ...(ctx.snapshotId ? { snapshotId: ctx.snapshotId } : {}), steps };
   }
 
   private steps(tool: SyncTool): Step[] {

@@ -8,13 +8,13 @@ import { RunInterrupted, RunProgress } from './run-progress.js';
 import { SyncQueueService } from './sync-queue.service.js';
 import { SyncRunsService } from './sync-runs.service.js';
 import { SyncToolsService } from './sync-tools.service.js';
-import { SYNC_QUEUE, type RunTrigger, type SyncJobData } from './sync.constants.js';
+import type { RunTrigger, SyncJobData } from './sync.constants.js';
 import { SYNC_OPTIONS, type SyncOptions } from './sync.options.js';
 
 @Injectable()
 export class SyncWorkerService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SyncWorkerService.name);
-  private readonly active = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private readonly active = new Map<string, AbortController>();
   private stopping = false;
 
   constructor(
@@ -30,12 +30,12 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnModuleDestro
     const boss = await this.queue.boss();
     for (let i = 0; i < this.options.SYNC_CONCURRENCY; i++) {
       await boss.work<SyncJobData>(
-        SYNC_QUEUE,
+        this.queue.name,
         { batchSize: 1, includeMetadata: true, pollingIntervalSeconds: this.options.SYNC_POLL_SECONDS },
         async ([job]) => this.handle(job),
       );
     }
-    this.logger.log(`working queue ${SYNC_QUEUE} with ${this.options.SYNC_CONCURRENCY} at a time`);
+    this.logger.log(`working queue ${this.queue.name} with ${this.options.SYNC_CONCURRENCY} at a time`);
   }
 
   async onModuleDestroy(): Promise<void> {
@@ -43,7 +43,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnModuleDestro
     const graceMs = this.options.SYNC_SHUTDOWN_GRACE_SECONDS * 1000;
     // Jobs still running after the grace period are released, not killed mid-write.
     const release = setTimeout(() => {
-      for (const { controller } of this.active.values()) controller.abort(new RunInterrupted('shutdown'));
+      for (const controller of this.active.values()) controller.abort(new RunInterrupted('shutdown'));
     }, graceMs);
     try {
       await this.queue.stop(graceMs + 15_000);
@@ -57,8 +57,7 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnModuleDestro
     const run = await this.runs.claim(tenantId, runId);
     if (!run) return; // finished, failed, reclaimed, or being run by another worker: nothing to do
     const controller = new AbortController();
-    let finish!: () => void;
-    this.active.set(runId, { controller, done: new Promise<void>((resolve) => (finish = resolve)) });
+    this.active.set(runId, controller);
     if (this.stopping) controller.abort(new RunInterrupted('shutdown'));
     const progress = new RunProgress(this.runs, tenantId, runId, this.options.SYNC_PROGRESS_THROTTLE_MS, controller, this.logger);
     const heartbeat = setInterval(() => {
@@ -80,7 +79,6 @@ export class SyncWorkerService implements OnApplicationBootstrap, OnModuleDestro
     } finally {
       clearInterval(heartbeat);
       this.active.delete(runId);
-      finish();
     }
   }
 

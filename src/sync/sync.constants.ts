@@ -15,8 +15,8 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 /** Who asked: a person or key ('manual'), or the tenant's schedule. */
 export type RunTrigger = 'manual' | 'schedule';
 
-/** One pg-boss queue carries every tool; the job names its run. */
-export const SYNC_QUEUE = 'sync-run';
+/** One pg-boss queue carries every tool; the job names its run. Its name is SYNC_QUEUE_NAME (default below). */
+export const DEFAULT_SYNC_QUEUE = 'sync-run';
 
 export interface SyncJobData {
   tenantId: string;

@@ -2,58 +2,64 @@
 // (unknown variables are kept on it), so tests and deployments set them like any other
 // variable; each has a production default.
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsInt, Max, Min, validateSync } from 'class-validator';
+import { IsInt, Matches, Max, Min, validateSync } from 'class-validator';
+import { DEFAULT_SYNC_QUEUE } from './sync.constants.js';
 import type { AppConfig } from '../config/config.js';
 
 const num = (fallback: number) => ({ value }: { value: unknown }) => (value === undefined || value === '' ? fallback : Number(value));
 
 export class SyncOptions {
+  /** The pg-boss queue; deployments (or test suites) sharing one database can keep their jobs apart. */
+  @Transform(({ value }) => (value === undefined || value === '' ? DEFAULT_SYNC_QUEUE : value))
+  @Matches(/^[A-Za-z0-9_.-]{1,50}$/, { message: 'SYNC_QUEUE_NAME must be 1-50 letters, digits, dots, dashes or underscores' })
+  SYNC_QUEUE_NAME = DEFAULT_SYNC_QUEUE;
+
   /** A running run whose heartbeat is older than this is taken to be orphaned (its worker died). */
-  @Transform(num(30)) @IsInt({ message: 'SYNC_LEASE_SECONDS must be an integer' }) @Min(2) @Max(3600)
+  @Transform(num(30)) @Min(2) @Max(3600) @IsInt({ message: 'SYNC_LEASE_SECONDS must be an integer' })
   SYNC_LEASE_SECONDS = 30;
 
   /** How often a running job stamps heartbeat_at; by default a third of the lease, at most 5 s. */
-  @Transform(num(0)) @IsInt({ message: 'SYNC_HEARTBEAT_SECONDS must be an integer' }) @Min(0) @Max(600)
+  @Transform(num(0)) @Min(0) @Max(600) @IsInt({ message: 'SYNC_HEARTBEAT_SECONDS must be an integer' })
   SYNC_HEARTBEAT_SECONDS = 0;
 
   /** How often each worker looks for orphaned runs and queued runs without a job. */
-  @Transform(num(15)) @IsInt({ message: 'SYNC_LEASE_CHECK_SECONDS must be an integer' }) @Min(1) @Max(3600)
+  @Transform(num(15)) @Min(1) @Max(3600) @IsInt({ message: 'SYNC_LEASE_CHECK_SECONDS must be an integer' })
   SYNC_LEASE_CHECK_SECONDS = 15;
 
   /** Attempts a run may use in all (first try, pg-boss retries, re-enqueues after a crash). */
-  @Transform(num(3)) @IsInt({ message: 'SYNC_MAX_ATTEMPTS must be an integer' }) @Min(1) @Max(20)
+  @Transform(num(3)) @Min(1) @Max(20) @IsInt({ message: 'SYNC_MAX_ATTEMPTS must be an integer' })
   SYNC_MAX_ATTEMPTS = 3;
 
   /** First retry delay; pg-boss doubles it on each retry (retryBackoff). */
-  @Transform(num(30)) @IsInt({ message: 'SYNC_RETRY_DELAY_SECONDS must be an integer' }) @Min(1) @Max(3600)
+  @Transform(num(30)) @Min(1) @Max(3600) @IsInt({ message: 'SYNC_RETRY_DELAY_SECONDS must be an integer' })
   SYNC_RETRY_DELAY_SECONDS = 30;
 
   /** pg-boss expiry of an active job: the backstop behind the heartbeat lease. */
-  @Transform(num(4 * 3600)) @IsInt({ message: 'SYNC_JOB_TIMEOUT_SECONDS must be an integer' }) @Min(10) @Max(24 * 3600)
+  @Transform(num(4 * 3600)) @Min(10) @Max(24 * 3600) @IsInt({ message: 'SYNC_JOB_TIMEOUT_SECONDS must be an integer' })
   SYNC_JOB_TIMEOUT_SECONDS = 4 * 3600;
 
   /** Jobs one worker runs at once. */
-  @Transform(num(2)) @IsInt({ message: 'SYNC_CONCURRENCY must be an integer' }) @Min(1) @Max(16)
+  @Transform(num(2)) @Min(1) @Max(16) @IsInt({ message: 'SYNC_CONCURRENCY must be an integer' })
   SYNC_CONCURRENCY = 2;
 
   /** How often an idle worker polls the queue. */
-  @Transform(num(2)) @IsInt({ message: 'SYNC_POLL_SECONDS must be an integer' }) @Min(1) @Max(60)
+  @Transform(num(2)) @Min(1) @Max(60) @IsInt({ message: 'SYNC_POLL_SECONDS must be an integer' })
   SYNC_POLL_SECONDS = 2;
 
   /** On SIGTERM, how long a running job may take to finish before it is released for another worker. */
-  @Transform(num(20)) @IsInt({ message: 'SYNC_SHUTDOWN_GRACE_SECONDS must be an integer' }) @Min(0) @Max(600)
+  @Transform(num(20)) @Min(0) @Max(600) @IsInt({ message: 'SYNC_SHUTDOWN_GRACE_SECONDS must be an integer' })
   SYNC_SHUTDOWN_GRACE_SECONDS = 20;
 
   /** Schedule tick: how often workers look for due schedules. */
-  @Transform(num(60)) @IsInt({ message: 'SYNC_SCHEDULE_TICK_SECONDS must be an integer' }) @Min(1) @Max(3600)
+  @Transform(num(60)) @Min(1) @Max(3600) @IsInt({ message: 'SYNC_SCHEDULE_TICK_SECONDS must be an integer' })
   SYNC_SCHEDULE_TICK_SECONDS = 60;
 
   /** A due time older than one tick plus this grace is never fired (no month-old runs on first boot). */
-  @Transform(num(120)) @IsInt({ message: 'SYNC_SCHEDULE_GRACE_SECONDS must be an integer' }) @Min(0) @Max(86400)
+  @Transform(num(120)) @Min(0) @Max(86400) @IsInt({ message: 'SYNC_SCHEDULE_GRACE_SECONDS must be an integer' })
   SYNC_SCHEDULE_GRACE_SECONDS = 120;
 
   /** Progress is written at most this often (and at each phase change). */
-  @Transform(num(1000)) @IsInt({ message: 'SYNC_PROGRESS_THROTTLE_MS must be an integer' }) @Min(0) @Max(60000)
+  @Transform(num(1000)) @Min(0) @Max(60000) @IsInt({ message: 'SYNC_PROGRESS_THROTTLE_MS must be an integer' })
   SYNC_PROGRESS_THROTTLE_MS = 1000;
 
   get heartbeatMs(): number {

@@ -8,7 +8,7 @@ import { TEST_ENCRYPTION_KEY, TEST_JWT_SECRET, testConfig, type TestApi } from '
 import { generateDataset, startPanelOneSimulator, startPax8Simulator, type DatasetOptions, type PanelOneSimulator, type Pax8Simulator } from '../../simulators/index.js';
 
 export const WORKER_ENV: Record<string, string> = {
-  SYNC_LEASE_SECONDS: '3',
+  SYNC_LEASE_SECONDS: '8', // generous: a CPU-starved test machine must not look like a dead worker
   SYNC_HEARTBEAT_SECONDS: '1',
   SYNC_LEASE_CHECK_SECONDS: '1',
   SYNC_POLL_SECONDS: '1',

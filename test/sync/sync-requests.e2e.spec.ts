@@ -1,12 +1,13 @@
 // Starting runs through the API (no worker in this process): one run per tenant and tool
 // however many replicas and requests ask at once, role and scope checks, and reading runs.
+// Its own queue name keeps workers of specs running alongside from executing these runs.
 import pg from 'pg';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
 
 let api: TestApi;
 let db: pg.Pool;
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ env: API_ENV });
   db = new pg.Pool({ connectionString: process.env.DATABASE_URL, max: 2 });
 });
 afterAll(async () => {
@@ -14,10 +15,12 @@ afterAll(async () => {
   await db?.end();
 });
 
+const QUEUE = 'sync-run-requests-spec';
+const API_ENV = { SYNC_QUEUE_NAME: QUEUE };
 const bearer = (t: string) => ({ Authorization: `Bearer ${t}` });
 
 async function pgBossJobs(tenantId: string): Promise<number> {
-  const { rows } = await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'sync-run' AND data->>'tenantId' = $1`, [tenantId]);
+  const { rows } = await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE name = $2 AND data->>'tenantId' = $1`, [tenantId, QUEUE]);
   return rows[0].n;
 }
 
@@ -28,7 +31,7 @@ describe('POST /api/v1/sync/{tool}', () => {
     const tech = bearer(await api.token(tenant, 'technician'));
     const otherTech = bearer(await api.token(other, 'technician'));
     // A second API replica on the same database takes half of the requests.
-    const replica = await startTestApi();
+    const replica = await startTestApi({ env: API_ENV });
     try {
       const responses = await Promise.all(
         Array.from({ length: 20 }, (_, i) => (i % 2 ? replica : api).http.post('/api/v1/sync/device-snapshot').set(tech)),
@@ -142,5 +145,19 @@ describe('GET /api/v1/sync/runs', () => {
     expect(badLimit.body.message).toMatch(/limit/);
     await api.http.get('/api/v1/sync/runs?limit=abc').set(viewer).expect(400);
     await api.http.get('/api/v1/sync/runs').expect(401);
+  });
+});
+
+describe('OpenAPI', () => {
+  it('documents the sync routes', async () => {
+    const res = await api.http.get('/api/docs-json').expect(200);
+    expect(res.body.paths['/api/v1/sync/{tool}'].post.parameters[0].schema.enum).toEqual(
+      ['device-snapshot', 'catalog-sync', 'contacts-sync', 'full-reconcile', 'sync-all'],
+    );
+    expect(Object.keys(res.body.paths['/api/v1/sync/{tool}'].post.responses)).toContain('202');
+    expect(res.body.paths['/api/v1/sync/runs'].get).toBeDefined();
+    expect(res.body.paths['/api/v1/sync/runs/{id}'].get).toBeDefined();
+    expect(res.body.paths['/api/v1/snapshots'].post).toBeDefined();
+    expect(res.body.paths['/api/v1/integrations/{kind}/sync'].post).toBeDefined();
   });
 });

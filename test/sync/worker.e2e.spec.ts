@@ -93,7 +93,10 @@ describe('running sync tools', () => {
     const snapshots = await completeSnapshots(tenant);
     expect(snapshots).toHaveLength(1);
     expect(snapshots[0]).toMatchObject({ trigger: 'manual', run_id: run.id, device_count: up.panelone.dataset.devices.count });
-    expect(run.result).toMatchObject({ snapshotId: snapshots[0].id, steps: [{ step: 'devices', result: { snapshotId: snapshots[0].id } }] });
+    expect(run.result).toMatchObject({
+      snapshotId: snapshots[0].id, deviceCount: snapshots[0].device_count, billableCount: expect.any(Number),
+      steps: [{ step: 'devices', result: { snapshotId: snapshots[0].id } }],
+    });
   });
 
   it('sync-all runs every integration sync, mapping, the snapshot (trigger sync-all) and reconcile, in order', async () => {
@@ -112,6 +115,31 @@ describe('running sync tools', () => {
     expect(snapshots.map((s) => s.trigger)).toEqual(['sync-all']);
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM pax8_company WHERE tenant_id = $1`, [tenant]);
     expect(rows[0].n).toBeGreaterThan(0);
+  });
+
+  it('catalog-sync, contacts-sync and full-reconcile each run their steps in order and succeed', async () => {
+    const tenant = uniqueTenant('w-tools');
+    await configureTenant(api, tenant, up);
+    await worker();
+    const tech = bearer(await api.token(tenant, 'technician'));
+    const expected: Record<string, string[]> = {
+      'catalog-sync': ['pax8'],
+      'contacts-sync': ['pax8', 'panelone-organizations', 'mapping'],
+      'full-reconcile': ['pax8', 'panelone-organizations', 'mapping', 'devices', 'reconcile'],
+    };
+    for (const [tool, steps] of Object.entries(expected)) {
+      const run = await finished(tenant, (await api.http.post(`/api/v1/sync/${tool}`).set(tech).expect(202)).body.id);
+      expect({ tool, status: run.status, error: run.error }).toEqual({ tool, status: 'succeeded', error: null });
+      expect(run.result!.steps.map((s: { step: string }) => s.step)).toEqual(steps);
+    }
+    const { rows } = await db.query(
+      `SELECT (SELECT count(*) FROM pax8_product WHERE tenant_id = $1)::int AS products,
+              (SELECT count(*) FROM pax8_contact WHERE tenant_id = $1)::int AS contacts,
+              (SELECT count(*) FROM client_mapping WHERE tenant_id = $1)::int AS mappings`, [tenant]);
+    expect(rows[0].products).toBeGreaterThan(0);
+    expect(rows[0].contacts).toBeGreaterThan(0);
+    expect(rows[0].mappings).toBeGreaterThan(0);
+    expect((await completeSnapshots(tenant)).map((s) => s.trigger)).toEqual(['manual']);
   });
 
   it('a run whose upstream is down ends failed in plain words and leaves the last complete snapshot as it was', async () => {
