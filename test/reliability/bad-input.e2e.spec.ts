@@ -6,7 +6,7 @@
 import { jest } from '@jest/globals';
 import type pg from 'pg';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
-import { bearer, configureTenant, dumpTenant, expectErrorShape, fillPath, openApiRoutes, pool, runTool, startUpstreams, startWorker, summary, type Route, type Upstreams, type Worker } from './support.js';
+import { bearer, configureTenant, dumpTenant, ownQueue, expectErrorShape, fillPath, openApiRoutes, pool, runTool, startUpstreams, startWorker, summary, type Route, type Upstreams, type Worker } from './support.js';
 
 jest.setTimeout(600_000);
 
@@ -20,6 +20,7 @@ interface Case {
   contentType?: string;
 }
 
+const QUEUE = ownQueue('bad-input');
 const HUGE = 'x'.repeat(20_000);
 const UUID = '00000000-0000-4000-8000-000000000000';
 
@@ -222,12 +223,12 @@ const tenant = uniqueTenant('badin');
 const ids: Record<string, string> = {};
 
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ env: QUEUE });
   db = pool();
   routes = await openApiRoutes(api);
   up = await startUpstreams({ seed: 11, clients: 4, devices: 80 });
   await configureTenant(api, tenant, up);
-  worker = await startWorker();
+  worker = await startWorker(QUEUE);
   const run = await runTool(api, tenant, 'sync-all');
   expect(run.status).toBe('succeeded');
   await worker.close();

@@ -11,7 +11,7 @@ import { jest } from '@jest/globals';
 import type pg from 'pg';
 import { IntegrationConnections } from '../../src/integrations/integration-connections.js';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
-import { bearer, configureTenant, dumpTenant, pool, runTool, startUpstreams, startWorker, summary, type Upstreams, type Worker } from './support.js';
+import { bearer, configureTenant, dumpTenant, ownQueue, pool, runTool, startUpstreams, startWorker, summary, type Upstreams, type Worker } from './support.js';
 
 jest.setTimeout(900_000);
 
@@ -27,6 +27,7 @@ const STORM_RETRY = { maxAttempts: 12, baseDelayMs: 10, maxDelayMs: 100, retryAf
 /** A permanent outage gives up after at most this long per call. */
 const OUTAGE_RETRY = { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100, retryAfterCapMs: 100, attemptTimeoutMs: 5_000, totalTimeoutMs: 15_000 };
 
+const QUEUE = ownQueue('faults');
 const WORLD = { seed: 5, clients: 40, devices: 6000, now: Date.UTC(2026, 10, 20, 12) };
 
 let api: TestApi;
@@ -36,11 +37,11 @@ const up: Record<'calm' | 'storm', Upstreams> = {} as never;
 const T = { calm: uniqueTenant('calm'), storm: uniqueTenant('storm') };
 
 beforeAll(async () => {
-  api = await startTestApi();
+  api = await startTestApi({ env: QUEUE });
   db = pool();
   up.calm = await startUpstreams(WORLD);
   up.storm = await startUpstreams(WORLD);
-  worker = await startWorker();
+  worker = await startWorker(QUEUE);
 });
 afterAll(async () => {
   await worker?.close();

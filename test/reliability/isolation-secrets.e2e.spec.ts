@@ -8,10 +8,11 @@ import { jest } from '@jest/globals';
 import fs from 'node:fs';
 import type pg from 'pg';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
-import { bearer, configureTenant, dumpTenant, expectErrorShape, fillPath, openApiRoutes, pool, runTool, startUpstreams, startWorker, summary, type Route, type Upstreams, type Worker } from './support.js';
+import { bearer, configureTenant, dumpTenant, ownQueue, expectErrorShape, fillPath, openApiRoutes, pool, runTool, startUpstreams, startWorker, summary, type Route, type Upstreams, type Worker } from './support.js';
 
 jest.setTimeout(600_000);
 
+const QUEUE = ownQueue('isolation');
 const stamp = Date.now().toString(36);
 const SECRETS = {
   a: { clientSecret: `pax8-secret-A-${stamp}-Zq9`, apiToken: `panelone-token-A-${stamp}-Xk7` },
@@ -57,12 +58,12 @@ const seeded: Record<'a' | 'b', Seeded> = {} as never;
 
 beforeAll(async () => {
   startCapture();
-  api = await startTestApi({ env: { LOG_LEVEL: 'debug' } });
+  api = await startTestApi({ env: { LOG_LEVEL: 'debug', ...QUEUE } });
   db = pool();
   routes = await openApiRoutes(api);
   up.a = await startUpstreams({ seed: 21, clients: 4, devices: 60 }, SECRETS.a);
   up.b = await startUpstreams({ seed: 22, clients: 7, devices: 100 }, SECRETS.b);
-  worker = await startWorker({ LOG_LEVEL: 'debug' });
+  worker = await startWorker({ LOG_LEVEL: 'debug', ...QUEUE });
   for (const side of ['a', 'b'] as const) {
     const tenant = T[side];
     await configureTenant(api, tenant, up[side]);

@@ -133,6 +133,11 @@ export async function runTool(api: TestApi, tenant: string, tool: string, timeou
 }
 
 export { startWorker };
+
+/** A pg-boss queue of the spec's own, so workers of other specs (other retry settings) never run its jobs. */
+export function ownQueue(spec: string): Record<string, string> {
+  return { SYNC_QUEUE_NAME: `rel-${spec}-${Math.random().toString(36).slice(2, 8)}` };
+}
 export type Worker = INestApplicationContext;
 
 /** One line per spec, grep-able: `RELIABILITY <area>: k=v ...` (quoted in the README). */
