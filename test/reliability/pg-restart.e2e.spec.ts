@@ -105,6 +105,12 @@ it('answers 503 in the standard shape while PostgreSQL is down, recovers by itse
   const interrupted = await until('the interrupted run to end', async () => { const r = await run(second.body.id); return ['succeeded', 'failed'].includes(r.status) && r; }, 300_000, 500);
   expect(interrupted.status).toBe('failed');
   expect(interrupted.error).toEqual(expect.any(String));
+  // A retry of it may have been queued (lease reclaim); with PanelOne down it fails too. Nothing stays queued or running.
+  const runs = await until('every run to end', async () => {
+    const res = await http.get('/api/v1/sync/runs').set(viewer).expect(200);
+    return res.body.items.every((r: { status: string }) => r.status === 'succeeded' || r.status === 'failed') && res.body.items;
+  }, 300_000, 500);
+  expect(runs.filter((r: { status: string }) => r.status === 'succeeded')).toHaveLength(1); // the first snapshot only
 
   expect((await http.get('/api/v1/snapshots').set(viewer).expect(200)).body).toEqual(listBefore);
   expect((await http.get('/api/v1/reconciliation/summary').set(viewer).expect(200)).body).toEqual(summaryBefore);
