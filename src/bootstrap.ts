@@ -5,10 +5,14 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
+import { randomUUID } from 'node:crypto';
+import { STATUS_CODES, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { correlationIdMiddleware } from './common/logging.js';
 import { GlobalExceptionFilter } from './common/http-exception.filter.js';
+import { requestHygieneMiddleware } from './common/request-hygiene.js';
 import { createValidationPipe } from './common/validation.js';
 import { ConfigurationError, validateEnvironment, type AppConfig } from './config/config.js';
 import { syncOptionsFrom } from './sync/sync.options.js';
@@ -60,7 +64,9 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
     { bufferLogs: true, bodyParser: false },
   );
   app.useLogger(app.get(Logger));
+  answerClientErrorsInStandardShape(app.getHttpServer());
   app.use(correlationIdMiddleware);
+  app.use(requestHygieneMiddleware);
   app.useBodyParser('json', { limit: '256kb' });
   app.set('trust proxy', 'loopback');
   app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
@@ -84,6 +90,23 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
   );
   SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
   return app;
+}
+
+/**
+ * Requests Node's HTTP parser refuses before Express sees them (a URL or headers over the 16 kB
+ * limit, a malformed request line) get the standard error body too, not an empty 431/400.
+ */
+function answerClientErrorsInStandardShape(server: Server): void {
+  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
+    if (err.code === 'ECONNRESET' || !socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const statusCode = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+    const message = statusCode === 431 ? 'The request line or headers are too large' : 'Malformed HTTP request';
+    const body = JSON.stringify({ statusCode, error: STATUS_CODES[statusCode], message, correlationId: randomUUID() });
+    socket.end(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+  });
 }
 
 export async function createWorker(config: AppConfig, databaseUrl: string): Promise<INestApplicationContext> {

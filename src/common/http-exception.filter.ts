@@ -23,6 +23,15 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|the database system is (starting up|shutting down)/i.test(message);
 }
 
+// Text PostgreSQL cannot store (a NUL byte, an invalid sequence) that came in with the request.
+const DB_UNSTORABLE_TEXT_CODES = new Set(['22021', '22P05']);
+
+function isUnstorableText(err: unknown): boolean {
+  const e = err as { code?: string; driverError?: { code?: string } } | undefined;
+  const code = e?.code ?? e?.driverError?.code;
+  return !!code && DB_UNSTORABLE_TEXT_CODES.has(code);
+}
+
 export function correlationIdOf(req: Request): string {
   return String((req as Request & { id?: unknown }).id ?? '');
 }
@@ -52,6 +61,9 @@ export function toErrorBody(exception: unknown, correlationId: string, logger?: 
   } else if (exception instanceof HttpException) {
     statusCode = exception.getStatus();
     message = messageOf(exception);
+  } else if (isUnstorableText(exception)) {
+    statusCode = HttpStatus.BAD_REQUEST;
+    message = 'The request contains characters that are not allowed (such as NUL)';
   } else if (isDatabaseUnavailable(exception)) {
     statusCode = HttpStatus.SERVICE_UNAVAILABLE;
     message = 'The database is unavailable; try again shortly';

@@ -8,12 +8,18 @@ export async function withPgClient<T>(db: DataSource, work: (client: PoolClient)
   const pool = (db.driver as unknown as { master: { connect(): Promise<PoolClient> } }).master;
   const client = await pool.connect();
   let broken: Error | undefined;
+  // A connection that dies while checked out (PostgreSQL restarted) emits 'error' on the client;
+  // with no listener that is an uncaught exception that ends the process. Note it instead: the
+  // pending query rejects with it, and the client is discarded on release.
+  const onError = (err: Error) => { broken ??= err; };
+  client.on('error', onError);
   try {
     return await work(client);
   } catch (err) {
     broken = err as Error;
     throw err;
   } finally {
+    client.removeListener('error', onError);
     client.release(broken ?? false);
   }
 }
