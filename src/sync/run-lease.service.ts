@@ -54,29 +54,42 @@ export class RunLeaseService implements OnApplicationBootstrap, OnModuleDestroy 
     const lease = this.options.SYNC_LEASE_SECONDS;
     const max = this.options.SYNC_MAX_ATTEMPTS;
     // The conditional UPDATE is the claim: of several workers checking at once, one wins each run.
-    const orphans: SyncRunRow[] = await this.db.query(
-      `WITH stale AS (
-         SELECT tenant_id, id FROM sync_run
-         WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)
-         ORDER BY heartbeat_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED),
-       failed AS (
+    // Failing the orphan and queueing its retry happen in one transaction, so a reader never
+    // sees the failed run without its successor.
+    const { orphans, retries } = await this.db.transaction(async (tx) => {
+      const failed: SyncRunRow[] = await tx.query(
+        `WITH stale AS (
+           SELECT tenant_id, id FROM sync_run
+           WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)
+           ORDER BY heartbeat_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED),
+         failed AS (
          UPDATE sync_run r SET status = 'failed', finished_at = now(),
            error = CASE WHEN r.attempts < $2
              THEN 'The worker stopped mid-run (no heartbeat for ' || $1 || ' s); retried as a new run'
              ELSE 'The worker stopped mid-run (no heartbeat for ' || $1 || ' s); not retried: all ' || $2 || ' attempts used' END
          FROM stale WHERE r.tenant_id = stale.tenant_id AND r.id = stale.id AND r.status = 'running'
          RETURNING r.*)
-       SELECT * FROM failed`,
-      [lease, max],
-    );
+         SELECT * FROM failed`, // a bare UPDATE would come back from TypeORM as [rows, count]
+        [lease, max],
+      );
+      const retryable = failed.filter((run) => run.attempts < max);
+      const inserted: SyncRunRow[] = retryable.length === 0 ? [] : await tx.query(
+        `INSERT INTO sync_run (tenant_id, tool, trigger, requested_by, attempts)
+         SELECT t.tenant_id, t.tool, CASE WHEN t.trigger = 'schedule' THEN 'schedule' ELSE 'manual' END, t.requested_by, t.attempts
+         FROM jsonb_to_recordset($1::jsonb) AS t(tenant_id text, tool text, trigger text, requested_by text, attempts int)
+         ON CONFLICT DO NOTHING RETURNING *`,
+        [JSON.stringify(retryable.map(({ tenant_id, tool, trigger, requested_by, attempts }) => ({ tenant_id, tool, trigger, requested_by, attempts })))],
+      );
+      return { orphans: failed, retries: inserted };
+    });
     for (const run of orphans) {
       this.logger.warn({ runId: run.id, tenantId: run.tenant_id, tool: run.tool }, 'reclaimed a sync run whose worker stopped');
       await this.queue.cancelJobsOf(run.id);
-      if (run.attempts >= max) continue;
-      const { run: next, created } = await this.runs.request(run.tenant_id, {
-        tool: run.tool, requestedBy: run.requested_by, trigger: run.trigger === 'schedule' ? 'schedule' : 'manual', attempts: run.attempts,
-      });
-      if (created) this.logger.log({ runId: next.id, previousRunId: run.id, tenantId: run.tenant_id }, 'queued a retry of the reclaimed run');
+    }
+    for (const next of retries) {
+      // enqueue fails the run in plain words when the queue refuses it; nothing to add here.
+      await this.runs.enqueue(next).catch(() => undefined);
+      this.logger.log({ runId: next.id, tenantId: next.tenant_id, tool: next.tool }, 'queued a retry of the reclaimed run');
     }
   }
 
