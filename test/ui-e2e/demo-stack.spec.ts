@@ -346,6 +346,8 @@ describe('demo stack (npm start) in Chromium', () => {
     const { page, context, errors } = await openDashboard();
     const before = await demo.api<{ items: Snapshot[] }>('/snapshots');
     await page.locator(`${W} .snapshot-bar button`, { hasText: 'Take snapshot' }).click();
+    // While the run lasts (it is polled once a second) the button says so and cannot be pressed again.
+    await page.locator(`${W} .snapshot-bar button:disabled`, { hasText: 'Taking snapshot…' }).waitFor({ timeout: WAIT });
     await page.locator(`${W} .snapshot-run [role=progressbar]`).waitFor({ timeout: WAIT });
     await page.locator(`${W} .snapshot-run [role=status]`, { hasText: 'Finished' }).waitFor({ timeout: 120_000 });
     expect(await page.locator(`${W} .snapshot-run [role=progressbar]`).getAttribute('aria-valuenow')).toBe('100');
