@@ -2,6 +2,7 @@
 // commas, quotes and newlines, the list filters honoured, negative variances still numbers.
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
 import { addCompany, addOrganization, addProduct, addSubscription, device, ensureTenant, mapClient, pages, snapshots } from './scenario.js';
+import { parseCsv } from '../support/csv.js';
 
 let api: TestApi;
 const tenant = uniqueTenant('csv');
@@ -20,26 +21,6 @@ const NAMES = [
   'Ünïcödé GmbH',
 ];
 
-/** RFC 4180 parsing, enough for these files: quoted fields with "" escapes and embedded newlines. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\r' && text[i + 1] === '\n') { row.push(field); rows.push(row); row = []; field = ''; i++; }
-    else field += c;
-  }
-  if (field || row.length) { row.push(field); rows.push(row); }
-  return rows;
-}
 
 const edr = 'edr-product';
 

@@ -14,6 +14,7 @@ import { freePort } from '../../src/database/embedded.js';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
 import { launchBrowser, mountWidget, newPage } from '../ui/browser.js';
 import { bearer, configureTenant, ownQueue, pool, runTool, startUpstreams, startWorker, summary, until, type Upstreams } from './support.js';
+import { parseCsv } from '../support/csv.js';
 
 jest.setTimeout(600_000);
 
@@ -88,25 +89,6 @@ it('stores every hostile name exactly as given, and the API returns it unchanged
   expect(list.headers['content-type']).toMatch(/^application\/json/);
 });
 
-/** RFC 4180 parsing, enough for our exports. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; } else if (ch === '"') quoted = false; else cell += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') { row.push(cell); cell = ''; } else if (ch === '\n' || (ch === '\r' && text[i + 1] === '\n')) {
-      if (ch === '\r') i++;
-      row.push(cell); rows.push(row); row = []; cell = '';
-    } else cell += ch;
-  }
-  if (cell || row.length) { row.push(cell); rows.push(row); }
-  return rows;
-}
 
 it('neutralises formula prefixes in both CSV exports and keeps every name readable', async () => {
   const tech = bearer(await api.token(tenant, 'technician'));

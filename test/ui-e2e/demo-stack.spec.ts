@@ -6,6 +6,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { DESKTOP, PHONE, SCREENSHOT_DIR, launchBrowser, newPage, waitUntil } from '../ui/browser.js';
 import { startDemoStack, type DemoStack } from './demo-process.js';
+import { parseCsv } from '../support/csv.js';
 
 interface Money { amount: number; currency: string }
 interface Summary {
@@ -102,28 +103,6 @@ async function readRows(page: Page) {
   );
 }
 
-/** Small RFC 4180 reader (quoted fields, doubled quotes, CRLF). */
-function parseCsv(text: string): string[][] {
-  const out: string[][] = [];
-  let row: string[] = [];
-  let field = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { field += '"'; i++; }
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(field); field = ''; }
-    else if (c === '\n' || c === '\r') {
-      if (c === '\r' && text[i + 1] === '\n') i++;
-      row.push(field); out.push(row); row = []; field = '';
-    } else field += c;
-  }
-  if (field || row.length) { row.push(field); out.push(row); }
-  return out;
-}
 
 /** img elements anywhere in the document or any (nested) open shadow root. */
 function imagesInWidgets(page: Page): Promise<number> {
