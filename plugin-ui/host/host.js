@@ -5,12 +5,26 @@ const REFRESH_MARGIN_MS = 60_000;
 const roleSelect = document.getElementById('role');
 const tokenStatus = document.getElementById('token-status');
 const clientSelect = document.getElementById('client-select');
-const panel = document.querySelector('billingone-client-panel');
 let token = '';
 let refreshTimer;
 
 function widgets() {
   return document.querySelectorAll(WIDGETS);
+}
+
+function clientPanel() {
+  return document.querySelector('billingone-client-panel');
+}
+
+// Another role is another PanelOne user: like PanelOne, mount the widgets afresh for them, so
+// nothing loaded for the previous user stays on screen.
+async function switchUser() {
+  for (const widget of widgets()) {
+    const fresh = widget.cloneNode(false);
+    fresh.removeAttribute('context-token'); // widgets wait for their user's token before loading
+    widget.replaceWith(fresh);
+  }
+  await refreshToken();
 }
 
 async function refreshToken() {
@@ -40,7 +54,7 @@ async function loadClientChoices() {
   });
   if (!response.ok) return;
   const { items } = await response.json();
-  const current = clientSelect.value || panel.getAttribute('client-id') || '';
+  const current = clientSelect.value || clientPanel().getAttribute('client-id') || '';
   clientSelect.replaceChildren(new Option('Choose a client…', ''), ...items.map((item) => new Option(item.name, item.clientId)));
   clientSelect.value = current;
 }
@@ -54,7 +68,7 @@ function route() {
     else link.removeAttribute('aria-current');
   }
   if (name === 'client') {
-    if (clientId) panel.setAttribute('client-id', decodeURIComponent(clientId));
+    if (clientId) clientPanel().setAttribute('client-id', decodeURIComponent(clientId));
     void loadClientChoices();
   }
   if (page === 'dashboard-list') document.getElementById('dashboard-list').scrollIntoView();
@@ -66,7 +80,7 @@ document.addEventListener('b1r-client-select', (event) => {
 clientSelect.addEventListener('change', () => {
   if (clientSelect.value) location.hash = `#client/${encodeURIComponent(clientSelect.value)}`;
 });
-roleSelect.addEventListener('change', refreshToken);
+roleSelect.addEventListener('change', switchUser);
 document.getElementById('theme-toggle').addEventListener('click', (event) => {
   const dark = document.body.classList.toggle('dark');
   document.body.classList.toggle('light', !dark);

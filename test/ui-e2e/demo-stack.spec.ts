@@ -317,6 +317,11 @@ describe('demo stack (npm start) in Chromium', () => {
     expect((await demo.api<{ items: unknown[] }>('/sync/runs')).items).toHaveLength(runsBefore.items.length);
     await shot(page, 'sync-viewer-desktop');
 
+    // What the admin had loaded is gone for the viewer: the settings page refuses them.
+    await page.evaluate(() => { location.hash = '#settings'; });
+    await page.locator('billingone-settings', { hasText: 'Admins only' }).waitFor({ timeout: WAIT });
+    expect(await page.locator('billingone-settings b1r-client-mapping tbody tr').count()).toBe(0);
+
     expect(errors).toEqual([]);
     await context.close();
   });
