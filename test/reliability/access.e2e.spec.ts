@@ -29,6 +29,7 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/snapshots': { role: 'technician', scope: 'sync' },
   'GET /api/v1/snapshots/{id}': { role: 'viewer', scope: 'read' },
   'GET /api/v1/snapshots/{id}/devices': { role: 'viewer', scope: 'read' },
+  'GET /api/v1/snapshots/{id}/devices.csv': { role: 'technician', scope: 'read' },
   'GET /api/v1/reconciliation/summary': { role: 'viewer', scope: 'read' },
   'GET /api/v1/reconciliation/clients': { role: 'viewer', scope: 'read' },
   'GET /api/v1/reconciliation/export.csv': { role: 'technician', scope: 'read' },

@@ -121,6 +121,10 @@ const CASES: Record<string, Case[]> = {
     { label: 'id not a UUID', path: { id: 'latest' } },
     { label: 'id with traversal', path: { id: '../../etc/passwd' } },
   ],
+  'GET /api/v1/snapshots/{id}/devices.csv': [
+    { label: 'id not a UUID', path: { id: 'latest' } },
+    { label: 'huge id', path: { id: HUGE } },
+  ],
   'GET /api/v1/snapshots/{id}/devices': [
     { label: 'counted not a boolean', path: { id: '$snapshot' }, query: { counted: 'maybe' } },
     { label: 'huge clientId', path: { id: '$snapshot' }, query: { clientId: HUGE } },

@@ -106,6 +106,7 @@ const ISOLATION: Record<string, () => { path?: Record<string, string>; query?: R
   'PUT /api/v1/catalog/products/{productId}': () => ({ path: { productId: `b-only-${seeded.b.products[0]}` }, body: { perDevice: true } }),
   'GET /api/v1/snapshots/{id}': () => ({ path: { id: seeded.b.snapshot } }),
   'GET /api/v1/snapshots/{id}/devices': () => ({ path: { id: seeded.b.snapshot } }),
+  'GET /api/v1/snapshots/{id}/devices.csv': () => ({ path: { id: seeded.b.snapshot } }),
   'GET /api/v1/reconciliation/summary': () => ({ query: { snapshotId: seeded.b.snapshot } }),
   'GET /api/v1/reconciliation/clients': () => ({ query: { snapshotId: seeded.b.snapshot } }),
   'GET /api/v1/reconciliation/export.csv': () => ({ query: { snapshotId: seeded.b.snapshot } }),
