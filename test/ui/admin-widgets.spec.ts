@@ -1,28 +1,16 @@
 // The sync hub and the admin settings page in real Chromium against the fixture API.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Browser, Page } from 'playwright-core';
-import { FixtureApi } from './fixture-api.js';
-import { PHONE, launchBrowser, mountWidget, newPage, screenshot, seriousAxeViolations, waitUntil } from './browser.js';
+import type { Page } from 'playwright-core';
+import { useFixtureStack } from './fixture-stack.js';
+import { PHONE, mountWidget, newPage, screenshot, seriousAxeViolations, waitUntil } from './browser.js';
 
 const SYNC = 'billingone-sync-tools';
 const SETTINGS = 'billingone-settings';
-let api: FixtureApi;
-let browser: Browser;
-
-beforeAll(async () => {
-  api = new FixtureApi();
-  await api.start();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
-});
-beforeEach(() => api.reset());
+const stack = useFixtureStack();
 
 async function open(tag: string, viewport?: { width: number; height: number }) {
-  const opened = await newPage(browser, { viewport });
-  await mountWidget(opened.page, api.baseUrl, tag, { 'api-base': api.baseUrl, 'context-token': 'tok-1' });
+  const opened = await newPage(stack.browser, { viewport });
+  await mountWidget(opened.page, stack.api.baseUrl, tag, { 'api-base': stack.api.baseUrl, 'context-token': 'tok-1' });
   return opened;
 }
 const tool = (page: Page, label: string) => page.locator(`${SYNC} .tool`, { hasText: label });
@@ -44,7 +32,7 @@ describe('billingone-sync-tools', () => {
   });
 
   it('shows a failed run with its readable error', async () => {
-    api.failingTools.add('sync-all');
+    stack.api.failingTools.add('sync-all');
     const { page, context } = await open(SYNC);
     const syncAll = tool(page, 'Sync All');
     await syncAll.locator('button').click();
@@ -53,7 +41,7 @@ describe('billingone-sync-tools', () => {
   });
 
   it('tells a viewer they need the technician role', async () => {
-    api.role = 'viewer';
+    stack.api.role = 'viewer';
     const { page, context } = await open(SYNC, PHONE);
     const snapshot = tool(page, 'Device snapshot');
     await snapshot.locator('button').click();
@@ -97,7 +85,7 @@ describe('billingone-settings', () => {
     await panelOne.locator('input[name=baseUrl]').fill('https://rmm.example.net');
     await panelOne.locator('input[name=apiToken]').fill('secret-token-123');
     await panelOne.locator('button', { hasText: 'Save' }).click();
-    await waitUntil(async () => api.admin.integrations.find((item) => item.kind === 'panelone')!.config, { baseUrl: 'https://rmm.example.net', apiTokenSet: true });
+    await waitUntil(async () => stack.api.admin.integrations.find((item) => item.kind === 'panelone')!.config, { baseUrl: 'https://rmm.example.net', apiTokenSet: true });
     await panelOne.locator('label[for=panelone-apiToken] .badge.ok').waitFor();
     expect(await panelOne.locator('input[name=apiToken]').inputValue()).toBe('');
     await context.close();
@@ -112,9 +100,9 @@ describe('billingone-settings', () => {
     await unmapped.locator('select').selectOption({ label: 'Contoso Construction' });
     await unmapped.locator('button', { hasText: 'Save' }).click();
     await unmapped.locator('.badge', { hasText: 'confirmed' }).waitFor();
-    expect(api.admin.mappings.items[2].pax8CompanyId).toBe('c-9');
+    expect(stack.api.admin.mappings.items[2].pax8CompanyId).toBe('c-9');
     await page.locator(`${SETTINGS} b1r-product-mapping`).getByLabel('Acronis Cyber Protect').check();
-    await waitUntil(async () => api.admin.products.items[1].perDevice, true);
+    await waitUntil(async () => stack.api.admin.products.items[1].perDevice, true);
     await context.close();
   });
 
@@ -126,18 +114,18 @@ describe('billingone-settings', () => {
     await rules.locator('input#cron').fill('0 3 1 * *');
     await rules.locator('button', { hasText: 'Save rules' }).click();
     await rules.locator('[role=status]', { hasText: 'Saved' }).waitFor();
-    expect(api.admin.settings.staleDays).toBe(45);
-    expect(api.admin.settings.countedClasses).toContain('NETWORK_DEVICE');
-    expect(api.admin.settings.schedule.cron).toBe('0 3 1 * *');
+    expect(stack.api.admin.settings.staleDays).toBe(45);
+    expect(stack.api.admin.settings.countedClasses).toContain('NETWORK_DEVICE');
+    expect(stack.api.admin.settings.schedule.cron).toBe('0 3 1 * *');
     await context.close();
   });
 
   it('shows "Admins only" to a technician, and looks right on a phone', async () => {
-    api.role = 'technician';
+    stack.api.role = 'technician';
     const { page, context } = await open(SETTINGS, PHONE);
     await page.locator(`${SETTINGS} [role=alert]`, { hasText: 'Admins only' }).waitFor();
     await context.close();
-    api.role = 'admin';
+    stack.api.role = 'admin';
     const phone = await open(SETTINGS, PHONE);
     await phone.page.locator(`${SETTINGS} b1r-counting-rules input#staleDays`).waitFor();
     expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);

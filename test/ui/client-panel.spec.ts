@@ -1,31 +1,18 @@
 // The client drill-down and the Home card in real Chromium against the fixture API.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { FixtureApi } from './fixture-api.js';
+import { useFixtureStack } from './fixture-stack.js';
 import { HOSTILE_NAME } from './fixture-data.js';
-import { PHONE, launchBrowser, mountWidget, newPage, screenshot, seriousAxeViolations } from './browser.js';
+import { PHONE, mountWidget, newPage, screenshot, seriousAxeViolations } from './browser.js';
 
 const PANEL = 'billingone-client-panel';
 const HOME = 'billingone-home-card';
-let api: FixtureApi;
-let browser: Browser;
-
-beforeAll(async () => {
-  api = new FixtureApi();
-  await api.start();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
-});
-beforeEach(() => api.reset());
+const stack = useFixtureStack();
 
 describe('billingone-client-panel', () => {
   it('shows devices vs licences, subscriptions with the Pax8 link, breakdown, contacts and an SVG trend', async () => {
-    const client = api.clients.find((row) => row.variance > 0 && row.lineCount === 2)!;
-    const { page, context, errors } = await newPage(browser);
-    await mountWidget(page, api.baseUrl, PANEL, { 'api-base': api.baseUrl, 'context-token': 'tok-1', 'client-id': client.clientId });
+    const client = stack.api.clients.find((row) => row.variance > 0 && row.lineCount === 2)!;
+    const { page, context, errors } = await newPage(stack.browser);
+    await mountWidget(page, stack.api.baseUrl, PANEL, { 'api-base': stack.api.baseUrl, 'context-token': 'tok-1', 'client-id': client.clientId });
     await page.locator(`${PANEL} h2`, { hasText: client.name }).waitFor();
     const figures = await page.locator(`${PANEL} .figure`).allTextContents();
     expect(figures.join(' ')).toContain(String(client.devices));
@@ -49,9 +36,9 @@ describe('billingone-client-panel', () => {
   });
 
   it('shows the hostile name literally and works on a phone', async () => {
-    const client = api.clients.find((row) => row.name === HOSTILE_NAME)!;
-    const { page, context } = await newPage(browser, { viewport: PHONE });
-    await mountWidget(page, api.baseUrl, PANEL, { 'api-base': api.baseUrl, 'context-token': 'tok-1', 'client-id': client.clientId });
+    const client = stack.api.clients.find((row) => row.name === HOSTILE_NAME)!;
+    const { page, context } = await newPage(stack.browser, { viewport: PHONE });
+    await mountWidget(page, stack.api.baseUrl, PANEL, { 'api-base': stack.api.baseUrl, 'context-token': 'tok-1', 'client-id': client.clientId });
     await page.locator(`${PANEL} h2`).waitFor();
     expect(await page.locator(`${PANEL} h2`).textContent()).toBe(HOSTILE_NAME);
     expect(await page.locator(`${PANEL} img`).count()).toBe(0);
@@ -61,8 +48,8 @@ describe('billingone-client-panel', () => {
   });
 
   it('says "Client not found" for an unknown client', async () => {
-    const { page, context } = await newPage(browser);
-    await mountWidget(page, api.baseUrl, PANEL, { 'api-base': api.baseUrl, 'context-token': 'tok-1', 'client-id': 'org-nope' });
+    const { page, context } = await newPage(stack.browser);
+    await mountWidget(page, stack.api.baseUrl, PANEL, { 'api-base': stack.api.baseUrl, 'context-token': 'tok-1', 'client-id': 'org-nope' });
     await page.locator(`${PANEL} .empty`, { hasText: 'Client not found' }).waitFor();
     await context.close();
   });
@@ -70,9 +57,9 @@ describe('billingone-client-panel', () => {
 
 describe('billingone-home-card', () => {
   it('shows the under-licensed count, revenue at risk and the link to the full view', async () => {
-    const { page, context } = await newPage(browser);
-    await mountWidget(page, api.baseUrl, HOME, { 'api-base': api.baseUrl, 'context-token': 'tok-1', href: '/reconciliation' });
-    const summary = api.summary();
+    const { page, context } = await newPage(stack.browser);
+    await mountWidget(page, stack.api.baseUrl, HOME, { 'api-base': stack.api.baseUrl, 'context-token': 'tok-1', href: '/reconciliation' });
+    const summary = stack.api.summary();
     await page.locator(`${HOME} .figure`).first().waitFor();
     const text = await page.locator(`${HOME} .figures`).textContent();
     expect(text).toContain(String(summary.underLicensed));
@@ -81,8 +68,8 @@ describe('billingone-home-card', () => {
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'home-card-desktop');
     await context.close();
-    const phone = await newPage(browser, { viewport: PHONE, colorScheme: 'dark' });
-    await mountWidget(phone.page, api.baseUrl, HOME, { 'api-base': api.baseUrl, 'context-token': 'tok-1', href: '/reconciliation' });
+    const phone = await newPage(stack.browser, { viewport: PHONE, colorScheme: 'dark' });
+    await mountWidget(phone.page, stack.api.baseUrl, HOME, { 'api-base': stack.api.baseUrl, 'context-token': 'tok-1', href: '/reconciliation' });
     await phone.page.locator(`${HOME} .figure`).first().waitFor();
     expect(await seriousAxeViolations(phone.page)).toEqual([]);
     await screenshot(phone.page, 'home-card-phone-dark');

@@ -1,31 +1,19 @@
 // The demo host page (plugin-ui/host) playing PanelOne: token hand-off, navigation, theme.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import type { Browser } from 'playwright-core';
-import { FixtureApi } from './fixture-api.js';
-import { PHONE, launchBrowser, newPage, screenshot, seriousAxeViolations } from './browser.js';
+import { useFixtureStack } from './fixture-stack.js';
+import { PHONE, newPage, screenshot, seriousAxeViolations } from './browser.js';
 
-let api: FixtureApi;
-let browser: Browser;
-
-beforeAll(async () => {
-  api = new FixtureApi();
-  await api.start();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
-});
+const stack = useFixtureStack({ resetEachTest: false });
 
 describe('demo host page', () => {
   it('hands a context token to every widget, and a selected row opens the client page', async () => {
-    const { page, context, errors } = await newPage(browser);
-    await page.goto(`${api.baseUrl}/host/`);
+    const { page, context, errors } = await newPage(stack.browser);
+    await page.goto(`${stack.api.baseUrl}/host/`);
     await page.locator('billingone-reconciliation tbody tr').first().waitFor();
     const token = await page.locator('billingone-sync-tools').getAttribute('context-token');
     expect(token).toMatch(/^demo-admin-/);
-    expect(await page.locator('billingone-settings').getAttribute('api-base')).toBe(api.baseUrl);
-    expect(api.apiRequests('/reconciliation/summary').at(-1)!.authorization).toBe(`Bearer ${token}`);
+    expect(await page.locator('billingone-settings').getAttribute('api-base')).toBe(stack.api.baseUrl);
+    expect(stack.api.apiRequests('/reconciliation/summary').at(-1)!.authorization).toBe(`Bearer ${token}`);
     await screenshot(page, 'host-dashboard');
     const row = page.locator('billingone-reconciliation tbody tr').first();
     const clientId = await row.getAttribute('data-client-id');
@@ -44,8 +32,8 @@ describe('demo host page', () => {
   });
 
   it('works on a phone', async () => {
-    const { page, context } = await newPage(browser, { viewport: PHONE, colorScheme: 'dark' });
-    await page.goto(`${api.baseUrl}/host/#sync`);
+    const { page, context } = await newPage(stack.browser, { viewport: PHONE, colorScheme: 'dark' });
+    await page.goto(`${stack.api.baseUrl}/host/#sync`);
     await page.locator('billingone-sync-tools .tool').first().waitFor();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
     await page.locator('nav a', { hasText: 'Dashboard' }).tap();

@@ -1,29 +1,17 @@
 // The dashboard widget in real Chromium against the fixture API: what a person sees and does.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { FixtureApi } from './fixture-api.js';
+import type { Page } from 'playwright-core';
+import { useFixtureStack } from './fixture-stack.js';
 import { CLIENT_COUNT, HOSTILE_NAME } from './fixture-data.js';
-import { PHONE, launchBrowser, waitUntil, mountWidget, newPage, screenshot, seriousAxeViolations, setAttribute } from './browser.js';
+import { PHONE, waitUntil, mountWidget, newPage, screenshot, seriousAxeViolations, setAttribute } from './browser.js';
 
 const TAG = 'billingone-reconciliation';
-let api: FixtureApi;
-let browser: Browser;
-
-beforeAll(async () => {
-  api = new FixtureApi();
-  await api.start();
-  browser = await launchBrowser();
-});
-afterAll(async () => {
-  await browser?.close();
-  await api?.stop();
-});
-beforeEach(() => api.reset());
+const stack = useFixtureStack();
 
 async function open(options: { token?: string; viewport?: { width: number; height: number } } = {}) {
-  const { page, context, errors } = await newPage(browser, { viewport: options.viewport });
-  await mountWidget(page, api.baseUrl, TAG, { 'api-base': api.baseUrl, 'context-token': options.token ?? 'tok-1' });
+  const { page, context, errors } = await newPage(stack.browser, { viewport: options.viewport });
+  await mountWidget(page, stack.api.baseUrl, TAG, { 'api-base': stack.api.baseUrl, 'context-token': options.token ?? 'tok-1' });
   return { page, context, errors };
 }
 
@@ -36,7 +24,7 @@ async function rowNames(page: Page): Promise<string[]> {
 describe('billingone-reconciliation', () => {
   it('shows the three cards with counts and money, and the first page of clients', async () => {
     const { page, context, errors } = await open();
-    const summary = api.summary();
+    const summary = stack.api.summary();
     await expect(card(page, 'Under-licensed').textContent()).resolves.toContain(String(summary.underLicensed));
     await expect(card(page, 'Under-licensed').textContent()).resolves.toContain(`$${summary.revenueAtRisk.amount.toLocaleString('en-US')}.00`);
     await expect(card(page, 'Over-licensed').textContent()).resolves.toContain(`$${summary.overspend.amount.toLocaleString('en-US')}.00`);
@@ -59,11 +47,11 @@ describe('billingone-reconciliation', () => {
     const under = card(page, 'Under-licensed');
     await under.click();
     expect(await under.getAttribute('aria-pressed')).toBe('true');
-    const expected = api.summary().underLicensed;
+    const expected = stack.api.summary().underLicensed;
     await page.locator(`${TAG} .pager`, { hasText: `of ${expected}` }).waitFor();
     const statuses = await rows(page).locator('.status').allTextContents();
     expect(new Set(statuses)).toEqual(new Set(['Under-licensed']));
-    expect(api.apiRequests('/reconciliation/clients?').at(-1)!.path).toContain('status=under-licensed');
+    expect(stack.api.apiRequests('/reconciliation/clients?').at(-1)!.path).toContain('status=under-licensed');
     await under.click();
     expect(await under.getAttribute('aria-pressed')).toBe('false');
     await page.locator(`${TAG} .pager`, { hasText: `of ${CLIENT_COUNT}` }).waitFor();
@@ -73,11 +61,11 @@ describe('billingone-reconciliation', () => {
   it('search is debounced and filters by name; sort headers order the rows and set aria-sort', async () => {
     const { page, context } = await open();
     await rows(page).first().waitFor();
-    const before = api.apiRequests('/reconciliation/clients?').length;
+    const before = stack.api.apiRequests('/reconciliation/clients?').length;
     await page.locator(`${TAG} input[type=search]`).pressSequentially('wonka', { delay: 20 });
-    const wonka = api.clients.filter((client) => client.name.toLowerCase().includes('wonka')).map((client) => client.name);
+    const wonka = stack.api.clients.filter((client) => client.name.toLowerCase().includes('wonka')).map((client) => client.name);
     await page.locator(`${TAG} .pager`, { hasText: `1–${wonka.length} of ${wonka.length}` }).waitFor();
-    expect(api.apiRequests('/reconciliation/clients?').length).toBe(before + 1); // one request for five keystrokes
+    expect(stack.api.apiRequests('/reconciliation/clients?').length).toBe(before + 1); // one request for five keystrokes
     for (const name of await rowNames(page)) expect(name.toLowerCase()).toContain('wonka');
 
     const clientHeader = page.locator(`${TAG} th`, { hasText: 'Client' });
@@ -104,13 +92,13 @@ describe('billingone-reconciliation', () => {
   it('Export CSV downloads the filtered rows under the server file name, with the bearer token', async () => {
     const { page, context } = await open();
     await card(page, 'Over-licensed').click();
-    await page.locator(`${TAG} .pager`, { hasText: `of ${api.summary().overLicensed}` }).waitFor();
+    await page.locator(`${TAG} .pager`, { hasText: `of ${stack.api.summary().overLicensed}` }).waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`${TAG} button`, { hasText: 'Export CSV' }).click()]);
     expect(download.suggestedFilename()).toBe('reconciliation-2026-11-25.csv');
     const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
-    expect(csv).toHaveLength(api.summary().overLicensed + 1);
+    expect(csv).toHaveLength(stack.api.summary().overLicensed + 1);
     expect(csv.slice(1).every((line) => line.includes(',over-licensed,'))).toBe(true);
-    const request = api.apiRequests('/reconciliation/export.csv').at(-1)!;
+    const request = stack.api.apiRequests('/reconciliation/export.csv').at(-1)!;
     expect(request.path).toContain('status=over-licensed');
     expect(request.authorization).toBe('Bearer tok-1');
     await context.close();
@@ -125,24 +113,24 @@ describe('billingone-reconciliation', () => {
     await waitUntil(() => bar.getAttribute('aria-valuenow'), '33');
     await screenshot(page, 'reconciliation-snapshot-running');
     await page.locator(`${TAG} .snapshot-date`, { hasText: 'Nov 25, 2026' }).waitFor({ timeout: 10000 });
-    expect(api.apiRequests('/sync/runs/').length).toBe(3);
-    expect(api.apiRequests('/reconciliation/summary').length).toBe(2);
+    expect(stack.api.apiRequests('/sync/runs/').length).toBe(3);
+    expect(stack.api.apiRequests('/reconciliation/summary').length).toBe(2);
     await context.close();
   });
 
   it('uses a token set later by the host for later requests', async () => {
-    api.acceptedTokens = new Set(['tok-1', 'tok-2']);
+    stack.api.acceptedTokens = new Set(['tok-1', 'tok-2']);
     const { page, context } = await open();
     await rows(page).first().waitFor();
     await setAttribute(page, TAG, 'context-token', 'tok-2');
     await page.locator(`${TAG} button`, { hasText: 'Next' }).click();
     await page.locator(`${TAG} .pager`, { hasText: '26–50' }).waitFor();
-    expect(api.apiRequests('/reconciliation/clients?').at(-1)!.authorization).toBe('Bearer tok-2');
+    expect(stack.api.apiRequests('/reconciliation/clients?').at(-1)!.authorization).toBe('Bearer tok-2');
     await context.close();
   });
 
   it('a 401 shows "Session expired", and a fresh token from the host recovers', async () => {
-    api.acceptedTokens = new Set(['tok-fresh']);
+    stack.api.acceptedTokens = new Set(['tok-fresh']);
     const { page, context } = await open({ token: 'tok-stale' });
     await page.locator(`${TAG} [role=alert]`, { hasText: 'Session expired' }).waitFor();
     await setAttribute(page, TAG, 'context-token', 'tok-fresh');
@@ -151,7 +139,7 @@ describe('billingone-reconciliation', () => {
   });
 
   it('a 500 shows the server message readably, and Retry loads the data', async () => {
-    api.failNext('/reconciliation/summary', 500, 1, 'Database is not reachable right now');
+    stack.api.failNext('/reconciliation/summary', 500, 1, 'Database is not reachable right now');
     const { page, context } = await open();
     const alert = page.locator(`${TAG} [role=alert]`);
     await alert.waitFor();
@@ -190,7 +178,7 @@ describe('billingone-reconciliation', () => {
   });
 
   it('shows a new tenant what to do when there is no snapshot yet', async () => {
-    api.snapshot = null;
+    stack.api.snapshot = null;
     const { page, context } = await open();
     await page.locator(`${TAG} .empty`, { hasText: 'No reconciliation yet' }).waitFor();
     await expect(page.locator(`${TAG} .empty`).textContent()).resolves.toContain('Sync All');
@@ -215,11 +203,11 @@ describe('billingone-reconciliation', () => {
 
   it('has no serious or critical axe violations, in light and dark', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
-      const { page, context } = await newPage(browser, { colorScheme });
-      await mountWidget(page, api.baseUrl, TAG, { 'api-base': api.baseUrl, 'context-token': 'tok-1' });
+      const { page, context } = await newPage(stack.browser, { colorScheme });
+      await mountWidget(page, stack.api.baseUrl, TAG, { 'api-base': stack.api.baseUrl, 'context-token': 'tok-1' });
       await rows(page).first().waitFor();
       await card(page, 'Under-licensed').click();
-      await page.locator(`${TAG} .pager`, { hasText: `of ${api.summary().underLicensed}` }).waitFor();
+      await page.locator(`${TAG} .pager`, { hasText: `of ${stack.api.summary().underLicensed}` }).waitFor();
       expect(await seriousAxeViolations(page)).toEqual([]);
       if (colorScheme === 'dark') await screenshot(page, 'reconciliation-dark');
       await context.close();
