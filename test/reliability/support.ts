@@ -4,10 +4,10 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import pg from 'pg';
 import type { TestApi } from '../support/app.js';
-import { bearer, startWorker, until } from '../sync/support.js';
+import { bearer, configureTenant, startWorker, until } from '../sync/support.js';
 import { generateDataset, startPanelOneSimulator, startPax8Simulator, type Dataset, type DatasetOptions, type PanelOneSimulator, type Pax8Simulator } from '../../simulators/index.js';
 
-export { bearer, until };
+export { bearer, configureTenant, until };
 
 export type Method = 'get' | 'post' | 'put' | 'delete' | 'patch';
 
@@ -109,15 +109,6 @@ export async function startUpstreams(world: DatasetOptions, credentials: { clien
   const pax8 = await startPax8Simulator({ dataset, clientSecret: credentials.clientSecret });
   const panelone = await startPanelOneSimulator({ dataset, apiToken: credentials.apiToken });
   return { dataset, pax8, panelone, close: async () => { await pax8.close(); await panelone.close(); } };
-}
-
-export async function configureTenant(api: TestApi, tenant: string, up: Upstreams): Promise<void> {
-  const admin = bearer(await api.token(tenant, 'admin'));
-  await api.http.put('/api/v1/integrations/pax8').set(admin).send({
-    baseUrl: up.pax8.url, tokenUrl: up.pax8.tokenUrl, audience: up.pax8.audience,
-    clientId: up.pax8.clientId, clientSecret: up.pax8.clientSecret, enabled: true,
-  }).expect(200);
-  await api.http.put('/api/v1/integrations/panelone').set(admin).send({ baseUrl: up.panelone.url, apiToken: up.panelone.apiToken, enabled: true }).expect(200);
 }
 
 export interface Run { id: string; status: string; error: string | null; result: Record<string, any> | null; tool: string }
