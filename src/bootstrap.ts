@@ -2,17 +2,17 @@
 import 'reflect-metadata';
 import { Logger as NestLogger, type INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from 'helmet';
+import helmet from '@fastify/helmet';
 import { randomUUID } from 'node:crypto';
-import { STATUS_CODES, type Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
-import { correlationIdMiddleware } from './common/logging.js';
+import { correlationIdFor, CORRELATION_HEADER } from './common/logging.js';
 import { GlobalExceptionFilter } from './common/http-exception.filter.js';
-import { requestHygieneMiddleware } from './common/request-hygiene.js';
+import { requestHygieneHook } from './common/request-hygiene.js';
 import { createValidationPipe } from './common/validation.js';
 import { ConfigurationError, validateEnvironment, type AppConfig } from './config/config.js';
 import { syncOptionsFrom } from './sync/sync.options.js';
@@ -58,18 +58,45 @@ export async function prepareDatabase(config: AppConfig): Promise<PreparedDataba
   return { url, embedded };
 }
 
-export async function createApi(config: AppConfig, databaseUrl: string, options: { worker?: boolean; demo?: boolean } = {}): Promise<NestExpressApplication> {
-  const app = await NestFactory.create<NestExpressApplication>(
+/** Largest JSON request body any route takes. */
+export const BODY_LIMIT_BYTES = 256 * 1024;
+
+/**
+ * The API on Nest's Fastify adapter. Measured on these 2-core machines (autocannon, 50
+ * connections, a handler returning the summary JSON): Nest on Express 5 served 2,400 rps at
+ * p99 51 ms, Nest on Fastify 9,900 rps at p99 17 ms, a bare node:http server 16,700 rps.
+ * Express alone made the API benchmark's targets (p99 < 50 ms, >= 1/3 of bare) unreachable.
+ */
+export async function createApi(config: AppConfig, databaseUrl: string, options: { worker?: boolean; demo?: boolean } = {}): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: BODY_LIMIT_BYTES,
+    trustProxy: 'loopback',
+    // The id of every request is its correlation id: the caller's X-Correlation-Id when it is
+    // well-formed, else a fresh UUID. pino-http reuses it (raw.id) for the request's log lines.
+    genReqId: (raw: IncomingMessage) => (raw.id = correlationIdFor(raw)),
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
+    clientErrorHandler: answerClientErrorInStandardShape,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, { databaseUrl, worker: options.worker ?? false, demo: options.demo ?? false }),
-    { bufferLogs: true, bodyParser: false },
+    adapter,
+    { bufferLogs: true },
   );
   app.useLogger(app.get(Logger));
-  answerClientErrorsInStandardShape(app.getHttpServer());
-  app.use(correlationIdMiddleware);
-  app.use(requestHygieneMiddleware);
-  app.useBodyParser('json', { limit: '256kb' });
-  app.set('trust proxy', 'loopback');
-  app.use(helmet({ crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header(CORRELATION_HEADER, request.id);
+  });
+  fastify.addHook('onRequest', requestHygieneHook);
+  // JSON bodies; an empty one (a POST with Content-Type: application/json and nothing else,
+  // as fetch() clients often send) counts as no body, as it did before.
+  const parseJson = fastify.getDefaultJsonParser('error', 'error');
+  app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, (req, body, done) => {
+    if (body.length === 0) done(null, undefined);
+    else parseJson(req as Parameters<typeof parseJson>[0], body as unknown as string, done);
+  });
+  await app.register(helmet, { crossOriginResourcePolicy: { policy: 'cross-origin' } });
   app.enableCors({
     origin: config.corsOrigins.length ? config.corsOrigins : false,
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Correlation-Id'],
@@ -92,21 +119,26 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
   return app;
 }
 
+/** init() plus Fastify's ready(): after it, app.getHttpServer() answers requests (supertest). */
+export async function initApi(app: NestFastifyApplication): Promise<NestFastifyApplication> {
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
+
 /**
- * Requests Node's HTTP parser refuses before Express sees them (a URL or headers over the 16 kB
+ * Requests Node's HTTP parser refuses before Fastify sees them (a URL or headers over the 16 kB
  * limit, a malformed request line) get the standard error body too, not an empty 431/400.
  */
-function answerClientErrorsInStandardShape(server: Server): void {
-  server.on('clientError', (err: Error & { code?: string }, socket: Duplex) => {
-    if (err.code === 'ECONNRESET' || !socket.writable) {
-      socket.destroy();
-      return;
-    }
-    const statusCode = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
-    const message = statusCode === 431 ? 'The request line or headers are too large' : 'Malformed HTTP request';
-    const body = JSON.stringify({ statusCode, error: STATUS_CODES[statusCode], message, correlationId: randomUUID() });
-    socket.end(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
-  });
+function answerClientErrorInStandardShape(err: Error & { code?: string }, socket: Duplex): void {
+  if (err.code === 'ECONNRESET' || !socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const statusCode = err.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  const message = statusCode === 431 ? 'The request line or headers are too large' : 'Malformed HTTP request';
+  const body = JSON.stringify({ statusCode, error: STATUS_CODES[statusCode], message, correlationId: randomUUID() });
+  socket.end(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
 }
 
 export async function createWorker(config: AppConfig, databaseUrl: string): Promise<INestApplicationContext> {

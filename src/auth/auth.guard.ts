@@ -2,7 +2,7 @@
 // 401 for a missing or bad credential, 403 for a role or scope that is not enough.
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { DomainError, ErrorCode } from '../common/errors.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { ApiKeysService } from './api-keys.service.js';
@@ -26,7 +26,7 @@ export class AuthGuard implements CanActivate {
     // A route without a declared rule is a programming error; refuse rather than expose it.
     if (!rule) throw new DomainError(ErrorCode.Forbidden, 'This route has no access rule');
 
-    const req = context.switchToHttp().getRequest<Request & { principal?: Principal }>();
+    const req = context.switchToHttp().getRequest<FastifyRequest & { principal?: Principal }>();
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw new DomainError(ErrorCode.Unauthorized, 'Missing bearer credential');

@@ -8,7 +8,7 @@
 // times higher, acceptable for abuse protection and free of a database write per request.
 import { HttpException, HttpStatus, Inject, Injectable, SetMetadata, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { Principal } from './principal.js';
@@ -19,7 +19,7 @@ export const SkipRateLimit = () => SetMetadata(SKIP_KEY, true);
 
 abstract class RateLimitGuard implements CanActivate {
   protected abstract readonly limiter: RateLimiterMemory;
-  protected abstract key(req: Request & { principal?: Principal }): string | null;
+  protected abstract key(req: FastifyRequest & { principal?: Principal }): string | null;
 
   constructor(private readonly reflector: Reflector) {}
 
@@ -34,7 +34,7 @@ abstract class RateLimitGuard implements CanActivate {
       return true;
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      http.getResponse<Response>().setHeader('Retry-After', String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000))));
+      void http.getResponse<FastifyReply>().header('Retry-After', String(Math.max(1, Math.ceil(rejection.msBeforeNext / 1000))));
       throw new HttpException('Too many requests; slow down and retry shortly', HttpStatus.TOO_MANY_REQUESTS);
     }
   }
@@ -49,8 +49,8 @@ export class IpRateLimitGuard extends RateLimitGuard {
     this.limiter = new RateLimiterMemory({ keyPrefix: 'ip', points: config.RATE_LIMIT_PER_IP_PER_MINUTE, duration: 60 });
   }
 
-  protected key(req: Request): string {
-    return req.ip ?? req.socket.remoteAddress ?? 'unknown';
+  protected key(req: FastifyRequest): string {
+    return req.ip || 'unknown';
   }
 }
 
@@ -63,7 +63,7 @@ export class TenantRateLimitGuard extends RateLimitGuard {
     this.limiter = new RateLimiterMemory({ keyPrefix: 'tenant', points: config.RATE_LIMIT_PER_MINUTE, duration: 60 });
   }
 
-  protected key(req: Request & { principal?: Principal }): string | null {
+  protected key(req: FastifyRequest & { principal?: Principal }): string | null {
     return req.principal?.tenantId ?? null;
   }
 }

@@ -2,7 +2,7 @@
 // Unknown errors become a 500 that leaks nothing; a lost database becomes a 503.
 import { Catch, HttpException, HttpStatus, Logger, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { STATUS_CODES } from 'node:http';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, STATUS_BY_CODE } from './errors.js';
 
 export interface ErrorBody {
@@ -32,8 +32,8 @@ function isUnstorableText(err: unknown): boolean {
   return !!code && DB_UNSTORABLE_TEXT_CODES.has(code);
 }
 
-export function correlationIdOf(req: Request): string {
-  return String((req as Request & { id?: unknown }).id ?? '');
+export function correlationIdOf(req: FastifyRequest): string {
+  return String(req.id ?? '');
 }
 
 function messageOf(exception: HttpException): string {
@@ -47,14 +47,11 @@ function messageOf(exception: HttpException): string {
 export function toErrorBody(exception: unknown, correlationId: string, logger?: Logger): ErrorBody {
   let statusCode: number = HttpStatus.INTERNAL_SERVER_ERROR;
   let message = 'Internal server error';
-  const parserError = isBodyParserError(exception) ? exception
-    : exception instanceof HttpException && isBodyParserError(exception.cause) ? exception.cause : null;
-  if (parserError) {
-    statusCode = parserError.status;
-    message = parserError.type === 'entity.parse.failed' ? 'Request body is not valid JSON'
-      : parserError.type === 'entity.too.large' ? 'Request body is too large'
-      : parserError.type === 'encoding.unsupported' || parserError.type === 'charset.unsupported' ? 'Unsupported request body encoding'
-      : 'Malformed request body';
+  const requestError = isRequestError(exception) ? exception
+    : exception instanceof HttpException && isRequestError(exception.cause) ? exception.cause : null;
+  if (requestError) {
+    statusCode = requestError.statusCode;
+    message = REQUEST_ERROR_MESSAGES[requestError.code ?? ''] ?? (requestError instanceof SyntaxError ? 'Request body is not valid JSON' : 'Malformed request');
   } else if (exception instanceof DomainError) {
     statusCode = STATUS_BY_CODE[exception.code];
     message = exception.message;
@@ -72,9 +69,22 @@ export function toErrorBody(exception: unknown, correlationId: string, logger?: 
   return { statusCode, error: STATUS_CODES[statusCode] ?? 'Error', message, correlationId };
 }
 
-function isBodyParserError(e: unknown): e is { status: number; type: string } {
-  const x = e as { status?: unknown; type?: unknown } | undefined;
-  return typeof x?.status === 'number' && x.status >= 400 && x.status < 500 && typeof x.type === 'string';
+// What Fastify refuses while reading a request (body parsing, limits), in plain words.
+const REQUEST_ERROR_MESSAGES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'Request body is not valid JSON',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'Request body is empty; send JSON or no Content-Type',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'Request body is too large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'Request body must be JSON (Content-Type: application/json)',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'Request body length does not match Content-Length',
+  FST_ERR_CTP_INVALID_TYPE: 'Content-Type must be a string',
+  FST_ERR_CTP_EMPTY_TYPE: 'Content-Type is empty',
+  FST_ERR_BAD_URL: 'Malformed URL',
+};
+
+/** An error Fastify (or the JSON parser under it) raised about the request itself: always a 4xx. */
+function isRequestError(e: unknown): e is Error & { statusCode: number; code?: string } {
+  const x = e as { statusCode?: unknown } | undefined;
+  return e instanceof Error && !(e instanceof HttpException) && typeof x?.statusCode === 'number' && x.statusCode >= 400 && x.statusCode < 500;
 }
 
 @Catch()
@@ -83,13 +93,24 @@ export class GlobalExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const req = ctx.getRequest<Request>();
-    const res = ctx.getResponse<Response>();
+    const req = ctx.getRequest<FastifyRequest>();
+    const reply = ctx.getResponse<FastifyReply>();
     const body = toErrorBody(exception, correlationIdOf(req), this.logger);
-    if (res.headersSent) {
-      res.destroy();
+    const raw = reply.raw;
+    if (raw.headersSent) {
+      // A streamed download failed after its headers: cut the connection so the client sees
+      // an incomplete transfer rather than a file that merely looks short.
+      raw.destroy();
       return;
     }
-    res.status(body.statusCode).json(body);
+    if (reply.sent) {
+      // A download took the response over (startDownload) but failed before its first byte.
+      raw.removeHeader('Content-Disposition');
+      raw.statusCode = body.statusCode;
+      raw.setHeader('Content-Type', 'application/json; charset=utf-8');
+      raw.end(JSON.stringify(body));
+      return;
+    }
+    void reply.status(body.statusCode).type('application/json; charset=utf-8').send(body);
   }
 }

@@ -11,20 +11,20 @@ export const REDACT_PATHS = [
   '*.*.clientSecret', '*.*.apiToken', '*.*.client_secret', '*.*.access_token',
 ];
 
-const CORRELATION_HEADER = 'x-correlation-id';
+export const CORRELATION_HEADER = 'x-correlation-id';
 const VALID_ID = /^[A-Za-z0-9._:-]{1,100}$/;
 
-/** Express middleware mounted first, so even a body-parser failure carries the id. */
-export function correlationIdMiddleware(req: IncomingMessage & { id?: string }, res: ServerResponse, next: () => void): void {
-  req.id = correlationId(req, res);
-  next();
+/** The caller's X-Correlation-Id when it is well-formed, else a fresh UUID. */
+export function correlationIdFor(req: IncomingMessage): string {
+  const given = req.headers[CORRELATION_HEADER];
+  return typeof given === 'string' && VALID_ID.test(given) ? given : randomUUID();
 }
 
+/** pino-http's request id: the one Fastify gave the request (raw.id), so logs and errors agree. */
 export function correlationId(req: IncomingMessage, res: ServerResponse): string {
   const existing = (req as { id?: unknown }).id;
   if (typeof existing === 'string' && existing) return existing;
-  const given = req.headers[CORRELATION_HEADER];
-  const id = typeof given === 'string' && VALID_ID.test(given) ? given : randomUUID();
+  const id = correlationIdFor(req);
   res.setHeader(CORRELATION_HEADER, id);
   return id;
 }

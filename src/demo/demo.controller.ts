@@ -2,9 +2,9 @@
 // the page that plays PanelOne, and the dev context token it hands to the widgets.
 import { BadRequestException, Controller, Get, Inject, Query, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
-import { existsSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { existsSync, readFileSync } from 'node:fs';
+import { extname, resolve, sep } from 'node:path';
 import { signContextToken } from '../auth/context-token.js';
 import { Public, ROLES, type Role } from '../auth/principal.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
@@ -12,6 +12,7 @@ import { DEMO_TENANT_ID } from '../demo-defaults.js';
 
 const HOST_DIR = resolve('plugin-ui/host');
 const TOKEN_TTL_SECONDS = 10 * 60;
+const TYPES: Record<string, string> = { '.html': 'text/html; charset=utf-8', '.js': 'text/javascript; charset=utf-8', '.css': 'text/css; charset=utf-8' };
 
 @ApiExcludeController()
 @Controller()
@@ -32,16 +33,19 @@ export class DemoController {
     return { token, expiresAt: new Date(Date.now() + TOKEN_TTL_SECONDS * 1000).toISOString() };
   }
 
-  @Get(['panelone', 'panelone/*path'])
+  @Get(['panelone', 'panelone/*'])
   @Public()
-  hostPage(@Req() req: Request, @Res() res: Response): void {
-    const relative = decodeURIComponent(req.path.replace(/^\/panelone\/?/, '')) || 'index.html';
-    const file = resolve(HOST_DIR, relative);
-    if (!file.startsWith(HOST_DIR + sep) || !existsSync(file)) {
-      // Client-side routes of the host page all render index.html.
-      res.sendFile(resolve(HOST_DIR, 'index.html'));
-      return;
+  hostPage(@Req() req: FastifyRequest, @Res() reply: FastifyReply): FastifyReply {
+    const path = req.url.split('?')[0];
+    let relative = '';
+    try {
+      relative = decodeURIComponent(path.replace(/^\/panelone\/?/, ''));
+    } catch {
+      // A malformed escape is no file of ours: the page itself answers.
     }
-    res.sendFile(file);
+    const file = resolve(HOST_DIR, relative || 'index.html');
+    // Client-side routes of the host page (and anything outside its folder) all render index.html.
+    const served = file.startsWith(HOST_DIR + sep) && existsSync(file) && TYPES[extname(file)] ? file : resolve(HOST_DIR, 'index.html');
+    return reply.type(TYPES[extname(served)]).header('Cache-Control', 'no-cache').send(readFileSync(served));
   }
 }

@@ -1,7 +1,7 @@
 // The PanelOne widget-hosting contract: the manifest and the one ES-module bundle.
 import { Controller, Get, Header, Req, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Public } from '../auth/principal.js';
 import { PluginService } from './plugin.service.js';
 
@@ -13,13 +13,13 @@ export class PluginController {
   @Get('manifest.json')
   @Public()
   @Header('Cache-Control', 'no-cache')
-  manifest(@Req() req: Request) {
-    return this.plugin.manifest(`${req.protocol}://${req.get('host')}`);
+  manifest(@Req() req: FastifyRequest) {
+    return this.plugin.manifest(`${req.protocol}://${req.host}`);
   }
 
   @Get('billingone-reconcile.js')
   @Public()
-  bundle(@Req() req: Request, @Res() res: Response): void {
-    this.plugin.sendBundle(req, res);
+  bundle(@Req() req: FastifyRequest, @Res() reply: FastifyReply): FastifyReply {
+    return this.plugin.sendBundle(req, reply);
   }
 }

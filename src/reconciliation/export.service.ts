@@ -4,11 +4,13 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify, type Stringifier } from 'csv-stringify';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import { once } from 'node:events';
 import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { startDownload } from '../common/download.js';
 import { notFound } from '../common/errors.js';
 import { roundCents } from './money.js';
 import { ReconciliationService, type ClientFilter } from './reconciliation.service.js';
@@ -33,11 +35,11 @@ export class ExportService {
     private readonly reconciliation: ReconciliationService,
   ) {}
 
-  async clientsCsv(tenantId: string, filter: ClientFilter, res: Response): Promise<void> {
+  async clientsCsv(tenantId: string, filter: ClientFilter, reply: FastifyReply): Promise<void> {
     const snapshot = await this.reconciliation.resolveSnapshot(tenantId, filter.snapshotId);
     const date = day(snapshot?.takenAt ?? new Date().toISOString());
-    const csv = this.start(res, `billingone-reconciliation-${date}.csv`);
-    const sent = pipeline(csv, res);
+    const { csv, out } = startCsv(reply, `billingone-reconciliation-${date}.csv`);
+    const sent = pipeline(csv, out);
     sent.catch(() => undefined); // awaited below; a client hanging up early must not be an unhandled rejection
     csv.write(['Client', 'Devices', 'Licenses', 'Variance', 'Status', 'Monthly impact (USD)', 'Snapshot date']);
     if (snapshot) {
@@ -50,7 +52,7 @@ export class ExportService {
   }
 
   /** A client's billing snapshot for a QBR: the client row, every product line, every device and why it counted or not. */
-  async clientCsv(tenantId: string, clientId: string, snapshotId: string | undefined, res: Response): Promise<void> {
+  async clientCsv(tenantId: string, clientId: string, snapshotId: string | undefined, reply: FastifyReply): Promise<void> {
     const snapshot = await this.reconciliation.resolveSnapshot(tenantId, snapshotId);
     if (!snapshot) throw notFound('Client');
     const [client] = await this.db.query(
@@ -59,8 +61,8 @@ export class ExportService {
     if (!client) throw notFound('Client');
     const date = day(snapshot.takenAt);
     const slug = String(client.name).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'client';
-    const csv = this.start(res, `billingone-${slug}-${date}.csv`);
-    const sent = pipeline(csv, res);
+    const { csv, out } = startCsv(reply, `billingone-${slug}-${date}.csv`);
+    const sent = pipeline(csv, out);
     sent.catch(() => undefined); // awaited below; a client hanging up early must not be an unhandled rejection
     csv.write(['Client', safeText(client.name)]);
     csv.write(['Snapshot date', date]);
@@ -86,24 +88,17 @@ export class ExportService {
     await sent;
   }
 
-  private start(res: Response, filename: string): Stringifier {
-    return startCsv(res, filename);
-  }
-
   private cursor(sql: string, params: unknown[], csv: Stringifier, toRecord: (row: Record<string, any>) => unknown[]): Promise<void> {
     return cursorToCsv(this.db, sql, params, csv, toRecord);
   }
 }
 
-/** Sets the CSV download headers on `res` and returns the stringifier to pipe into it. */
-export function startCsv(res: Response, filename: string): Stringifier {
-  res.status(200);
-  res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-  res.setHeader('Content-Disposition', `attachment; filename="${filename}"`);
-  res.setHeader('Cache-Control', 'no-store');
+/** Starts a CSV download: the response to write to, and the stringifier to pipe into it. */
+export function startCsv(reply: FastifyReply, filename: string): { csv: Stringifier; out: ServerResponse } {
+  const out = startDownload(reply, 'text/csv; charset=utf-8', filename);
   // The BOM makes spreadsheet programs read the file as UTF-8.
   // Any CR or LF inside a field is quoted, not only the CRLF record delimiter.
-  return stringify({ bom: true, record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
+  return { csv: stringify({ bom: true, record_delimiter: '\r\n', quoted_match: /[\r\n]/ }), out };
 }
 
 /** Runs `sql` through a read-only cursor, writing each row to `csv` and honouring back-pressure. */

@@ -1,6 +1,6 @@
 import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { ClientDetailService, type ClientDetailDto } from './client-detail.service.js';
 import {
@@ -38,8 +38,8 @@ export class ReconciliationController {
   @Get('reconciliation/export.csv')
   @Access({ role: 'technician', scope: 'read' })
   @ApiProduces('text/csv')
-  exportCsv(@CurrentPrincipal() p: Principal, @Query() q: ClientFilterQuery, @Res() res: Response): Promise<void> {
-    return this.exports.clientsCsv(p.tenantId, q, res);
+  exportCsv(@CurrentPrincipal() p: Principal, @Query() q: ClientFilterQuery, @Res() reply: FastifyReply): Promise<void> {
+    return this.exports.clientsCsv(p.tenantId, q, reply);
   }
 
   @Get('reconciliation/clients/:clientId')
@@ -52,8 +52,8 @@ export class ReconciliationController {
   @Get('reconciliation/clients/:clientId/export.csv')
   @Access({ role: 'technician', scope: 'read' })
   @ApiProduces('text/csv')
-  clientCsv(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Query() q: SnapshotSelectQuery, @Res() res: Response): Promise<void> {
-    return this.exports.clientCsv(p.tenantId, clientId, q.snapshotId, res);
+  clientCsv(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Query() q: SnapshotSelectQuery, @Res() reply: FastifyReply): Promise<void> {
+    return this.exports.clientCsv(p.tenantId, clientId, q.snapshotId, reply);
   }
 
   @Get('missed-billing')

@@ -5,7 +5,7 @@
 // expressed in SQL; record ends are CRLF like the other exports.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { to as copyTo } from 'pg-copy-streams';
@@ -28,9 +28,9 @@ export class DeviceExportService {
     private readonly snapshots: SnapshotsService,
   ) {}
 
-  async devicesCsv(tenantId: string, snapshotId: string, res: Response): Promise<void> {
+  async devicesCsv(tenantId: string, snapshotId: string, reply: FastifyReply): Promise<void> {
     const snapshot = await this.snapshots.get(tenantId, snapshotId); // 404 before any byte is sent
-    const csv = startCsv(res, `billingone-devices-${snapshot.takenAt.slice(0, 10)}.csv`);
+    const { csv, out: res } = startCsv(reply, `billingone-devices-${snapshot.takenAt.slice(0, 10)}.csv`);
     // BOM + header through the same stringifier as the other exports, then the COPY bytes.
     csv.pipe(res, { end: false });
     const headerSent = new Promise<void>((resolve, reject) => csv.once('end', resolve).once('error', reject));

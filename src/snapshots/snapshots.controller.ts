@@ -1,6 +1,6 @@
 import { Controller, Get, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { PageQuery, UuidParam } from '../common/validation.js';
 import { SnapshotDevicesQuery, SnapshotDevicesResponseDto, SnapshotListResponseDto, SnapshotResponseDto } from './dto/snapshot.dto.js';
@@ -33,8 +33,8 @@ export class SnapshotsController {
   @Get(':id/devices.csv')
   @Access({ role: 'technician', scope: 'read' })
   @ApiProduces('text/csv')
-  devicesCsv(@CurrentPrincipal() p: Principal, @UuidParam('id') id: string, @Res() res: Response): Promise<void> {
-    return this.deviceExport.devicesCsv(p.tenantId, id, res);
+  devicesCsv(@CurrentPrincipal() p: Principal, @UuidParam('id') id: string, @Res() reply: FastifyReply): Promise<void> {
+    return this.deviceExport.devicesCsv(p.tenantId, id, reply);
   }
 
   @Get(':id/devices')

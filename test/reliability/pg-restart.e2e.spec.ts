@@ -5,7 +5,7 @@
 // failed and is never visible, and the last complete snapshot is still the one served.
 import { jest } from '@jest/globals';
 import type { INestApplicationContext } from '@nestjs/common';
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -13,7 +13,7 @@ import pg from 'pg';
 import request from 'supertest';
 import { signContextToken } from '../../src/auth/context-token.js';
 import type { Role } from '../../src/auth/principal.js';
-import { createApi, createWorker } from '../../src/bootstrap.js';
+import { createApi, createWorker, initApi } from '../../src/bootstrap.js';
 import { startEmbeddedPostgres, type EmbeddedHandle } from '../../src/database/embedded.js';
 import { runMigrations } from '../../src/database/migrate.js';
 import { IntegrationConnections } from '../../src/integrations/integration-connections.js';
@@ -28,7 +28,7 @@ let dir: string;
 let cluster: EmbeddedHandle | undefined;
 let port: number;
 let url: string;
-let app: NestExpressApplication;
+let app: NestFastifyApplication;
 let worker: INestApplicationContext;
 let up: Upstreams;
 let http: ReturnType<typeof request>;
@@ -42,7 +42,7 @@ beforeAll(async () => {
   await runMigrations(url);
   const config = testConfig({ ...WORKER_ENV, DATABASE_URL: url });
   app = await createApi(config, url);
-  await app.init();
+  await initApi(app);
   http = request(app.getHttpServer());
   worker = await createWorker(config, url);
   worker.get(IntegrationConnections).retryOptions = { maxAttempts: 2, baseDelayMs: 20, maxDelayMs: 50, attemptTimeoutMs: 5_000, totalTimeoutMs: 10_000 };

@@ -1,10 +1,10 @@
 // Starts the real API (and optionally the worker modules) on the test database, with the
 // configuration a deployment would have, and signs context tokens for it.
-import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { signContextToken } from '../../src/auth/context-token.js';
 import type { Role } from '../../src/auth/principal.js';
-import { createApi } from '../../src/bootstrap.js';
+import { createApi, initApi } from '../../src/bootstrap.js';
 import { validateEnvironment, type AppConfig } from '../../src/config/config.js';
 
 export const TEST_JWT_SECRET = 'test-panelone-shared-secret-0123456789abcdef';
@@ -24,7 +24,7 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
 }
 
 export interface TestApi {
-  app: NestExpressApplication;
+  app: NestFastifyApplication;
   http: ReturnType<typeof request>;
   config: AppConfig;
   token(tenantId: string, role: Role, extra?: { ttlSeconds?: number; subject?: string }): Promise<string>;
@@ -34,7 +34,7 @@ export interface TestApi {
 export async function startTestApi(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestApi> {
   const config = testConfig(options.env);
   const app = await createApi(config, process.env.DATABASE_URL!, { worker: options.worker });
-  await app.init();
+  await initApi(app);
   return {
     app,
     config,
