@@ -46,6 +46,22 @@ async function unnotifiedRename(tenant: string, clientId: string, name: string):
   await sql.query('COMMIT');
 }
 
+/**
+ * NOTIFY reaches the listener asynchronously and may come after the write's response (a busy
+ * event loop, a slow network). Holding the listener's socket back simulates that, so that only
+ * the writing process's own invalidation at commit can make reads inside `work` right.
+ */
+async function withNotifyHeldBack<T>(a: TestApi, work: () => Promise<T>): Promise<T> {
+  const listener = (cacheOf(a) as unknown as { client?: { connection: { stream: { pause(): void; resume(): void } } } }).client;
+  if (!listener) throw new Error('the cache is not listening');
+  listener.connection.stream.pause();
+  try {
+    return await work();
+  } finally {
+    listener.connection.stream.resume();
+  }
+}
+
 /** Polls `check` until it passes or `ms` ran out (then fails with its last error). */
 async function within<T>(ms: number, check: () => Promise<T>): Promise<T> {
   const deadline = Date.now() + ms;
@@ -97,7 +113,11 @@ describe('a committed change is seen by the next read', () => {
     const before = await list(api, tenant, '?status=unmapped');
     expect(before.items.map((i: { clientId: string }) => i.clientId)).toEqual(['org-delta']);
 
-    await api.http.put('/api/v1/clients/org-delta/mapping').set(await auth(api, tenant, 'admin')).send({ pax8CompanyId: COMPANY.spare }).expect(200);
+    await withNotifyHeldBack(api, async () => {
+      await api.http.put('/api/v1/clients/org-delta/mapping').set(await auth(api, tenant, 'admin')).send({ pax8CompanyId: COMPANY.spare }).expect(200);
+      expect(await summary(api, tenant)).toMatchObject({ ...SEEDED, underLicensed: 3, unmapped: 0 });
+      expect(await list(api, tenant, '?status=unmapped')).toMatchObject({ items: [], total: 0 });
+    });
 
     // Delta (2 billable devices) is now mapped to a company with no licences: under-licensed by 2.
     expect(await summary(api, tenant)).toMatchObject({ ...SEEDED, underLicensed: 3, unmapped: 0 });
@@ -111,9 +131,12 @@ describe('a committed change is seen by the next read', () => {
     expect((await list(api, tenant)).total).toBe(5);
 
     // Echo's devices are gone in the next read of PanelOne.
-    const second = (await snapshots(api).take(tenant, { trigger: 'manual', devices: pages(devices.filter((d) => d.organizationId !== 'org-echo')) })).snapshotId;
+    const second = await withNotifyHeldBack(api, async () => {
+      const taken = (await snapshots(api).take(tenant, { trigger: 'manual', devices: pages(devices.filter((d) => d.organizationId !== 'org-echo')) })).snapshotId;
+      expect(await summary(api, tenant)).toMatchObject({ ...SEEDED, snapshot: { id: taken, takenAt: expect.any(String) }, underLicensed: 1 });
+      return taken;
+    });
 
-    expect(await summary(api, tenant)).toMatchObject({ ...SEEDED, snapshot: { id: second, takenAt: expect.any(String) }, underLicensed: 1 });
     const latest = await list(api, tenant);
     expect(latest.snapshot.id).toBe(second);
     expect(latest.items.map((i: { clientId: string }) => i.clientId)).not.toContain('org-echo');
