@@ -8,7 +8,8 @@
 // stays invisible while the cache holds the answer, and is seen once the cache is bypassed.
 import pg from 'pg';
 import { ReconciliationCacheService, LISTENER_APPLICATION_NAME } from '../../src/reconciliation/reconciliation-cache.service.js';
-import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
+import { createWorker } from '../../src/bootstrap.js';
+import { startTestApi, testConfig, uniqueTenant, type TestApi } from '../support/app.js';
 import { COMPANY, device, pages, seedScenario, snapshots } from './scenario.js';
 
 const usd = (amount: number) => ({ amount, currency: 'USD' });
@@ -73,6 +74,13 @@ async function within<T>(ms: number, check: () => Promise<T>): Promise<T> {
       await new Promise((r) => setTimeout(r, 20));
     }
   }
+}
+
+async function listenerCount(): Promise<number> {
+  const { rows } = await sql.query(
+    `SELECT count(*)::int AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [LISTENER_APPLICATION_NAME],
+  );
+  return rows[0].n;
 }
 
 async function killListeners(): Promise<number> {
@@ -265,11 +273,21 @@ describe('the LISTEN connection', () => {
     await within(DELIVERY_MS, async () => expect(nameOf(await list(api, tenant), 'org-acme')).toBe('Acme Notified'));
   });
 
+  it('is opened by processes that serve HTTP only, not by a worker-only process', async () => {
+    const before = await listenerCount();
+    const worker = await createWorker(testConfig(), process.env.DATABASE_URL!);
+    await worker.init();
+    try {
+      expect(worker.get(ReconciliationCacheService).isListening()).toBe(false);
+      expect(await listenerCount()).toBe(before);
+    } finally {
+      await worker.close();
+    }
+  });
+
   it('is one connection of its own, named, and closed with the app', async () => {
     const b = await startTestApi();
-    const count = async () => Number((await sql.query(
-      `SELECT count(*) AS n FROM pg_stat_activity WHERE application_name = $1 AND datname = current_database()`, [LISTENER_APPLICATION_NAME],
-    )).rows[0].n);
+    const count = listenerCount;
     const withB = await within(DELIVERY_MS, async () => {
       const n = await count();
       expect(n).toBeGreaterThanOrEqual(2);
