@@ -53,6 +53,10 @@ export class EnvironmentVariables {
   @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL: string = 'info';
 
+  @IsOptional() @Transform(trimmed)
+  @IsIn(['on', 'off'], { message: 'RECONCILIATION_CACHE must be on or off' })
+  RECONCILIATION_CACHE: 'on' | 'off' = 'on';
+
   @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? 600 : Number(value)))
   @Min(1)
   @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be an integer' })

@@ -3,12 +3,13 @@ import { ClientDetailService } from './client-detail.service.js';
 import { ExportService } from './export.service.js';
 import { MissedBillingService } from './missed-billing.service.js';
 import { ReconciliationController } from './reconciliation.controller.js';
+import { ReconciliationCacheService } from './reconciliation-cache.service.js';
 import { ReconciliationService } from './reconciliation.service.js';
 
 /** Reconciliation of snapshots against Pax8 licences, its reads, missed billing and CSV exports. */
 @Module({
   controllers: [ReconciliationController],
-  providers: [ReconciliationService, ClientDetailService, ExportService, MissedBillingService],
+  providers: [ReconciliationService, ReconciliationCacheService, ClientDetailService, ExportService, MissedBillingService],
   exports: [ReconciliationService],
 })
 export class ReconciliationModule {}

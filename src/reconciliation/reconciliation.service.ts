@@ -1,6 +1,7 @@
 // Computes and reads the stored reconciliation. Writes replace a snapshot's rows atomically;
 // reads are tenant-scoped, indexed reads of reconciliation_client / reconciliation_line for
-// one complete snapshot (the latest by default).
+// one complete snapshot (the latest by default). summary() and list() answer from memory while
+// nothing changed (ReconciliationCacheService); their results are shared and frozen.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
@@ -9,6 +10,7 @@ import { notFound } from '../common/errors.js';
 import { loadCountingRules, rowsOf, type CountingRules, type Queryable } from '../settings/rules.js';
 import { usd, usdOrNull, type Money } from './money.js';
 import { loadMapping, writeReconciliation, type ClientStatus } from './reconcile.js';
+import { ReconciliationCacheService } from './reconciliation-cache.service.js';
 import { inTransaction } from './transaction.js';
 
 export const CLIENT_SORTS = ['name', 'devices', 'licenses', 'variance', 'monthlyImpact'] as const;
@@ -47,6 +49,12 @@ export interface ClientRowDto {
   lineCount: number;
 }
 
+export interface ClientListDto {
+  snapshot: SnapshotRef | null;
+  items: ClientRowDto[];
+  total: number;
+}
+
 export interface SummaryDto {
   snapshot: SnapshotRef | null;
   underLicensed: number;
@@ -59,20 +67,36 @@ export interface SummaryDto {
 
 @Injectable()
 export class ReconciliationService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly cache: ReconciliationCacheService,
+  ) {}
 
   /** (Re)computes a snapshot's reconciliation (default: the latest complete one) from the current mapping, products and subscriptions. */
   async reconcile(tenantId: string, snapshotId?: string): Promise<{ snapshotId: string; clients: number }> {
-    return inTransaction(this.db, async (client) => {
-      await this.lockTenant(client, tenantId);
-      const snapshot = snapshotId
-        ? await this.findComplete(client, tenantId, snapshotId)
-        : await this.latest(client, tenantId);
-      if (!snapshot) throw notFound('Complete snapshot');
-      const rules = await loadCountingRules(client, tenantId);
-      const clients = await writeReconciliation(client, tenantId, snapshot.id, rules);
-      return { snapshotId: snapshot.id, clients };
-    });
+    try {
+      return await inTransaction(this.db, async (client) => {
+        await this.lockTenant(client, tenantId);
+        const snapshot = snapshotId
+          ? await this.findComplete(client, tenantId, snapshotId)
+          : await this.latest(client, tenantId);
+        if (!snapshot) throw notFound('Complete snapshot');
+        const rules = await loadCountingRules(client, tenantId);
+        const clients = await writeReconciliation(client, tenantId, snapshot.id, rules);
+        return { snapshotId: snapshot.id, clients };
+      });
+    } finally {
+      this.committed(tenantId);
+    }
+  }
+
+  /**
+   * After a transaction that wrote a tenant's snapshot or reconciliation rows ended (COMMIT, or
+   * a failure that may have followed one): drop this process's cached reads for the tenant
+   * before answering, so the writer reads its own write. Other processes learn it by NOTIFY.
+   */
+  committed(tenantId: string): void {
+    this.cache.invalidate(tenantId);
   }
 
   /**
@@ -123,7 +147,11 @@ export class ReconciliationService {
    * One round trip: the snapshot (asked for, else the latest complete one), its client counts by
    * status and its money. Under load the API is bound by database round trips, not by the scans.
    */
-  async summary(tenantId: string, snapshotId?: string): Promise<SummaryDto> {
+  summary(tenantId: string, snapshotId?: string): Promise<SummaryDto> {
+    return this.cache.read(tenantId, ['summary', snapshotId ?? null], () => this.loadSummary(tenantId, snapshotId));
+  }
+
+  private async loadSummary(tenantId: string, snapshotId?: string): Promise<SummaryDto> {
     const [row] = await this.db.query(
       `WITH s AS (${SNAPSHOT_SQL})
        SELECT s.id, s.taken_at, c.under, c.over, c.matched, c.unmapped, m.risk, m.overspend
@@ -164,7 +192,15 @@ export class ReconciliationService {
   }
 
   /** One round trip for the usual page: the snapshot, the page and the total (a window count). */
-  async list(tenantId: string, filter: ClientFilter & { limit: number; offset: number }): Promise<{ snapshot: SnapshotRef | null; items: ClientRowDto[]; total: number }> {
+  list(tenantId: string, filter: ClientFilter & { limit: number; offset: number }): Promise<ClientListDto> {
+    // Every field the answer depends on, defaults applied, so equal requests share one entry.
+    const sort = filter.sort ?? 'variance';
+    const order = filter.order ?? (sort === 'name' ? 'asc' : 'desc');
+    const key = ['list', filter.snapshotId ?? null, filter.status ?? null, filter.search || null, sort, order, filter.limit, filter.offset];
+    return this.cache.read(tenantId, key, () => this.loadList(tenantId, filter));
+  }
+
+  private async loadList(tenantId: string, filter: ClientFilter & { limit: number; offset: number }): Promise<ClientListDto> {
     const { where, order, params } = this.clientQuery(tenantId, filter.snapshotId ?? null, filter, '(SELECT id FROM s)');
     const rows: Array<Record<string, any>> = await this.db.query(
       `WITH s AS (${SNAPSHOT_SQL}),

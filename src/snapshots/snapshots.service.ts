@@ -105,7 +105,7 @@ export class SnapshotsService {
   async take(tenantId: string, input: TakeSnapshotInput): Promise<{ snapshotId: string; deviceCount: number; billableCount: number }> {
     const snapshotId = randomUUID();
     const takenAt = input.asOf ?? new Date();
-    const result = await inTransaction(this.db, async (client) => {
+    const result = await this.committing(tenantId, () => inTransaction(this.db, async (client) => {
       const rules = await loadCountingRules(client, tenantId);
       await client.query(
         `INSERT INTO snapshot (tenant_id, id, taken_at, trigger, status, rules, run_id) VALUES ($1, $2, $3, $4, 'building', $5, $6)`,
@@ -126,13 +126,22 @@ export class SnapshotsService {
         [tenantId, snapshotId, counts.deviceCount, counts.billableCount],
       );
       return counts;
-    });
+    }));
     this.logger.log({ tenantId, snapshotId, ...result }, 'snapshot complete');
     // A bulk load leaves the planner's row estimates far behind (autovacuum analyzes later, if
     // the server is not busy): a stale estimate of a few rows turns joins over this snapshot into
     // nested loops. Refresh them now; the snapshot is committed, so a failure here costs nothing.
     await this.db.query('ANALYZE snapshot_device, snapshot_client').catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the snapshot failed'));
     return { snapshotId, ...result };
+  }
+
+  /** Runs a transaction that writes the tenant's snapshots, then drops this process's cached reads of them. */
+  private async committing<T>(tenantId: string, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } finally {
+      this.reconciliation.committed(tenantId);
+    }
   }
 
   /** Streams the device pages through the judge into COPY; only per-org serial sets stay in memory. */
