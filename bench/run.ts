@@ -40,6 +40,7 @@ const scale = {
   subscriptions: Number(args.subscriptions ?? (quick ? 1200 : 12_000)),
 };
 const duration = Number(args.duration ?? (quick ? 3 : 10));
+const warmup = quick ? 1 : 3;
 const connections = Number(args.connections);
 
 const JWT_SECRET = 'bench-panelone-shared-secret-0123456789abcdef';
@@ -333,6 +334,9 @@ async function timeReconcile(databaseUrl: string, tenant: string, snapshotId: st
 }
 
 async function cannon(url: string, headers: Record<string, string>) {
+  // A short unrecorded warm-up first, for the API and the bare server alike: the figures are
+  // steady state, not V8 compiling the request path during the first second.
+  await autocannon({ url, connections, duration: warmup, headers, pipelining: 1 });
   const result = await autocannon({ url, connections, duration, headers, pipelining: 1 });
   const errors = result.errors + result.timeouts + result.non2xx;
   return {

@@ -4,15 +4,16 @@ import { Logger as NestLogger, type INestApplicationContext } from '@nestjs/comm
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import helmet from '@fastify/helmet';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { correlationIdFor, CORRELATION_HEADER } from './common/logging.js';
+import { serializeReply } from './common/frozen-json.js';
 import { GlobalExceptionFilter } from './common/http-exception.filter.js';
-import { requestHygieneHook } from './common/request-hygiene.js';
+import { NoBodyOnReadsInterceptor, requestHygieneHook } from './common/request-hygiene.js';
+import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import { ConfigurationError, validateEnvironment, type AppConfig } from './config/config.js';
 import { syncOptionsFrom } from './sync/sync.options.js';
@@ -85,10 +86,14 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
   );
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
+  fastify.setReplySerializer(serializeReply);
+  const security = securityHeaders({ crossOriginResourcePolicy: { policy: 'cross-origin' } });
   fastify.addHook('onRequest', async (request, reply) => {
-    reply.header(CORRELATION_HEADER, request.id);
+    // On the Node response, so they reach every answer: errors, 404s and streamed downloads too.
+    for (const [name, value] of security) reply.raw.setHeader(name, value);
+    reply.raw.setHeader(CORRELATION_HEADER, request.id);
+    await requestHygieneHook(request);
   });
-  fastify.addHook('onRequest', requestHygieneHook);
   // JSON bodies; an empty one (a POST with Content-Type: application/json and nothing else,
   // as fetch() clients often send) counts as no body, as it did before.
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
@@ -96,7 +101,6 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
     if (body.length === 0) done(null, undefined);
     else parseJson(req as Parameters<typeof parseJson>[0], body as unknown as string, done);
   });
-  await app.register(helmet, { crossOriginResourcePolicy: { policy: 'cross-origin' } });
   app.enableCors({
     origin: config.corsOrigins.length ? config.corsOrigins : false,
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Correlation-Id'],
@@ -104,6 +108,7 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
     maxAge: 600,
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['plugin/*path', 'demo/*path', 'panelone', 'panelone/*path'] });
+  app.useGlobalInterceptors(new NoBodyOnReadsInterceptor());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());
   const document = SwaggerModule.createDocument(

@@ -1,9 +1,20 @@
-// Refuses, before any route runs, input no route can accept: a NUL character anywhere in the
-// URL (PostgreSQL cannot store it, and a streaming export would fail after its headers), and a
-// request body that is not JSON (every route with a body takes JSON; others take none), and a
-// body on a GET or HEAD (Fastify would ignore it; a caller sending one has made a mistake).
-import { BadRequestException, UnsupportedMediaTypeException } from '@nestjs/common';
+// Refuses input no route can accept.
+//  - Before any route runs (an onRequest hook): a NUL character anywhere in the URL (PostgreSQL
+//    cannot store it, and a streaming export would fail after its headers), and a request body
+//    that is not JSON (every route with a body takes JSON; others take none).
+//  - After authentication (an interceptor, so 401/403 come first as for every other bad input):
+//    a body on a GET or HEAD. Fastify would silently ignore it; a caller sending one has made a
+//    mistake worth telling them about.
+import {
+  BadRequestException, Injectable, UnsupportedMediaTypeException, type CallHandler, type ExecutionContext, type NestInterceptor,
+} from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
+import type { Observable } from 'rxjs';
+
+function hasBody(raw: IncomingMessage): boolean {
+  return Number(raw.headers['content-length'] ?? 0) > 0 || raw.headers['transfer-encoding'] !== undefined;
+}
 
 /** A Fastify onRequest hook; what it throws reaches the global exception filter. */
 export async function requestHygieneHook(request: FastifyRequest): Promise<void> {
@@ -11,13 +22,22 @@ export async function requestHygieneHook(request: FastifyRequest): Promise<void>
   if (/%00|\u0000/.test(raw.url ?? '')) {
     throw new BadRequestException('The URL contains a NUL character');
   }
-  const hasBody = Number(raw.headers['content-length'] ?? 0) > 0 || raw.headers['transfer-encoding'] !== undefined;
-  if (!hasBody) return;
-  if (raw.method === 'GET' || raw.method === 'HEAD') {
-    throw new BadRequestException(`A ${raw.method} request takes no body`);
-  }
+  if (!hasBody(raw)) return;
   const type = String(raw.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (type !== 'application/json' && !type.endsWith('+json')) {
     throw new UnsupportedMediaTypeException('Request body must be JSON (Content-Type: application/json)');
+  }
+}
+
+@Injectable()
+export class NoBodyOnReadsInterceptor implements NestInterceptor {
+  intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
+    if (context.getType() === 'http') {
+      const raw = context.switchToHttp().getRequest<FastifyRequest>().raw;
+      if ((raw.method === 'GET' || raw.method === 'HEAD') && hasBody(raw)) {
+        throw new BadRequestException(`A ${raw.method} request takes no body`);
+      }
+    }
+    return next.handle();
   }
 }

@@ -78,3 +78,27 @@ describe('request bodies', () => {
     expect(keys.body.items).toEqual([]);
   });
 });
+
+describe('query strings', () => {
+  let api: TestApi;
+  let auth: { Authorization: string };
+  beforeAll(async () => {
+    api = await startTestApi();
+    auth = { Authorization: `Bearer ${await api.token(uniqueTenant('queries'), 'viewer')}` };
+  });
+  afterAll(() => api.close());
+
+  it('the same query string gets the same treatment every time: a bad one is refused on each try, a good one after it still works', async () => {
+    // The validation pipe remembers valid query strings; a refused one must never be remembered as valid.
+    for (let i = 0; i < 3; i++) {
+      const bad = await api.http.get('/api/v1/reconciliation/clients?limit=0&sort=name').set(auth).expect(400);
+      expect(bad.body.message).toMatch(/limit must not be less than 1/);
+    }
+    for (let i = 0; i < 3; i++) {
+      const good = await api.http.get('/api/v1/reconciliation/clients?limit=1&sort=name').set(auth).expect(200);
+      expect(good.body).toEqual({ snapshot: null, items: [], total: 0 });
+    }
+    const other = await api.http.get('/api/v1/reconciliation/clients?limit=1&sort=names').set(auth).expect(400);
+    expect(other.body.message).toMatch(/sort must be one of/);
+  });
+});
