@@ -12,7 +12,7 @@ import { AppModule } from './app.module.js';
 import { correlationIdFor, CORRELATION_HEADER } from './common/logging.js';
 import { serializeReply } from './common/frozen-json.js';
 import { GlobalExceptionFilter } from './common/http-exception.filter.js';
-import { NoBodyOnReadsInterceptor, requestHygieneHook } from './common/request-hygiene.js';
+import { requestHygieneHook } from './common/request-hygiene.js';
 import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import { ConfigurationError, validateEnvironment, type AppConfig } from './config/config.js';
@@ -89,9 +89,10 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
   fastify.setReplySerializer(serializeReply);
   const security = securityHeaders({ crossOriginResourcePolicy: { policy: 'cross-origin' } });
   fastify.addHook('onRequest', async (request, reply) => {
-    // On the Node response, so they reach every answer: errors, 404s and streamed downloads too.
-    for (const [name, value] of security) reply.raw.setHeader(name, value);
-    reply.raw.setHeader(CORRELATION_HEADER, request.id);
+    // Reply headers go out with every answer Fastify sends (errors and 404s included);
+    // startDownload() copies them onto streamed downloads.
+    reply.headers(security);
+    reply.header(CORRELATION_HEADER, request.id);
     await requestHygieneHook(request);
   });
   // JSON bodies; an empty one (a POST with Content-Type: application/json and nothing else,
@@ -108,7 +109,6 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
     maxAge: 600,
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['plugin/*path', 'demo/*path', 'panelone', 'panelone/*path'] });
-  app.useGlobalInterceptors(new NoBodyOnReadsInterceptor());
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());
   const document = SwaggerModule.createDocument(

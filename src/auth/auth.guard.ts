@@ -7,6 +7,7 @@ import { DomainError, ErrorCode } from '../common/errors.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { ACCESS_KEY, allows, PUBLIC_KEY, type AccessRule, type Principal } from './principal.js';
+import { routeMetadata } from './route-metadata.js';
 import { TokenVerifierService } from './token-verifier.service.js';
 
 @Injectable()
@@ -20,9 +21,8 @@ export class AuthGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_KEY, targets);
+    if (routeMetadata<boolean>(this.reflector, PUBLIC_KEY, context)) return true;
+    const rule = routeMetadata<AccessRule>(this.reflector, ACCESS_KEY, context);
     // A route without a declared rule is a programming error; refuse rather than expose it.
     if (!rule) throw new DomainError(ErrorCode.Forbidden, 'This route has no access rule');
 

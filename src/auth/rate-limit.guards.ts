@@ -12,6 +12,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import type { Principal } from './principal.js';
+import { routeMetadata } from './route-metadata.js';
 
 const SKIP_KEY = 'b1r:skip-rate-limit';
 /** Exempts a route (health checks) from rate limiting. */
@@ -25,7 +26,7 @@ abstract class RateLimitGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType() !== 'http') return true;
-    if (this.reflector.getAllAndOverride<boolean>(SKIP_KEY, [context.getHandler(), context.getClass()])) return true;
+    if (routeMetadata<boolean>(this.reflector, SKIP_KEY, context)) return true;
     const http = context.switchToHttp();
     const key = this.key(http.getRequest());
     if (key === null) return true;

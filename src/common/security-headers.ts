@@ -5,8 +5,8 @@
 import helmet, { type HelmetOptions } from 'helmet';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
-/** The headers helmet sets with these options, in the order it sets them. */
-export function securityHeaders(options: HelmetOptions): ReadonlyArray<readonly [string, string]> {
+/** The headers helmet sets with these options (name → value). */
+export function securityHeaders(options: HelmetOptions): Readonly<Record<string, string>> {
   const headers = new Map<string, string>();
   const recorder = {
     setHeader: (name: string, value: string | number | readonly string[]) => headers.set(name, String(value)),
@@ -19,5 +19,5 @@ export function securityHeaders(options: HelmetOptions): ReadonlyArray<readonly 
     done = true;
   });
   if (!done) throw new Error('helmet did not finish synchronously; its headers can no longer be precomputed');
-  return [...headers];
+  return Object.freeze(Object.fromEntries(headers));
 }
