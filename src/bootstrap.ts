@@ -12,7 +12,7 @@ import { AppModule } from './app.module.js';
 import { correlationIdFor, CORRELATION_HEADER } from './common/logging.js';
 import { serializeReply } from './common/frozen-json.js';
 import { GlobalExceptionFilter } from './common/http-exception.filter.js';
-import { requestHygieneHook } from './common/request-hygiene.js';
+import { checkRequestHygiene } from './common/request-hygiene.js';
 import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
 import { ConfigurationError, validateEnvironment, type AppConfig } from './config/config.js';
@@ -88,12 +88,18 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
   const fastify = app.getHttpAdapter().getInstance();
   fastify.setReplySerializer(serializeReply);
   const security = securityHeaders({ crossOriginResourcePolicy: { policy: 'cross-origin' } });
-  fastify.addHook('onRequest', async (request, reply) => {
+  fastify.addHook('onRequest', (request, reply, done) => {
     // Reply headers go out with every answer Fastify sends (errors and 404s included);
     // startDownload() copies them onto streamed downloads.
     reply.headers(security);
     reply.header(CORRELATION_HEADER, request.id);
-    await requestHygieneHook(request);
+    try {
+      checkRequestHygiene(request);
+    } catch (err) {
+      done(err as Error);
+      return;
+    }
+    done();
   });
   // JSON bodies; an empty one (a POST with Content-Type: application/json and nothing else,
   // as fetch() clients often send) counts as no body, as it did before.

@@ -13,8 +13,8 @@ function hasBody(raw: IncomingMessage): boolean {
   return Number(raw.headers['content-length'] ?? 0) > 0 || raw.headers['transfer-encoding'] !== undefined;
 }
 
-/** A Fastify onRequest hook; what it throws reaches the global exception filter. */
-export async function requestHygieneHook(request: FastifyRequest): Promise<void> {
+/** Run in an onRequest hook; what it throws reaches the global exception filter. */
+export function checkRequestHygiene(request: FastifyRequest): void {
   const raw = request.raw;
   if (/%00|\u0000/.test(raw.url ?? '')) {
     throw new BadRequestException('The URL contains a NUL character');
