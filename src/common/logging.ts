@@ -1,7 +1,7 @@
 // Structured JSON logs (pino) carrying the request's correlation id; secrets are redacted
 // wherever they might appear (headers, bodies, configs, errors).
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
 
 export const REDACT_PATHS = [
@@ -20,15 +20,6 @@ export function correlationIdFor(req: IncomingMessage): string {
   return typeof given === 'string' && VALID_ID.test(given) ? given : randomUUID();
 }
 
-/** pino-http's request id: the one Fastify gave the request (raw.id), so logs and errors agree. */
-export function correlationId(req: IncomingMessage, res: ServerResponse): string {
-  const existing = (req as { id?: unknown }).id;
-  if (typeof existing === 'string' && existing) return existing;
-  const id = correlationIdFor(req);
-  res.setHeader(CORRELATION_HEADER, id);
-  return id;
-}
-
 /** Levels at which pino-http's one line per request ("request completed", info) is written. */
 const REQUEST_LOG_LEVELS = new Set(['trace', 'debug', 'info']);
 
@@ -40,7 +31,9 @@ export function loggerParams(level: string): Params {
     ...(REQUEST_LOG_LEVELS.has(level) ? {} : { forRoutes: [] }),
     pinoHttp: {
       level,
-      genReqId: correlationId,
+      // Fastify's genReqId has already set raw.id (the correlation id) by the time pino-http runs,
+      // and pino-http keeps an existing id; this is only the fallback it would otherwise use.
+      genReqId: correlationIdFor,
       customAttributeKeys: { reqId: 'correlationId' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: {
