@@ -23,7 +23,19 @@ import { runMigrations } from './database/migrate.js';
 export const API_PREFIX = 'api/v1';
 
 /** Validated configuration, or exit with a message naming each bad variable. */
+/** Node.js 24 LTS is the target; 22.12 is the oldest the dependencies support (require(esm), nestjs-pino, file-type). */
+export function refuseUnsupportedNode(version = process.versions.node): void {
+  const [major, minor] = version.split('.').map(Number);
+  if (major > 22 || (major === 22 && minor >= 12)) return;
+  process.stderr.write(
+    `BillingOne Reconcile needs Node.js 22.12 or newer (24 LTS recommended); this is ${version}.\n` +
+      'Run it through npm (npm start, npm run start:api), which uses the Node.js 24 the project installs.\n',
+  );
+  process.exit(78);
+}
+
 export function loadConfigOrExit(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  refuseUnsupportedNode();
   try {
     const config = validateEnvironment(env);
     syncOptionsFrom(config); // the worker's tuning variables, checked at start-up too
