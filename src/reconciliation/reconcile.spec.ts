@@ -1,31 +1,9 @@
-import { monthlyUnitPrice, roundCents, weightedMonthlyPrice } from './money.js';
 import { reconcileClients, type Subscription } from './reconcile.js';
 
 const sub = (productId: string, quantity: number, extra: Partial<Subscription> = {}): Subscription => ({
   companyId: 'c1', productId, productName: productId, quantity, status: 'Active', billingTerm: 'Monthly', price: 10, perDevice: true, ...extra,
 });
 const rules = { licensedStatuses: ['Active'], matchedTolerance: 0 };
-
-describe('money', () => {
-  it.each([
-    [12, 'Monthly', 12], [120, 'Annual', 10], [240, '2-Year', 10], [360, '3-Year', 10],
-    [50, 'One-Time', null], [0, 'Trial', null], [5, 'Activation', null], [5, 'Quarterly?', null], [null, 'Monthly', null],
-  ])('price %s per %s is %s a month', (price, term, monthly) => expect(monthlyUnitPrice(price, term)).toBe(monthly));
-
-  it('weights by quantity, ignores subscriptions without a recurring price', () => {
-    expect(weightedMonthlyPrice([{ quantity: 3, monthlyPrice: 5 }, { quantity: 1, monthlyPrice: 9 }])).toBe(6);
-    expect(weightedMonthlyPrice([{ quantity: 3, monthlyPrice: 5 }, { quantity: 10, monthlyPrice: null }])).toBe(5);
-    expect(weightedMonthlyPrice([{ quantity: 0, monthlyPrice: 4 }, { quantity: 0, monthlyPrice: 6 }])).toBe(5);
-    expect(weightedMonthlyPrice([{ quantity: 2, monthlyPrice: null }])).toBeNull();
-  });
-
-  it('rounds half away from zero, to cents, without -0', () => {
-    expect(roundCents(2.675)).toBe(2.68);
-    expect(roundCents(-2.675)).toBe(-2.68);
-    expect(roundCents(-0.001)).toBe(0);
-    expect(Object.is(roundCents(-0.001), -0)).toBe(false);
-  });
-});
 
 describe('reconcileClients', () => {
   const mapping = new Map([['o1', 'c1']]);

@@ -3,8 +3,6 @@
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
 import { addCompany, addOrganization, addProduct, ensureTenant, mapClient } from './scenario.js';
 import { MappingService } from '../../src/mapping/mapping.service.js';
-import { normaliseCompanyName } from '../../src/mapping/company-name.js';
-import { suggestPerDevice } from '../../src/mapping/per-device.js';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -14,18 +12,6 @@ afterAll(() => api.close());
 
 const as = async (tenant: string, role: 'viewer' | 'technician' | 'admin') => ({ Authorization: `Bearer ${await api.token(tenant, role)}` });
 const C = (n: number) => `30000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
-
-describe('name normalisation and per-device suggestions', () => {
-  it.each([
-    ['Acme, Inc.', 'acme'], ['ACME Inc', 'acme'], ['acme', 'acme'], ['Müller GmbH', 'muller'], ['Smith & Co', 'smith and'],
-    ['Northwind Traders Pty Ltd', 'northwind traders'], ['Contoso S.A.', 'contoso'], ['Fabrikam B.V.', 'fabrikam'], ['Limited', 'limited'],
-  ])('%s -> %s', (name, normalised) => expect(normaliseCompanyName(name)).toBe(normalised));
-
-  it.each([
-    ['SentinelOne Complete EDR', true], ['Datto Endpoint Backup', true], ['N-able RMM per device', true], ['Windows Server Backup', true],
-    ['Webroot Anti-Virus', true], ['Microsoft 365 Business Premium', false], ['Exchange Online (Plan 1)', false], ['Devices Bundle', true],
-  ])('%s per-device: %s', (name, expected) => expect(suggestPerDevice(name)).toBe(expected));
-});
 
 describe('client mapping', () => {
   it('suggests by external reference first, then by normalised name, never overriding an admin decision', async () => {

@@ -1,7 +1,7 @@
 // Pure pieces of the worker: when a schedule is due, and the worker's tuning variables.
-import { latestDueTime } from '../../src/sync/sync-schedule.service.js';
-import { syncOptionsFrom } from '../../src/sync/sync.options.js';
-import { testConfig } from '../support/app.js';
+import { latestDueTime } from './sync-schedule.service.js';
+import { syncOptionsFrom } from './sync.options.js';
+import { validateEnvironment } from '../config/config.js';
 
 describe('latestDueTime', () => {
   it('the default schedule (the 1st, 02:00) is due in the tenant\'s time zone, not UTC', () => {
@@ -25,6 +25,9 @@ describe('latestDueTime', () => {
     expect(() => latestDueTime('0 2 1 * *', 'Mars/Olympus', now, now)).toThrow();
   });
 });
+
+const testConfig = (overrides: Record<string, string> = {}) =>
+  validateEnvironment({ PANELONE_JWT_SECRET: 'x'.repeat(32), ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'), ...overrides });
 
 describe('syncOptionsFrom', () => {
   it('defaults, overrides from the environment, and a message naming a bad variable', () => {

@@ -1,10 +1,10 @@
 // Small pure pieces: the secret format, Retry-After parsing, the per-device name suggestion,
 // and how an IntegrationError reads.
 import { randomBytes } from 'node:crypto';
-import { IntegrationError } from '../../src/integrations/integration-error.js';
-import { suggestPerDevice } from '../../src/integrations/per-device.js';
-import { parseRetryAfter } from '../../src/integrations/resilient-http.js';
-import { decryptSecret, encryptSecret, SecretDecryptionError } from '../../src/integrations/secret-box.js';
+import { IntegrationError } from './integration-error.js';
+import { suggestPerDevice } from './per-device.js';
+import { parseRetryAfter } from './resilient-http.js';
+import { decryptSecret, encryptSecret, SecretDecryptionError } from './secret-box.js';
 
 describe('secret box', () => {
   const key = randomBytes(32);

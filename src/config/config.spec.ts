@@ -1,4 +1,4 @@
-import { ConfigurationError, validateEnvironment } from '../../src/config/config.js';
+import { ConfigurationError, validateEnvironment } from './config.js';
 
 const valid = { ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'), PANELONE_JWT_SECRET: 'x'.repeat(32) };
 

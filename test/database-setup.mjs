@@ -1,4 +1,4 @@
-// Once per `npm test`: a fresh database, migrated once. Against DATABASE_URL when it is set
+// Once per jest run, for the integration and browser tiers: a fresh database, migrated once. Against DATABASE_URL when it is set
 // (a new database on that server), otherwise on an embedded PostgreSQL started here.
 // Jest loads this file outside its ESM transform, so it uses the compiled code in dist/
 // (`npm test` builds first).
@@ -10,6 +10,9 @@ import { startEmbeddedPostgres } from '../dist/src/database/embedded.js';
 import { runMigrations } from '../dist/src/database/migrate.js';
 
 export default async function globalSetup() {
+  // Each tier that needs the database lists this setup; the first one to run does the work.
+  globalThis.__B1R_DB_USERS__ = (globalThis.__B1R_DB_USERS__ ?? 0) + 1;
+  if (globalThis.__B1R_DB_USERS__ > 1) return;
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'b1r-test-')), 'pg');

@@ -1,0 +1,25 @@
+// `npm run test:mutation` (not in CI: minutes, not seconds): StrykerJS mutates the billing rules
+// of docs/counting-and-reconciling.md and runs the unit tier against each mutant. The score must
+// stay at 90% or more (`thresholds.break`); the HTML report lands in reports/mutation/.
+import { unitProject } from './jest.config.js';
+
+/** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
+export default {
+  testRunner: 'jest',
+  testRunnerNodeArgs: ['--experimental-vm-modules'],
+  jest: { projectType: 'custom', config: { ...unitProject, testTimeout: 60000 }, enableFindRelatedTests: false },
+  coverageAnalysis: 'perTest',
+  mutate: [
+    'src/snapshots/device-counting.ts',
+    'src/reconciliation/money.ts',
+    'src/reconciliation/reconcile.ts:1-130', // the pure reconcileClients; the SQL that stores it is the integration tier's
+    'src/mapping/company-name.ts',
+    'src/integrations/per-device.ts',
+  ],
+  concurrency: 2,
+  timeoutMS: 30000,
+  thresholds: { high: 95, low: 90, break: 90 },
+  reporters: ['clear-text', 'progress', 'html'],
+  htmlReporter: { fileName: 'reports/mutation/index.html' },
+  tempDirName: '.stryker-tmp',
+};
