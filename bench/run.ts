@@ -179,7 +179,9 @@ async function main(): Promise<void> {
   const workerMem = sampler.stop();
   const snapshotId = String(snap.run.result?.snapshotId);
   const taken = (snap.run.result?.steps as Array<{ result: any }>)[0].result as { deviceCount: number; billableCount: number };
-  const timings = (taken as { timingsMs?: Record<string, number> }).timingsMs ?? {};
+  // Named in the order they happen (the run's result went through jsonb, which reorders keys).
+  const stored = (taken as { timingsMs?: Record<string, number> }).timingsMs ?? {};
+  const timings = Object.fromEntries(['setup', 'fetchWait', 'copy', 'counts', 'reconcile', 'commit', 'analyze'].map((k) => [k, stored[k] ?? 0]));
   const inSnapshot = Object.values(timings).reduce((a, b) => a + b, 0);
   results.snapshot = {
     snapshotId, devices: taken.deviceCount, billable: taken.billableCount, seconds: round(snap.seconds, 2),
