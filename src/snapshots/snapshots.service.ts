@@ -29,6 +29,17 @@ export interface TakeSnapshotInput {
   asOf?: Date;
 }
 
+/** Where a snapshot's time went, in ms. fetchWait: waiting on PanelOne pages that judging and COPY did not hide; copy: judging and COPY. */
+export interface SnapshotTimings {
+  setup: number;
+  fetchWait: number;
+  copy: number;
+  counts: number;
+  reconcile: number;
+  commit: number;
+  analyze: number;
+}
+
 export interface SnapshotDto {
   id: string;
   takenAt: string;
@@ -89,6 +100,22 @@ export async function* readAhead<T>(source: AsyncIterable<T>): AsyncGenerator<T>
   }
 }
 
+/** Passes the pages through, adding up how long each one was waited for. */
+async function* timedPages<T>(source: AsyncIterable<T>, waited: (ms: number) => void): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  try {
+    for (;;) {
+      const asked = performance.now();
+      const next = await iterator.next();
+      waited(Math.round(performance.now() - asked));
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    await iterator.return?.();
+  }
+}
+
 function validTimestamp(value: string): string | null {
   return value && Number.isFinite(Date.parse(value)) ? new Date(value).toISOString() : null;
 }
@@ -102,9 +129,16 @@ export class SnapshotsService {
     private readonly reconciliation: ReconciliationService,
   ) {}
 
-  async take(tenantId: string, input: TakeSnapshotInput): Promise<{ snapshotId: string; deviceCount: number; billableCount: number }> {
+  async take(tenantId: string, input: TakeSnapshotInput): Promise<{ snapshotId: string; deviceCount: number; billableCount: number; timingsMs: SnapshotTimings }> {
     const snapshotId = randomUUID();
     const takenAt = input.asOf ?? new Date();
+    const timings: SnapshotTimings = { setup: 0, fetchWait: 0, copy: 0, counts: 0, reconcile: 0, commit: 0, analyze: 0 };
+    let mark = performance.now();
+    const lap = (phase: keyof SnapshotTimings) => {
+      const now = performance.now();
+      timings[phase] += Math.round(now - mark);
+      mark = now;
+    };
     const result = await this.committing(tenantId, () => inTransaction(this.db, async (client) => {
       const rules = await loadCountingRules(client, tenantId);
       await client.query(
@@ -112,10 +146,14 @@ export class SnapshotsService {
         [tenantId, snapshotId, takenAt, input.trigger, JSON.stringify(rules), input.runId ?? null],
       );
       const mapped = await this.reconciliation.mappedOrganizations(client, tenantId);
-      const counts = await this.copyDevices(client, tenantId, snapshotId, new DeviceCounter(rules, takenAt, mapped), input);
+      lap('setup');
+      const counts = await this.copyDevices(client, tenantId, snapshotId, new DeviceCounter(rules, takenAt, mapped), input, timings);
+      lap('copy');
+      timings.copy -= timings.fetchWait;
 
       await input.progress?.({ phase: 'counting', done: counts.deviceCount, total: counts.deviceCount });
       await this.countPerClient(client, tenantId, snapshotId);
+      lap('counts');
       await input.progress?.({ phase: 'reconciling', done: 0 });
       input.signal?.throwIfAborted();
       // Taken until COMMIT: a mapping or product change made meanwhile waits, then re-reconciles this snapshot.
@@ -125,14 +163,17 @@ export class SnapshotsService {
         `UPDATE snapshot SET status = 'complete', device_count = $3, billable_count = $4, completed_at = now() WHERE tenant_id = $1 AND id = $2`,
         [tenantId, snapshotId, counts.deviceCount, counts.billableCount],
       );
+      lap('reconcile');
       return counts;
     }));
+    lap('commit');
     this.logger.log({ tenantId, snapshotId, ...result }, 'snapshot complete');
     // A bulk load leaves the planner's row estimates far behind (autovacuum analyzes later, if
     // the server is not busy): a stale estimate of a few rows turns joins over this snapshot into
     // nested loops. Refresh them now; the snapshot is committed, so a failure here costs nothing.
     await this.db.query('ANALYZE snapshot_device, snapshot_client').catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the snapshot failed'));
-    return { snapshotId, ...result };
+    lap('analyze');
+    return { snapshotId, ...result, timingsMs: timings };
   }
 
   /** Runs a transaction that writes the tenant's snapshots, then drops this process's cached reads of them. */
@@ -145,12 +186,12 @@ export class SnapshotsService {
   }
 
   /** Streams the device pages through the judge into COPY; only per-org serial sets stay in memory. */
-  private async copyDevices(client: PoolClient, tenantId: string, snapshotId: string, counter: DeviceCounter, input: TakeSnapshotInput) {
+  private async copyDevices(client: PoolClient, tenantId: string, snapshotId: string, counter: DeviceCounter, input: TakeSnapshotInput, timings: SnapshotTimings) {
     let deviceCount = 0;
     let billableCount = 0;
     const prefix = `${copyField(tenantId)}\t${snapshotId}\t`;
     async function* rows(): AsyncGenerator<string> {
-      for await (const page of readAhead(input.devices)) {
+      for await (const page of timedPages(readAhead(input.devices), (ms) => { timings.fetchWait += ms; })) {
         input.signal?.throwIfAborted();
         let chunk = '';
         for (const device of page) {

@@ -1,15 +1,12 @@
 // Crash safety. A run whose worker died (SIGKILL, lost host) stops stamping heartbeat_at;
-// any worker's periodic check then fails it in plain words and queues a fresh run of the
-// same tool (until its attempts are used up). Whatever the dead worker was writing was one
-// open transaction, which PostgreSQL rolled back when its connection dropped.
-// A queued run whose job vanished (the API died between insert and send, or pg-boss gave
-// up on it) is given a new job, or failed when its attempts are used.
+// any worker of its queue then fails it in plain words and queues a fresh run of the same
+// tool (until its attempts are used up). Whatever the dead worker was writing was one open
+// transaction, which PostgreSQL rolled back when its connection dropped.
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import type { SyncRunRow } from './dto/sync-run.dto.js';
 import { SyncQueueService } from './sync-queue.service.js';
-import { SyncRunsService } from './sync-runs.service.js';
 import { SYNC_OPTIONS, type SyncOptions } from './sync.options.js';
 
 const BATCH = 100;
@@ -23,7 +20,6 @@ export class RunLeaseService implements OnApplicationBootstrap, OnModuleDestroy 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly queue: SyncQueueService,
-    private readonly runs: SyncRunsService,
     @Inject(SYNC_OPTIONS) private readonly options: SyncOptions,
   ) {}
 
@@ -36,13 +32,12 @@ export class RunLeaseService implements OnApplicationBootstrap, OnModuleDestroy 
     clearInterval(this.timer);
   }
 
-  /** One pass over every tenant's runs (worker maintenance, not a request). */
+  /** One pass over every tenant's runs of this queue (worker maintenance, not a request). */
   async check(): Promise<void> {
     if (this.checking) return;
     this.checking = true;
     try {
       await this.reclaimOrphans();
-      await this.requeueJobless();
     } catch (err) {
       this.logger.error({ err }, 'sync lease check failed');
     } finally {
@@ -55,12 +50,12 @@ export class RunLeaseService implements OnApplicationBootstrap, OnModuleDestroy 
     const max = this.options.SYNC_MAX_ATTEMPTS;
     // The conditional UPDATE is the claim: of several workers checking at once, one wins each run.
     // Failing the orphan and queueing its retry happen in one transaction, so a reader never
-    // sees the failed run without its successor.
+    // sees the failed run without its successor; the retry's insert wakes a worker on commit.
     const { orphans, retries } = await this.db.transaction(async (tx) => {
       const failed: SyncRunRow[] = await tx.query(
         `WITH stale AS (
            SELECT tenant_id, id FROM sync_run
-           WHERE status = 'running' AND heartbeat_at < now() - make_interval(secs => $1)
+           WHERE status = 'running' AND queue = $3 AND heartbeat_at < now() - make_interval(secs => $1)
            ORDER BY heartbeat_at LIMIT ${BATCH} FOR UPDATE SKIP LOCKED),
          failed AS (
          UPDATE sync_run r SET status = 'failed', finished_at = now(),
@@ -70,44 +65,23 @@ export class RunLeaseService implements OnApplicationBootstrap, OnModuleDestroy 
          FROM stale WHERE r.tenant_id = stale.tenant_id AND r.id = stale.id AND r.status = 'running'
          RETURNING r.*)
          SELECT * FROM failed`, // a bare UPDATE would come back from TypeORM as [rows, count]
-        [lease, max],
+        [lease, max, this.queue.name],
       );
       const retryable = failed.filter((run) => run.attempts < max);
       const inserted: SyncRunRow[] = retryable.length === 0 ? [] : await tx.query(
-        `INSERT INTO sync_run (tenant_id, tool, trigger, requested_by, attempts)
-         SELECT t.tenant_id, t.tool, CASE WHEN t.trigger = 'schedule' THEN 'schedule' ELSE 'manual' END, t.requested_by, t.attempts
-         FROM jsonb_to_recordset($1::jsonb) AS t(tenant_id text, tool text, trigger text, requested_by text, attempts int)
+        `INSERT INTO sync_run (tenant_id, tool, trigger, requested_by, attempts, queue)
+         SELECT t.tenant_id, t.tool, CASE WHEN t.trigger = 'schedule' THEN 'schedule' ELSE 'manual' END, t.requested_by, t.attempts, t.queue
+         FROM jsonb_to_recordset($1::jsonb) AS t(tenant_id text, tool text, trigger text, requested_by text, attempts int, queue text)
          ON CONFLICT DO NOTHING RETURNING *`,
-        [JSON.stringify(retryable.map(({ tenant_id, tool, trigger, requested_by, attempts }) => ({ tenant_id, tool, trigger, requested_by, attempts })))],
+        [JSON.stringify(retryable.map(({ tenant_id, tool, trigger, requested_by, attempts, queue }) => ({ tenant_id, tool, trigger, requested_by, attempts, queue })))],
       );
       return { orphans: failed, retries: inserted };
     });
     for (const run of orphans) {
       this.logger.warn({ runId: run.id, tenantId: run.tenant_id, tool: run.tool }, 'reclaimed a sync run whose worker stopped');
-      await this.queue.cancelJobsOf(run.id);
     }
     for (const next of retries) {
-      // enqueue fails the run in plain words when the queue refuses it; nothing to add here.
-      await this.runs.enqueue(next).catch(() => undefined);
       this.logger.log({ runId: next.id, tenantId: next.tenant_id, tool: next.tool }, 'queued a retry of the reclaimed run');
-    }
-  }
-
-  private async requeueJobless(): Promise<void> {
-    const waiting: SyncRunRow[] = await this.db.query(
-      `SELECT * FROM sync_run WHERE status = 'queued' AND created_at < now() - make_interval(secs => $1)
-       ORDER BY created_at LIMIT ${BATCH}`,
-      [this.options.SYNC_LEASE_SECONDS],
-    );
-    for (const run of waiting) {
-      if (await this.queue.hasLiveJob(run.id)) continue;
-      if (run.attempts >= this.options.SYNC_MAX_ATTEMPTS) {
-        await this.runs.fail(run.tenant_id, run.id, (run.error ?? `Not run: all ${this.options.SYNC_MAX_ATTEMPTS} attempts used`).replace(/ Retrying\.$/, ''));
-        continue;
-      }
-      // The queue's singleton key keeps two workers doing this at once from queueing two jobs.
-      const jobId = await this.queue.send({ tenantId: run.tenant_id, runId: run.id, tool: run.tool }, this.options.SYNC_MAX_ATTEMPTS - run.attempts - 1);
-      if (jobId) this.logger.warn({ runId: run.id, tenantId: run.tenant_id }, 'queued run had no job; sent a new one');
     }
   }
 }

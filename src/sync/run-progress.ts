@@ -13,8 +13,8 @@ export type ProgressFn = (u: ProgressUpdate) => Promise<void>;
 
 /** Why a run's work was stopped by the worker itself (not by an upstream error). */
 export class RunInterrupted extends Error {
-  constructor(readonly reason: 'shutdown' | 'lost') {
-    super(reason === 'shutdown' ? 'The worker is shutting down' : 'The run was taken over after its heartbeat was lost');
+  constructor(readonly reason: 'shutdown' | 'lost' | 'timeout', message?: string) {
+    super(message ?? (reason === 'shutdown' ? 'The worker is shutting down' : reason === 'lost' ? 'The run was taken over after its heartbeat was lost' : 'The run took longer than its time limit'));
     this.name = 'RunInterrupted';
   }
 }

@@ -1,114 +1,77 @@
-// The one pg-boss instance of a process, on the project's PostgreSQL (schema `pgboss`).
-// The API only sends; the worker module also works the queue. Our sync_run table, not
-// pg-boss, is the authority on what runs: a job only names its run.
-import { Inject, Injectable, Logger, type BeforeApplicationShutdown } from '@nestjs/common';
+// sync_run is the job queue: a run row is the job. A worker claims the oldest due run of its
+// queue with FOR UPDATE SKIP LOCKED (several workers never take the same run, and never wait on
+// each other's claims), and is woken by NOTIFY b1r_sync_run (sent by a trigger when a run becomes
+// queued) instead of polling; a slow poll stays behind it for a missed notification, and a timer
+// for the next retry whose back-off passes. At most one queued-or-running run per tenant and
+// tool is the partial unique index sync_run_active_idx, so claiming needs no further check.
+import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import PgBoss from 'pg-boss';
-import './pg-boss-unawaited.js';
 import { DataSource } from 'typeorm';
-import type { SyncJobData } from './sync.constants.js';
+import { PgListener } from '../database/pg-listener.js';
+import type { SyncRunRow } from './dto/sync-run.dto.js';
+import { SYNC_QUEUE_CHANNEL } from './sync.constants.js';
 import { SYNC_OPTIONS, type SyncOptions } from './sync.options.js';
 
-export const PGBOSS_SCHEMA = 'pgboss';
+/** application_name of a worker's LISTEN connection, to find it in pg_stat_activity. */
+export const QUEUE_LISTENER_APPLICATION_NAME = 'b1r-sync-queue-listener';
 
 @Injectable()
-export class SyncQueueService implements BeforeApplicationShutdown {
-  private readonly logger = new Logger(SyncQueueService.name);
-  private starting?: Promise<PgBoss>;
-  private stopped = false;
-  private supervise = false;
-  /** The pg-boss queue this process sends to (and, in a worker, works). */
+export class SyncQueueService implements OnModuleDestroy {
+  private listener?: PgListener;
+  /** The queue this process puts runs on and (in a worker) works. */
   readonly name: string;
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
-    @Inject(SYNC_OPTIONS) private readonly options: SyncOptions,
+    @Inject(SYNC_OPTIONS) options: SyncOptions,
   ) {
     this.name = options.SYNC_QUEUE_NAME;
   }
 
-  /** Called by the worker module before first use: this process also runs pg-boss maintenance (expiry, archiving). */
-  runsWorker(): void {
-    this.supervise = true;
+  /** Takes the oldest due run of this queue for the caller: running, heartbeat stamped, one more attempt. */
+  async claimNext(): Promise<SyncRunRow | undefined> {
+    // A CTE makes the driver return the rows of an UPDATE like those of a SELECT.
+    const [row] = await this.db.query(
+      `WITH next AS (
+         SELECT tenant_id, id FROM sync_run
+         WHERE queue = $1 AND status = 'queued' AND run_after <= now()
+         ORDER BY run_after, created_at LIMIT 1 FOR UPDATE SKIP LOCKED),
+       claimed AS (
+         UPDATE sync_run r SET status = 'running', started_at = COALESCE(r.started_at, now()), heartbeat_at = now(),
+           attempts = r.attempts + 1, phase = 'starting', progress_done = 0, progress_total = NULL
+         FROM next WHERE r.tenant_id = next.tenant_id AND r.id = next.id AND r.status = 'queued'
+         RETURNING r.*)
+       SELECT * FROM claimed`,
+      [this.name],
+    );
+    return row;
   }
 
-  /** Starts pg-boss on first use (installs or migrates its schema under its own lock). */
-  boss(): Promise<PgBoss> {
-    this.starting ??= this.start().catch((err) => {
-      this.starting = undefined;
-      throw err;
-    });
-    return this.starting;
+  /** Milliseconds until the earliest queued run of this queue is due (0 when one is due now), or null when none waits. */
+  async msUntilNextDue(): Promise<number | null> {
+    const [row] = await this.db.query(
+      `SELECT GREATEST(0, ceil(extract(epoch FROM min(run_after) - now()) * 1000))::float8 AS ms
+       FROM sync_run WHERE queue = $1 AND status = 'queued'`,
+      [this.name],
+    );
+    return row?.ms ?? null;
   }
 
-  private async start(): Promise<PgBoss> {
+  /** Calls wake whenever a run of this queue may have become claimable (a notification, or a new LISTEN connection). */
+  async listen(wake: () => void): Promise<void> {
     const url = (this.db.options as { url?: string }).url;
-    const boss = new PgBoss({
+    if (!url) throw new Error('the DataSource has no url');
+    this.listener = new PgListener({
       connectionString: url,
-      schema: PGBOSS_SCHEMA,
-      max: 4,
-      application_name: 'billingone-reconcile',
-      schedule: false, // the schedule is ours (sync-schedule.service.ts)
-      // Maintenance (expiring jobs past expireInSeconds, archiving) only in workers; pg-boss
-      // runs it under its own advisory lock, so several workers do not repeat it.
-      supervise: this.supervise,
+      channel: SYNC_QUEUE_CHANNEL,
+      applicationName: QUEUE_LISTENER_APPLICATION_NAME,
+      onNotify: (queue) => { if (queue === this.name) wake(); },
+      onReady: wake,
     });
-    boss.on('error', (err) => this.logger.error({ err }, 'pg-boss error'));
-    await boss.start();
-    await boss.createQueue(this.name, {
-      name: this.name,
-      // 'short': at most one *waiting* job per singleton key (tenant and tool).
-      policy: 'short',
-      retryLimit: this.options.SYNC_MAX_ATTEMPTS - 1,
-      retryDelay: this.options.SYNC_RETRY_DELAY_SECONDS,
-      retryBackoff: true,
-      expireInSeconds: this.options.SYNC_JOB_TIMEOUT_SECONDS,
-    });
-    return boss;
+    await this.listener.start();
   }
 
-  /** Queues the job of a run; null when pg-boss already holds a waiting job for that tenant and tool. */
-  async send(data: SyncJobData, retriesLeft = this.options.SYNC_MAX_ATTEMPTS - 1): Promise<string | null> {
-    const boss = await this.boss();
-    return boss.send(this.name, data, {
-      singletonKey: `${data.tenantId}:${data.tool}`,
-      retryLimit: Math.max(0, retriesLeft),
-      retryDelay: this.options.SYNC_RETRY_DELAY_SECONDS,
-      retryBackoff: true,
-      expireInSeconds: this.options.SYNC_JOB_TIMEOUT_SECONDS,
-    });
-  }
-
-  /** Cancels the pg-boss jobs of a run that are not finished (an orphaned run's job, before re-enqueueing). */
-  async cancelJobsOf(runId: string): Promise<void> {
-    const boss = await this.boss();
-    // Any queue: a run may have been queued by a process configured with another queue name.
-    const rows: Array<{ id: string; name: string }> = await this.db.query(
-      `SELECT id, name FROM ${PGBOSS_SCHEMA}.job WHERE data->>'runId' = $1 AND state < 'completed'`,
-      [runId],
-    );
-    for (const row of rows) await boss.cancel(row.name, row.id);
-  }
-
-  /** Whether pg-boss, in any queue, still holds a job that will (or may again) run this run. */
-  async hasLiveJob(runId: string): Promise<boolean> {
-    await this.boss();
-    const rows = await this.db.query(
-      `SELECT 1 FROM ${PGBOSS_SCHEMA}.job WHERE data->>'runId' = $1 AND state < 'completed' LIMIT 1`,
-      [runId],
-    );
-    return rows.length > 0;
-  }
-
-  /** Stops taking jobs, waits up to `timeoutMs` for the active ones, then closes pg-boss. */
-  async stop(timeoutMs = 30_000): Promise<void> {
-    if (this.stopped || !this.starting) return;
-    this.stopped = true;
-    const boss = await this.starting.catch(() => undefined);
-    await boss?.stop({ graceful: true, wait: true, timeout: Math.max(1000, timeoutMs) });
-  }
-
-  async beforeApplicationShutdown(): Promise<void> {
-    await this.stop();
+  async onModuleDestroy(): Promise<void> {
+    await this.listener?.stop();
   }
 }

@@ -1,7 +1,7 @@
 // Sync runs: the tenant-scoped record of every job (sync_run). Requesting a run inserts it
 // under the partial unique index "one queued-or-running run per tenant and tool", so
 // concurrent requests on any replica agree on one run: the loser gets the winner's run.
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
@@ -19,42 +19,26 @@ export interface RunRequest {
 
 @Injectable()
 export class SyncRunsService {
-  private readonly logger = new Logger(SyncRunsService.name);
-
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly queue: SyncQueueService,
   ) {}
 
-  /** The active run of this tool, or a new queued one with its job sent. */
+  /** The active run of this tool, or a new queued one (the insert is the enqueue: its trigger wakes a worker). */
   async request(tenantId: string, req: RunRequest): Promise<{ run: SyncRunDto; created: boolean }> {
     // The active run may finish between the failed insert and the read; then insert again.
     for (let round = 0; round < 5; round++) {
       const [inserted] = await this.db.query(
-        `INSERT INTO sync_run (tenant_id, tool, trigger, requested_by, attempts)
-         VALUES ($1, $2, $3, $4, $5)
+        `INSERT INTO sync_run (tenant_id, tool, trigger, requested_by, attempts, queue)
+         VALUES ($1, $2, $3, $4, $5, $6)
          ON CONFLICT DO NOTHING RETURNING *`,
-        [tenantId, req.tool, req.trigger ?? 'manual', req.requestedBy, req.attempts ?? 0],
+        [tenantId, req.tool, req.trigger ?? 'manual', req.requestedBy, req.attempts ?? 0, this.queue.name],
       );
-      if (inserted) return { run: await this.enqueue(inserted), created: true };
+      if (inserted) return { run: toSyncRunDto(inserted), created: true };
       const active = await this.active(tenantId, req.tool);
       if (active) return { run: toSyncRunDto(active), created: false };
     }
     throw new DomainError(ErrorCode.Conflict, `A ${req.tool} run is starting and finishing repeatedly; try again`);
-  }
-
-  /** Sends the job of a queued run; a run that cannot be queued fails at once, saying so. */
-  async enqueue(row: SyncRunRow): Promise<SyncRunDto> {
-    try {
-      const jobId = await this.queue.send({ tenantId: row.tenant_id, runId: row.id, tool: row.tool });
-      if (jobId) return toSyncRunDto(row);
-      const failed = await this.fail(row.tenant_id, row.id, 'Could not queue the run: the job queue already holds a waiting job of this kind');
-      return toSyncRunDto(failed ?? row);
-    } catch (err) {
-      this.logger.error({ err, runId: row.id }, 'could not queue a sync run');
-      await this.fail(row.tenant_id, row.id, 'Could not queue the run: the job queue is unavailable');
-      throw new DomainError(ErrorCode.Unavailable, 'The job queue is unavailable; try again shortly');
-    }
   }
 
   async list(tenantId: string, limit: number, tool?: SyncTool): Promise<SyncRunDto[]> {
@@ -87,15 +71,6 @@ export class SyncRunsService {
 
   // ---- used by the worker ----
 
-  /** Takes a queued run for this worker; undefined when it is not queued (done, failed, or taken). */
-  async claim(tenantId: string, id: string): Promise<SyncRunRow | undefined> {
-    return this.update(
-      `status = 'running', started_at = COALESCE(started_at, now()), heartbeat_at = now(), attempts = attempts + 1,
-       phase = 'starting', progress_done = 0, progress_total = NULL`,
-      tenantId, id, `status = 'queued'`,
-    );
-  }
-
   /** Stamps the heartbeat; false when the run is no longer this worker's (reclaimed or finished). */
   async heartbeat(tenantId: string, id: string): Promise<boolean> {
     return !!(await this.update(`heartbeat_at = now()`, tenantId, id, `status = 'running'`));
@@ -116,14 +91,20 @@ export class SyncRunsService {
     return this.update(`status = 'failed', finished_at = now(), error = $3`, tenantId, id, `status IN ('queued','running')`, [error]);
   }
 
-  /** Back to queued: a retry is coming (pg-boss backoff) or the worker is shutting down. */
-  async requeue(tenantId: string, id: string, note: string | null): Promise<SyncRunRow | undefined> {
-    return this.update(`status = 'queued', phase = $3, error = $4, heartbeat_at = NULL`, tenantId, id, `status = 'running'`, [note ? 'retrying' : 'queued', note]);
+  /** Back to queued after a failed attempt; claimable again once `delaySeconds` have passed. */
+  async retryLater(tenantId: string, id: string, note: string, delaySeconds: number): Promise<SyncRunRow | undefined> {
+    return this.update(
+      `status = 'queued', phase = 'retrying', error = $3, heartbeat_at = NULL, run_after = now() + make_interval(secs => $4)`,
+      tenantId, id, `status = 'running'`, [note, delaySeconds],
+    );
   }
 
-  /** Handed back at shutdown: queued again, and the attempt it was on does not count. */
+  /** Handed back at shutdown: queued again at once, and the attempt it was on does not count. */
   async release(tenantId: string, id: string): Promise<SyncRunRow | undefined> {
-    return this.update(`status = 'queued', phase = 'queued', heartbeat_at = NULL, attempts = GREATEST(attempts - 1, 0)`, tenantId, id, `status = 'running'`);
+    return this.update(
+      `status = 'queued', phase = 'queued', heartbeat_at = NULL, attempts = GREATEST(attempts - 1, 0), run_after = now()`,
+      tenantId, id, `status = 'running'`,
+    );
   }
 
   private async update(set: string, tenantId: string, id: string, when: string, params: unknown[] = []): Promise<SyncRunRow | undefined> {

@@ -39,6 +39,7 @@ export function latestDueTime(cron: string, timeZone: string, after: Date, atOrB
 export class SyncScheduleService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly logger = new Logger(SyncScheduleService.name);
   private ticking = false;
+  private last: Promise<void> = Promise.resolve();
 
   constructor(
     @InjectDataSource() private readonly db: DataSource,
@@ -48,7 +49,7 @@ export class SyncScheduleService implements OnApplicationBootstrap, OnModuleDest
   ) {}
 
   onApplicationBootstrap(): void {
-    this.registry.addInterval(TICK, setInterval(() => void this.tick(), this.options.SYNC_SCHEDULE_TICK_SECONDS * 1000));
+    this.registry.addInterval(TICK, setInterval(() => { if (!this.ticking) void this.tick(); }, this.options.SYNC_SCHEDULE_TICK_SECONDS * 1000));
     void this.tick();
   }
 
@@ -56,8 +57,14 @@ export class SyncScheduleService implements OnApplicationBootstrap, OnModuleDest
     if (this.registry.doesExist('interval', TICK)) this.registry.deleteInterval(TICK);
   }
 
-  async tick(now = new Date()): Promise<void> {
-    if (this.ticking) return;
+  /** One look for due schedules as of `now`; a call made while a tick runs waits for it, then runs its own. */
+  tick(now = new Date()): Promise<void> {
+    const next = this.last.then(() => this.tickOnce(now));
+    this.last = next;
+    return next;
+  }
+
+  private async tickOnce(now: Date): Promise<void> {
     this.ticking = true;
     try {
       const windowMs = (this.options.SYNC_SCHEDULE_TICK_SECONDS + this.options.SYNC_SCHEDULE_GRACE_SECONDS) * 1000;

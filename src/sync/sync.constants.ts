@@ -15,11 +15,8 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 /** Who asked: a person or key ('manual'), or the tenant's schedule. */
 export type RunTrigger = 'manual' | 'schedule';
 
-/** One pg-boss queue carries every tool; the job names its run. Its name is SYNC_QUEUE_NAME (default below). */
+/** sync_run is the queue; one queue name (SYNC_QUEUE_NAME, default below) carries every tool. */
 export const DEFAULT_SYNC_QUEUE = 'sync-run';
 
-export interface SyncJobData {
-  tenantId: string;
-  runId: string;
-  tool: SyncTool;
-}
+/** NOTIFY channel of a run becoming queued; the payload is its queue name. */
+export const SYNC_QUEUE_CHANNEL = 'b1r_sync_run';

@@ -9,7 +9,7 @@ import { ConfigurationError, type AppConfig } from '../config/config.js';
 const num = (fallback: number) => ({ value }: { value: unknown }) => (value === undefined || value === '' ? fallback : Number(value));
 
 export class SyncOptions {
-  /** The pg-boss queue; deployments (or test suites) sharing one database can keep their jobs apart. */
+  /** The queue (sync_run.queue) this process puts runs on and works; deployments (or test suites) sharing one database keep their runs apart. */
   @Transform(({ value }) => (value === undefined || value === '' ? DEFAULT_SYNC_QUEUE : value))
   @Matches(/^[A-Za-z0-9_.-]{1,50}$/, { message: 'SYNC_QUEUE_NAME must be 1-50 letters, digits, dots, dashes or underscores' })
   SYNC_QUEUE_NAME = DEFAULT_SYNC_QUEUE;
@@ -26,15 +26,15 @@ export class SyncOptions {
   @Transform(num(15)) @Min(1) @Max(3600) @IsInt({ message: 'SYNC_LEASE_CHECK_SECONDS must be an integer' })
   SYNC_LEASE_CHECK_SECONDS = 15;
 
-  /** Attempts a run may use in all (first try, pg-boss retries, re-enqueues after a crash). */
+  /** Attempts a run may use in all (first try, retries after temporary failures, re-runs after a crash). */
   @Transform(num(3)) @Min(1) @Max(20) @IsInt({ message: 'SYNC_MAX_ATTEMPTS must be an integer' })
   SYNC_MAX_ATTEMPTS = 3;
 
-  /** First retry delay; pg-boss doubles it on each retry (retryBackoff). */
+  /** First retry delay; each further retry waits twice as long as the one before. */
   @Transform(num(30)) @Min(1) @Max(3600) @IsInt({ message: 'SYNC_RETRY_DELAY_SECONDS must be an integer' })
   SYNC_RETRY_DELAY_SECONDS = 30;
 
-  /** pg-boss expiry of an active job: the backstop behind the heartbeat lease. */
+  /** A run still running after this long is stopped and counted as a failed attempt: the backstop behind the heartbeat lease. */
   @Transform(num(4 * 3600)) @Min(10) @Max(24 * 3600) @IsInt({ message: 'SYNC_JOB_TIMEOUT_SECONDS must be an integer' })
   SYNC_JOB_TIMEOUT_SECONDS = 4 * 3600;
 
@@ -42,9 +42,9 @@ export class SyncOptions {
   @Transform(num(2)) @Min(1) @Max(16) @IsInt({ message: 'SYNC_CONCURRENCY must be an integer' })
   SYNC_CONCURRENCY = 2;
 
-  /** How often an idle worker polls the queue. */
-  @Transform(num(2)) @Min(1) @Max(60) @IsInt({ message: 'SYNC_POLL_SECONDS must be an integer' })
-  SYNC_POLL_SECONDS = 2;
+  /** Safety poll of an idle worker, behind the LISTEN/NOTIFY wake-up (which starts a queued run at once). */
+  @Transform(num(5)) @Min(1) @Max(60) @IsInt({ message: 'SYNC_POLL_SECONDS must be an integer' })
+  SYNC_POLL_SECONDS = 5;
 
   /** On SIGTERM, how long a running job may take to finish before it is released for another worker. */
   @Transform(num(20)) @Min(0) @Max(600) @IsInt({ message: 'SYNC_SHUTDOWN_GRACE_SECONDS must be an integer' })

@@ -126,9 +126,9 @@ export async function runTool(api: TestApi, tenant: string, tool: string, timeou
 export { startWorker };
 
 /**
- * A pg-boss queue of the spec's own, so workers of other specs (other retry settings) never run
- * its jobs; and its workers leave other specs' orphaned runs and schedules alone (lease checks and
- * schedule ticks hourly), since they would re-queue those on this spec's queue.
+ * A queue (sync_run.queue) of the spec's own, so workers of other specs (other retry settings)
+ * never run its runs; and its workers leave schedules alone (schedule ticks hourly), since they
+ * would fire other specs' tenants onto this spec's queue; lease checks are hourly as before.
  */
 export function ownQueue(spec: string): Record<string, string> {
   return { SYNC_QUEUE_NAME: `rel-${spec}-${Math.random().toString(36).slice(2, 8)}`, SYNC_LEASE_CHECK_SECONDS: '3600', SYNC_SCHEDULE_TICK_SECONDS: '3600' };

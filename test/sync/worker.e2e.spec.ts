@@ -4,6 +4,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { jest } from '@jest/globals';
 import pg from 'pg';
+import { SyncScheduleService } from '../../src/sync/sync-schedule.service.js';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
 import { bearer, configureTenant, startUpstreams, startWorker, startWorkerProcess, until, WORKER_ENV, type Upstreams } from './support.js';
 
@@ -190,7 +191,7 @@ describe('the schedule', () => {
     const due = new Date(Math.ceil((Date.now() + 4000) / 1000) * 1000);
     const cron = `${due.getUTCSeconds()} ${due.getUTCMinutes()} ${due.getUTCHours()} ${due.getUTCDate()} ${due.getUTCMonth() + 1} *`;
     await db.query(`UPDATE tenant_settings SET schedule_cron = $2, schedule_time_zone = 'UTC', schedule_enabled = true WHERE tenant_id = $1`, [tenant, cron]);
-    await Promise.all([worker(), worker()]);
+    const [first, second] = await Promise.all([worker(), worker()]);
 
     const run = await until('the scheduled run', async () => {
       const { rows } = await db.query(`SELECT id FROM sync_run WHERE tenant_id = $1`, [tenant]);
@@ -198,8 +199,11 @@ describe('the schedule', () => {
     });
     const done = await finished(tenant, run.id);
     expect(done).toMatchObject({ tool: 'sync-all', trigger: 'schedule', status: 'succeeded' });
-    // Let both workers tick past the due time's whole window (1 s tick + 2 s grace).
-    await new Promise((r) => setTimeout(r, 5000));
+    // Both workers tick again at every second of the due time's whole window (1 s tick + 2 s grace).
+    for (let second_ = 0; second_ <= 3; second_++) {
+      const at = new Date(due.getTime() + second_ * 1000);
+      await Promise.all([first, second].map((w) => w.get(SyncScheduleService).tick(at)));
+    }
     const runs = await db.query(`SELECT id, requested_by FROM sync_run WHERE tenant_id = $1`, [tenant]);
     expect(runs.rows).toEqual([{ id: run.id, requested_by: 'schedule' }]);
     const fires = await db.query(`SELECT due_at, run_id FROM schedule_fire WHERE tenant_id = $1`, [tenant]);
@@ -214,8 +218,8 @@ describe('the schedule', () => {
     const cron = `0 ${past.getUTCMinutes()} ${past.getUTCHours()} ${past.getUTCDate()} ${past.getUTCMonth() + 1} *`;
     await db.query(`UPDATE tenant_settings SET schedule_cron = $2 WHERE tenant_id = $1`, [tenant, cron]);
     await db.query(`UPDATE tenant SET created_at = now() - interval '2 days' WHERE tenant_id = $1`, [tenant]);
-    await worker();
-    await new Promise((r) => setTimeout(r, 3000));
+    const w = await worker();
+    await w.get(SyncScheduleService).tick(new Date());
     const { rows } = await db.query(`SELECT count(*)::int AS n FROM schedule_fire WHERE tenant_id = $1`, [tenant]);
     expect(rows[0].n).toBe(0);
   });

@@ -55,6 +55,8 @@ export interface SyncRunRow {
   attempts: number;
   error: string | null;
   result: Record<string, unknown> | null;
+  queue: string;
+  run_after: Date;
 }
 
 const iso = (d: Date | null) => (d ? new Date(d).toISOString() : null);
