@@ -1,7 +1,7 @@
 // npm run bench [-- --clients 2000 --devices 250000 --subscriptions 12000] [--quick] [--duration 10]
 // Measures the product at MSP scale against the simulators' deterministic scale data and a real
 // PostgreSQL (DATABASE_URL's server, else an embedded one in a temp folder), then prints a table
-// and writes bench-results/latest.json. See README "Performance".
+// and writes bench-results/latest.json. See docs/performance.md.
 import 'reflect-metadata';
 import autocannon from 'autocannon';
 import { randomUUID } from 'node:crypto';

@@ -8,7 +8,7 @@ export const DEVICE_CLASSES = [
   'VMWARE_VM_GUEST', 'HYPERV_VMM_GUEST', 'NETWORK_DEVICE', 'MOBILE', 'PRINTER', 'UNKNOWN',
 ] as const;
 export type DeviceClass = (typeof DEVICE_CLASSES)[number];
-/** The classes counted as billable by default (DESIGN.md, counting and reconciling). */
+/** The classes counted as billable by default (docs/counting-and-reconciling.md). */
 export const DEFAULT_COUNTED_CLASSES: readonly string[] = [
   'WINDOWS_WORKSTATION', 'WINDOWS_SERVER', 'MAC', 'LINUX_WORKSTATION', 'LINUX_SERVER',
   'VMWARE_VM_GUEST', 'HYPERV_VMM_GUEST',
@@ -237,7 +237,7 @@ export class DeviceStore {
 
 export interface CountingRules { now?: number; staleDays?: number; countedClasses?: readonly string[] }
 
-/** Billable devices of one organization under the default counting rules of DESIGN.md. */
+/** Billable devices of one organization under the default counting rules (docs/counting-and-reconciling.md). */
 export function countBillable(devices: Iterable<Device>, rules: CountingRules = {}): number {
   const now = rules.now ?? Date.now();
   const staleMs = (rules.staleDays ?? 30) * DAY;

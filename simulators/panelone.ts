@@ -1,4 +1,4 @@
-// PanelOne RMM data API simulator (DESIGN.md, "PanelOne contract"): organizations and devices
+// PanelOne RMM data API simulator (docs/contracts-panelone.md): organizations and devices
 // with cursor paging. The cursor is an opaque encoding of a position in the device store, so a
 // page costs O(pageSize) even over 250k generated devices.
 import { STATUS_CODES } from 'node:http';

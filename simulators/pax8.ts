@@ -1,6 +1,6 @@
 // Pax8 Partner API simulator: OAuth client-credentials token endpoint and the read endpoints
 // this project uses, with page-number paging and the error body of Pax8's OpenAPI document
-// (/work/shared/pax8/partner-endpoints.openapi.json; PAX8.md).
+// (test/simulators/fixtures/partner-endpoints.openapi.json; docs/contracts-pax8.md).
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { generateDataset, type Company, type Dataset, type Product, type Subscription } from './dataset.js';

@@ -1,4 +1,4 @@
-// PanelOne RMM data API client (DESIGN.md, "PanelOne contract"): bearer token, cursor paging
+// PanelOne RMM data API client (docs/contracts-panelone.md): bearer token, cursor paging
 // with pageSize=1000 until nextCursor is null. Devices are streamed page by page; only their
 // ids are remembered (to drop a record served twice), never the devices themselves.
 import { IntegrationError } from './integration-error.js';

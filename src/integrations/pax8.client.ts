@@ -1,4 +1,4 @@
-// Pax8 Partner API client (PAX8.md): OAuth2 client credentials with a cached token, refreshed
+// Pax8 Partner API client (docs/contracts-pax8.md): OAuth2 client credentials with a cached token, refreshed
 // shortly before expiry and once more on a 401; page-number paging with size=200 that follows
 // page.totalPages and dedupes records that move between pages. Records are returned as sent,
 // unknown fields and enum values included.

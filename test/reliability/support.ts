@@ -1,6 +1,6 @@
 // Shared by the reliability specs: the route list from the OpenAPI document, a dump of every
 // tenant-scoped table, two tenants seeded through the real sync (simulators upstream, a worker
-// in-process), and a summary line each spec prints so the README figures are reproducible.
+// in-process), and a summary line each spec prints so the figures in docs/testing.md are reproducible.
 import type { INestApplicationContext } from '@nestjs/common';
 import pg from 'pg';
 import type { TestApi } from '../support/app.js';
@@ -135,7 +135,7 @@ export function ownQueue(spec: string): Record<string, string> {
 }
 export type Worker = INestApplicationContext;
 
-/** One line per spec, grep-able: `RELIABILITY <area>: k=v ...` (quoted in the README). */
+/** One line per spec, grep-able: `RELIABILITY <area>: k=v ...` (quoted in docs/testing.md). */
 export function summary(area: string, figures: Record<string, number | string>): void {
   process.stdout.write(`RELIABILITY ${area}: ${Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(' ')}\n`);
 }

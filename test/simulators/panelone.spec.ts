@@ -1,4 +1,4 @@
-// PanelOne RMM data API simulator: the contract of DESIGN.md (cursor paging, pageSize <= 1000,
+// PanelOne RMM data API simulator: the contract of docs/contracts-panelone.md (cursor paging, pageSize <= 1000,
 // 401 for a bad token, organizationId filter).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DEVICE_CLASSES, generateDataset, startPanelOneSimulator, type Device, type PanelOneSimulator } from '../../simulators/index.js';

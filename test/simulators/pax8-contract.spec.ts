@@ -12,7 +12,7 @@ import { generateDataset, startPax8Simulator, type Pax8Simulator } from '../../s
 import { NOW, getJson, pax8Token, postJson, walkPax8 } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-// Copies of /work/shared/pax8/*.openapi.json as Pax8 publishes them.
+// Pax8's own OpenAPI documents, kept as Pax8 publishes them (docs/contracts-pax8.md).
 const partnerSpec = JSON.parse(readFileSync(join(here, 'fixtures/partner-endpoints.openapi.json'), 'utf8'));
 const authSpec = JSON.parse(readFileSync(join(here, 'fixtures/authentication.openapi.json'), 'utf8'));
 const SPEC_ID = 'https://sim.local/pax8-partner.json';

@@ -1,5 +1,5 @@
 // Pax8 simulator behaviour: OAuth client credentials, bearer checks, page-number paging as
-// PAX8.md describes it, filters and single-item reads.
+// docs/contracts-pax8.md describes it, filters and single-item reads.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { generateDataset, startPax8Simulator, type Pax8Simulator } from '../../simulators/index.js';
 import { NOW, getJson, pax8Token, postJson, walkPax8 } from './helpers.js';

@@ -1,4 +1,4 @@
-// Response shapes of REST API v1 as the widgets read them (see DESIGN.md "REST API v1").
+// Response shapes of REST API v1 as the widgets read them (see docs/api.md).
 
 export interface Money {
   amount: number;
