@@ -10,6 +10,8 @@ import { startEmbeddedPostgres } from '../dist/src/database/embedded.js';
 import { runMigrations } from '../dist/src/database/migrate.js';
 
 export default async function globalSetup() {
+  // Processes the specs start (the demo, compiled workers) may call the simulators on loopback only.
+  process.env.OUTBOUND_ALLOWLIST ??= '127.0.0.0/8,::1,localhost';
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'b1r-test-')), 'pg');
