@@ -112,6 +112,7 @@ async function main(): Promise<void> {
     DATABASE_URL: db.url, PORT: String(port), HOST: '127.0.0.1', PANELONE_JWT_SECRET: JWT_SECRET, ENCRYPTION_KEY,
     LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
     SYNC_CONCURRENCY: '1', NODE_ENV: 'production',
+    OUTBOUND_ALLOWLIST: '127.0.0.0/8,::1,localhost', // the simulators, on loopback
   };
   const profileArgs = args['profile-api'] ? ['--cpu-prof', '--cpu-prof-dir=bench-results/profiles'] : [];
   const api = await startNode('api', [...profileArgs, 'dist/src/main.js'], env, /listening on/);

@@ -3,6 +3,10 @@ import { Foundation1764000000000 } from './1764000000000-Foundation.js';
 import { SyncedData1764000000001 } from './1764000000001-SyncedData.js';
 import { SnapshotsAndRuns1764000000002 } from './1764000000002-SnapshotsAndRuns.js';
 import { ReconciliationNotify1764000000003 } from './1764000000003-ReconciliationNotify.js';
+import { ReconciliationNotifyJson1764000000004 } from './1764000000004-ReconciliationNotifyJson.js';
 import { SyncRunQueue1796161998674 } from './1796161998674-SyncRunQueue.js';
 
-export const migrations = [Foundation1764000000000, SyncedData1764000000001, SnapshotsAndRuns1764000000002, ReconciliationNotify1764000000003, SyncRunQueue1796161998674];
+export const migrations = [
+  Foundation1764000000000, SyncedData1764000000001, SnapshotsAndRuns1764000000002, ReconciliationNotify1764000000003,
+  ReconciliationNotifyJson1764000000004, SyncRunQueue1796161998674,
+];

@@ -9,6 +9,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { MappingModule } from './mapping/mapping.module.js';
+import { OutboundModule } from './outbound/outbound.module.js';
 import { PluginModule } from './plugin/plugin.module.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
 import { SettingsModule } from './settings/settings.module.js';
@@ -48,6 +49,7 @@ export class AppModule {
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config.LOG_LEVEL)),
         DatabaseModule.forRoot(options.databaseUrl),
+        OutboundModule,
         TenantsModule,
         AuthModule,
         HealthModule,

@@ -7,11 +7,13 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
 import { correlationIdFor, CORRELATION_HEADER } from './common/logging.js';
 import { serializeReply } from './common/frozen-json.js';
 import { GlobalExceptionFilter } from './common/http-exception.filter.js';
+import { exceedsDepth, tooDeepError } from './common/json-depth.js';
 import { checkRequestHygiene } from './common/request-hygiene.js';
 import { securityHeaders } from './common/security-headers.js';
 import { createValidationPipe } from './common/validation.js';
@@ -80,16 +82,22 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
  * p99 51 ms, Nest on Fastify 9,900 rps at p99 17 ms, a bare node:http server 16,700 rps.
  * Express alone made the API benchmark's targets (p99 < 50 ms, >= 1/3 of bare) unreachable.
  */
+const security = securityHeaders({ crossOriginResourcePolicy: { policy: 'cross-origin' } });
+
 export async function createApi(config: AppConfig, databaseUrl: string, options: { worker?: boolean; demo?: boolean } = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
-    trustProxy: 'loopback',
+    // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (default none):
+    // otherwise any caller could pick the IP its rate limit is counted under.
+    // (Fastify takes a hop count too; the adapter's option type leaves numbers out.)
+    trustProxy: config.trustProxy as boolean | string[],
     // The id of every request is its correlation id: the caller's X-Correlation-Id when it is
     // well-formed, else a fresh UUID. pino-http reuses it (raw.id) for the request's log lines.
     genReqId: (raw: IncomingMessage) => (raw.id = correlationIdFor(raw)),
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     clientErrorHandler: answerClientErrorInStandardShape,
+    frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => answerFrameworkError(error, request, reply, security),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
     AppModule.forRoot(config, { databaseUrl, worker: options.worker ?? false, demo: options.demo ?? false }),
@@ -99,12 +107,14 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
   app.useLogger(app.get(Logger));
   const fastify = app.getHttpAdapter().getInstance();
   fastify.setReplySerializer(serializeReply);
-  const security = securityHeaders({ crossOriginResourcePolicy: { policy: 'cross-origin' } });
   fastify.addHook('onRequest', (request, reply, done) => {
     // Reply headers go out with every answer Fastify sends (errors and 404s included);
     // startDownload() copies them onto streamed downloads.
     reply.headers(security);
     reply.header(CORRELATION_HEADER, request.id);
+    // Answers carry tenant data: no shared or browser cache keeps them. Routes that may be
+    // cached (the widget bundle, the manifest, the host page) set their own Cache-Control.
+    reply.header('Cache-Control', 'no-store');
     try {
       checkRequestHygiene(request);
     } catch (err) {
@@ -118,13 +128,23 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   app.useBodyParser('application/json', { bodyLimit: BODY_LIMIT_BYTES }, (req, body, done) => {
     if (body.length === 0) done(null, undefined);
-    else parseJson(req as Parameters<typeof parseJson>[0], body as unknown as string, done);
+    else {
+      parseJson(req as Parameters<typeof parseJson>[0], body as unknown as string, (err, value) => {
+        if (err) done(err, undefined);
+        else if (exceedsDepth(value)) done(tooDeepError(), undefined);
+        else done(null, value);
+      });
+    }
   });
   app.enableCors({
     origin: config.corsOrigins.length ? config.corsOrigins : false,
     allowedHeaders: ['Authorization', 'Content-Type', 'X-Correlation-Id'],
     exposedHeaders: ['Content-Disposition', 'X-Correlation-Id'],
     maxAge: 600,
+    // The preflight goes on through our onRequest hook (security headers, correlation id, and a
+    // standard-shape 400 for an incomplete one) instead of being answered inside the CORS hook.
+    preflightContinue: true,
+    strictPreflight: false,
   });
   app.setGlobalPrefix(API_PREFIX, { exclude: ['plugin/*path', 'demo/*path', 'panelone', 'panelone/*path'] });
   app.useGlobalPipes(createValidationPipe());
@@ -162,6 +182,21 @@ function answerClientErrorInStandardShape(err: Error & { code?: string }, socket
   const message = statusCode === 431 ? 'The request line or headers are too large' : 'Malformed HTTP request';
   const body = JSON.stringify({ statusCode, error: STATUS_CODES[statusCode], message, correlationId: randomUUID() });
   socket.end(`HTTP/1.1 ${statusCode} ${STATUS_CODES[statusCode]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
+}
+
+// Errors Fastify's router raises before any hook runs (a bad %-escape, an id over maxParamLength):
+// the standard shape, headers and correlation id like every other answer, and never the path.
+const FRAMEWORK_ERRORS: Record<string, string> = {
+  FST_ERR_BAD_URL: 'Malformed URL (bad percent-encoding)',
+  FST_ERR_MAX_PARAM_LENGTH: 'A path parameter is too long',
+};
+
+function answerFrameworkError(error: Error & { code?: string; statusCode?: number }, request: FastifyRequest, reply: FastifyReply, headers: Readonly<Record<string, string>>): void {
+  const statusCode = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+  const correlationId = String(request.id);
+  const body = { statusCode, error: STATUS_CODES[statusCode] ?? 'Bad Request', message: FRAMEWORK_ERRORS[error.code ?? ''] ?? 'Malformed request', correlationId };
+  void reply.headers(headers).header(CORRELATION_HEADER, correlationId).header('Cache-Control', 'no-store')
+    .code(statusCode).type('application/json; charset=utf-8').send(JSON.stringify(body));
 }
 
 export async function createWorker(config: AppConfig, databaseUrl: string): Promise<INestApplicationContext> {

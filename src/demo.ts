@@ -14,6 +14,11 @@ loadDotEnv();
 process.env.PANELONE_JWT_SECRET ??= DEMO_JWT_SECRET;
 process.env.ENCRYPTION_KEY ??= DEMO_ENCRYPTION_KEY;
 process.env.LOG_LEVEL ??= 'warn';
+// The simulators run on loopback; the demo's outbound calls may reach them (and only them) over http.
+process.env.OUTBOUND_ALLOWLIST ??= '127.0.0.0/8,::1,localhost';
+// /demo/context-token hands out admin tokens to whoever asks: reachable from this machine only,
+// unless HOST says otherwise.
+process.env.HOST ??= '127.0.0.1';
 const config = loadConfigOrExit();
 
 async function portOr(preferred: number): Promise<number> {
@@ -27,6 +32,9 @@ async function portOr(preferred: number): Promise<number> {
 
 const say = (line: string) => process.stdout.write(`${line}\n`);
 say('Starting BillingOne Reconcile demo…');
+say(/^(127\.|::1$|localhost$)/.test(config.HOST)
+  ? `  Listening on ${config.HOST} only (this machine); HOST=0.0.0.0 would expose the demo's admin-token page to the network`
+  : `  WARNING: listening on ${config.HOST}: anyone who can reach it can fetch admin tokens from /demo/context-token`);
 const database = await prepareDatabase(config);
 say(`  PostgreSQL   ${database.embedded ? `embedded, data in ${database.embedded.dataDir}` : 'from DATABASE_URL'}`);
 const dataset = generateDataset({ profile: 'demo' });

@@ -13,6 +13,8 @@ export default async function globalSetup() {
   // Each tier that needs the database lists this setup; the first one to run does the work.
   globalThis.__B1R_DB_USERS__ = (globalThis.__B1R_DB_USERS__ ?? 0) + 1;
   if (globalThis.__B1R_DB_USERS__ > 1) return;
+  // Processes the specs start (the demo, compiled workers) may call the simulators on loopback only.
+  process.env.OUTBOUND_ALLOWLIST ??= '127.0.0.0/8,::1,localhost';
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
     const dataDir = join(mkdtempSync(join(tmpdir(), 'b1r-test-')), 'pg');

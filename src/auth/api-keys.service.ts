@@ -6,6 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
 import { DataSource, IsNull } from 'typeorm';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
+import { isValidTenantId } from '../tenants/tenant-id.js';
 import { ApiKeyEntity } from './entities/api-key.entity.js';
 import type { ApiKeyScope, Principal } from './principal.js';
 import type { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
@@ -68,7 +69,11 @@ export class ApiKeysService {
   async authenticate(key: string): Promise<Principal> {
     const match = /^b1r_([A-Za-z0-9_-]+)_([A-Za-z0-9_-]{43})$/.exec(key);
     const tenantId = match ? Buffer.from(match[1], 'base64url').toString('utf8') : '';
-    if (!match || !tenantId) throw new DomainError(ErrorCode.Unauthorized, 'Invalid API key');
+    // Only a part that is exactly the base64url of a valid tenant id can be one of our keys
+    // (NUL, U+FFFD from bad UTF-8, or a lenient decoding would otherwise reach PostgreSQL).
+    if (!match || !isValidTenantId(tenantId) || Buffer.from(tenantId).toString('base64url') !== match[1]) {
+      throw new DomainError(ErrorCode.Unauthorized, 'Invalid API key');
+    }
     const entity = await this.repo.findOneBy({ tenantId, keyHash: hash(key), revokedAt: IsNull() });
     if (!entity) throw new DomainError(ErrorCode.Unauthorized, 'Invalid or revoked API key');
     // Coarse last-use stamp; not worth a write on every request.

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { DomainError, ErrorCode } from '../common/errors.js';
+import { isValidTenantId } from '../tenants/tenant-id.js';
 import { ROLES, type Principal, type Role } from './principal.js';
 
 /** PanelOne never issues tokens valid longer than this; a longer one is refused. */
@@ -69,8 +70,12 @@ export class TokenVerifierService {
       throw new DomainError(ErrorCode.Unauthorized, 'Context token lives longer than 15 minutes');
     }
     const { tid, roles, sub } = payload as JWTPayload & { tid?: unknown; roles?: unknown };
-    if (typeof tid !== 'string' || tid.length === 0 || tid.length > 200) {
-      throw new DomainError(ErrorCode.Unauthorized, 'Context token has no valid tenant (tid)');
+    if (!isValidTenantId(tid)) {
+      throw new DomainError(ErrorCode.Unauthorized, 'Context token has no valid tenant (tid: 1-64 characters of A-Z a-z 0-9 . _ -)');
+    }
+    // jose checks iat only for being a number: a token "issued" in the future is no PanelOne token.
+    if (typeof payload.iat === 'number' && payload.iat > now + CLOCK_TOLERANCE_SECONDS) {
+      throw new DomainError(ErrorCode.Unauthorized, 'Context token is issued in the future');
     }
     if (!Array.isArray(roles) || roles.length === 0 || !roles.every((r) => ROLES.includes(r as Role))) {
       throw new DomainError(ErrorCode.Unauthorized, 'Context token roles must be a non-empty subset of admin, technician, viewer');

@@ -79,6 +79,7 @@ const REQUEST_ERROR_MESSAGES: Record<string, string> = {
   FST_ERR_CTP_INVALID_TYPE: 'Content-Type must be a string',
   FST_ERR_CTP_EMPTY_TYPE: 'Content-Type is empty',
   FST_ERR_BAD_URL: 'Malformed URL',
+  B1R_JSON_TOO_DEEP: 'Request body is nested too deeply (more than 32 levels)',
 };
 
 /** An error Fastify (or the JSON parser under it) raised about the request itself: always a 4xx. */

@@ -1,8 +1,10 @@
 // Structured JSON logs (pino) carrying the request's correlation id; secrets are redacted
-// wherever they might appear (headers, bodies, configs, errors).
+// wherever they might appear (headers, bodies, configs, errors, and the URL's query string by
+// pattern: see redact.ts).
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Params } from 'nestjs-pino';
+import { redactUrl } from './redact.js';
 
 export const REDACT_PATHS = [
   'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]',
@@ -37,7 +39,7 @@ export function loggerParams(level: string): Params {
       customAttributeKeys: { reqId: 'correlationId' },
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url.replace(/([?&](token|key|secret)=)[^&]*/gi, '$1[redacted]') }),
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       autoLogging: { ignore: (req) => req.url === '/api/v1/health' },

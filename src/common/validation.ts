@@ -28,18 +28,33 @@ class QueryMemoValidationPipe extends ValidationPipe {
 
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const type = metadata.metatype;
+    if (metadata.type === 'body' && type && value && typeof value === 'object') refuseReservedKeys(value);
     if (metadata.type !== 'query' || !type || !value || typeof value !== 'object') return super.transform(value, metadata);
     let classId = this.classIds.get(type);
     if (classId === undefined) this.classIds.set(type, (classId = this.classIds.size + 1));
     const key = `${classId}\u0000${JSON.stringify(value)}`;
     const known = this.queries.get(key);
     if (known) return known;
+    refuseReservedKeys(value); // on a miss only: a refused query is never stored, so hits need no check
     const result = await super.transform(value, metadata);
     if (result && typeof result === 'object') {
       for (const field of Object.values(result)) if (field && typeof field === 'object') Object.freeze(field);
       this.queries.set(key, Object.freeze(result));
     }
     return result;
+  }
+}
+
+/**
+ * `constructor`, `__proto__`, `toString` and the other names Object.prototype has are dropped by
+ * class-transformer before whitelisting sees them, so they would pass silently where every
+ * other unknown key is a 400.
+ */
+function refuseReservedKeys(value: object): void {
+  for (const key of Object.keys(value)) {
+    if (key === '__proto__' || key === 'prototype' || Object.prototype.hasOwnProperty.call(Object.prototype, key)) {
+      throw new BadRequestException(`property ${key} should not exist`);
+    }
   }
 }
 

@@ -4,6 +4,8 @@ import { plainToInstance, Transform } from 'class-transformer';
 import {
   IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, validateSync, type ValidationError,
 } from 'class-validator';
+import { isIP } from 'node:net';
+import { DEFAULT_MAX_BODY_BYTES, parseAllowlist, type OutboundPolicy } from '../outbound/outbound-policy.js';
 
 const trimmed = ({ value }: { value: unknown }) => (typeof value === 'string' && value.trim() === '' ? undefined : value);
 
@@ -66,9 +68,62 @@ export class EnvironmentVariables {
   @Min(1)
   @IsInt({ message: 'RATE_LIMIT_PER_IP_PER_MINUTE must be an integer' })
   RATE_LIMIT_PER_IP_PER_MINUTE: number = 1200;
+
+  /** Hostnames, IPs or CIDRs outbound calls may reach although private or loopback (also over http). */
+  @IsOptional() @IsString()
+  OUTBOUND_ALLOWLIST: string = '';
+
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? DEFAULT_MAX_BODY_BYTES : Number(value)))
+  @Min(1024) @Max(1024 * 1024 * 1024)
+  @IsInt({ message: 'OUTBOUND_MAX_BODY_BYTES must be an integer (bytes)' })
+  OUTBOUND_MAX_BODY_BYTES: number = DEFAULT_MAX_BODY_BYTES;
+
+  /** Proxies whose X-Forwarded-For is believed: none (default), a hop count, or IPs/CIDRs. */
+  @IsOptional() @IsString()
+  TRUST_PROXY: string = '';
+
+  @IsOptional() @Transform(trimmed)
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'PUBLIC_URL must be an http(s) URL (where PanelOne reaches this API)' })
+  @Matches(/^[^?#]*$/, { message: 'PUBLIC_URL must not have a query or fragment' })
+  PUBLIC_URL?: string;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? 2 : Number(value)))
+  @Min(1) @Max(1000)
+  @IsInt({ message: 'EXPORTS_PER_TENANT must be an integer' })
+  EXPORTS_PER_TENANT: number = 2;
+
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? 6 : Number(value)))
+  @Min(1) @Max(1000)
+  @IsInt({ message: 'EXPORTS_PER_PROCESS must be an integer' })
+  EXPORTS_PER_PROCESS: number = 6;
 }
 
-export type AppConfig = EnvironmentVariables & { corsOrigins: string[] };
+export type AppConfig = EnvironmentVariables & {
+  corsOrigins: string[];
+  outboundPolicy: OutboundPolicy;
+  /** Fastify's trustProxy: false, a hop count, or addresses/ranges (proxy-addr names included). */
+  trustProxy: false | number | string[];
+  /** PUBLIC_URL without a trailing slash, or '' (then the manifest's URLs are root-relative). */
+  publicUrl: string;
+};
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** TRUST_PROXY: '' → none; an integer → that many hops; else IPs, CIDRs or proxy-addr names. */
+export function parseTrustProxy(raw: string): { value: false | number | string[]; problem?: string } {
+  const text = raw.trim();
+  if (text === '' || text === 'false' || text === 'none') return { value: false };
+  if (/^\d+$/.test(text)) return { value: Number(text) };
+  const entries = text.split(',').map((e) => e.trim()).filter(Boolean);
+  const bad = entries.filter((e) => {
+    if (PROXY_NAMES.has(e)) return false;
+    const [ip, bits, extra] = e.split('/');
+    const family = isIP(ip);
+    return !family || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= (family === 4 ? 32 : 128)));
+  });
+  if (bad.length) return { value: false, problem: `TRUST_PROXY: ${bad.map((b) => `"${b}"`).join(', ')} is not a hop count, an IP, a CIDR or one of loopback, linklocal, uniquelocal` };
+  return { value: entries };
+}
 
 function describe(errors: ValidationError[]): string[] {
   return errors.flatMap((e) => Object.values(e.constraints ?? {}).map((m) => (m.includes(e.property) ? m : `${e.property}: ${m}`)));
@@ -82,11 +137,16 @@ export function validateEnvironment(raw: Record<string, unknown>): AppConfig {
   if (!config.PANELONE_JWT_SECRET && !config.PANELONE_JWKS_URL) {
     problems.push('PANELONE_JWT_SECRET or PANELONE_JWKS_URL must be set (how PanelOne context tokens are verified)');
   }
+  const outbound = parseAllowlist(config.OUTBOUND_ALLOWLIST);
+  problems.push(...outbound.problems);
+  const trustProxy = parseTrustProxy(config.TRUST_PROXY ?? '');
+  if (trustProxy.problem) problems.push(trustProxy.problem);
   if (problems.length) {
     throw new ConfigurationError(`Invalid configuration:\n  - ${problems.join('\n  - ')}`);
   }
   const corsOrigins = config.PANELONE_ORIGINS.split(',').map((o) => o.trim()).filter(Boolean);
-  return Object.assign(config, { corsOrigins });
+  const publicUrl = (config.PUBLIC_URL ?? '').replace(/\/+$/, '');
+  return Object.assign(config, { corsOrigins, outboundPolicy: outbound.policy, trustProxy: trustProxy.value, publicUrl });
 }
 
 export const APP_CONFIG = Symbol('APP_CONFIG');

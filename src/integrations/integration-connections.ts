@@ -1,6 +1,7 @@
 // Reads a tenant's stored integration settings and builds ready clients from them (secrets
 // decrypted only here, only in memory). Retry timings are a property so tests can shorten them.
 import { Injectable } from '@nestjs/common';
+import { OutboundHttp } from '../outbound/outbound-http.js';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { IntegrationError, type IntegrationKind } from './integration-error.js';
@@ -27,7 +28,7 @@ export class IntegrationConnections {
   /** Retry and timeout settings for sync calls; production defaults unless overridden. */
   retryOptions: Partial<RetryOptions> = {};
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly secrets: SecretBox) {}
+  constructor(@InjectDataSource() private readonly db: DataSource, private readonly secrets: SecretBox, private readonly outbound: OutboundHttp) {}
 
   async load(tenantId: string, kind: IntegrationKind): Promise<StoredIntegration | null> {
     const rows: Array<Record<string, unknown>> = await this.db.query(
@@ -55,13 +56,14 @@ export class IntegrationConnections {
     return new Pax8Client(
       { baseUrl: c.baseUrl, tokenUrl: c.tokenUrl, audience: c.audience, clientId: c.clientId, clientSecret: secret },
       { ...this.retryOptions, ...options.retry },
+      this.outbound,
     );
   }
 
   async panelOne(tenantId: string, options: { requireEnabled?: boolean; retry?: Partial<RetryOptions> } = {}): Promise<PanelOneClient> {
     const { config, secret } = await this.ready(tenantId, 'panelone', options.requireEnabled ?? true);
     const c = config as unknown as PanelOneStoredConfig;
-    return new PanelOneClient({ baseUrl: c.baseUrl, apiToken: secret }, { ...this.retryOptions, ...options.retry });
+    return new PanelOneClient({ baseUrl: c.baseUrl, apiToken: secret }, { ...this.retryOptions, ...options.retry }, this.outbound);
   }
 
   private async ready(tenantId: string, kind: IntegrationKind, requireEnabled: boolean): Promise<{ config: Record<string, unknown>; secret: string }> {

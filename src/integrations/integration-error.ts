@@ -1,10 +1,13 @@
 // The one error a sync or a connection test ends with when an upstream call finally fails.
 // Its message is written for an MSP billing lead: which system, what went wrong, during which
-// call, and what to do. It never contains a secret.
+// call, and what to do. It never contains a secret: the upstream's words are scrubbed by the
+// client (its own secrets by value) and again here by pattern.
+import { redactText } from '../common/redact.js';
+
 export type IntegrationKind = 'pax8' | 'panelone';
 export type IntegrationErrorKind =
   | 'bad-credentials' | 'forbidden' | 'not-found' | 'rate-limited' | 'upstream-down'
-  | 'malformed-response' | 'timeout' | 'not-configured';
+  | 'malformed-response' | 'timeout' | 'not-configured' | 'refused' | 'too-large';
 
 export const INTEGRATION_NAMES: Record<IntegrationKind, string> = { pax8: 'Pax8', panelone: 'PanelOne' };
 
@@ -17,6 +20,8 @@ const WHAT: Record<IntegrationErrorKind, string> = {
   'malformed-response': 'sent a response in an unexpected format',
   timeout: 'did not answer in time',
   'not-configured': 'is not ready',
+  refused: 'was not called',
+  'too-large': 'sent an answer too large to read',
 };
 
 const ADVICE: Record<IntegrationErrorKind, (name: string) => string> = {
@@ -28,6 +33,8 @@ const ADVICE: Record<IntegrationErrorKind, (name: string) => string> = {
   'malformed-response': (name) => `Check the ${name} base URL; if it is right, try again later.`,
   timeout: () => 'Try again later.',
   'not-configured': (name) => `Set up and enable ${name} on the integrations settings page.`,
+  refused: (name) => `Use the ${name} https address; a private or internal address must be named in OUTBOUND_ALLOWLIST by the operator.`,
+  'too-large': (name) => `Check the ${name} base URL; if it is right, the operator can raise OUTBOUND_MAX_BODY_BYTES.`,
 };
 
 export interface IntegrationErrorDetails {
@@ -49,14 +56,15 @@ export class IntegrationError extends Error {
 
   constructor(details: IntegrationErrorDetails) {
     const name = INTEGRATION_NAMES[details.integration];
-    const said = details.upstreamMessage ? `: ${details.upstreamMessage}` : '';
+    const upstreamMessage = details.upstreamMessage === undefined ? undefined : redactText(details.upstreamMessage);
+    const said = upstreamMessage ? `: ${upstreamMessage}` : '';
     const where = details.kind === 'not-configured' ? '' : ` (${details.call})`;
     super(`${name} ${WHAT[details.kind]}${where}${said}. ${ADVICE[details.kind](name)}`);
     this.name = 'IntegrationError';
     this.kind = details.kind;
     this.integration = details.integration;
     this.call = details.call;
-    this.upstreamMessage = details.upstreamMessage;
+    this.upstreamMessage = upstreamMessage;
     this.status = details.status;
   }
 }

@@ -1,5 +1,6 @@
 // Integration settings: list (secrets only as "set or not"), configure (secrets encrypted,
-// required the first time, kept when left out), and test a connection with the stored settings.
+// required the first time, kept when left out while the hosts stay the same), and test a
+// connection with the stored settings.
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -20,6 +21,22 @@ export const PAX8_DEFAULTS = {
 };
 
 const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+/** The settings that say where the secret is sent. */
+const HOST_FIELDS: Record<IntegrationKind, string[]> = { pax8: ['baseUrl', 'tokenUrl'], panelone: ['baseUrl'] };
+
+function origin(url: unknown): string | null {
+  try {
+    return typeof url === 'string' ? new URL(url).origin : null;
+  } catch {
+    return null;
+  }
+}
+
+/** The fields whose scheme, host or port differ: a stored secret must not follow them there. */
+export function changedHosts(kind: IntegrationKind, before: Record<string, unknown>, after: Record<string, unknown>): string[] {
+  return HOST_FIELDS[kind].filter((field) => origin(before[field]) !== origin(after[field]));
+}
 
 export function toIntegrationDto(kind: IntegrationKind, stored: StoredIntegration | null): IntegrationDto {
   const c = stored?.config ?? {};
@@ -87,19 +104,31 @@ export class IntegrationsService {
   private async save(
     tenantId: string, kind: IntegrationKind, config: Record<string, string>, secret: string | undefined, enabled: boolean, secretField: string,
   ): Promise<IntegrationDto> {
-    const existing = await this.connections.load(tenantId, kind);
-    if (!secret && !existing?.secretEnc) {
-      throw invalid(`${secretField} is required when ${INTEGRATION_NAMES[kind]} is configured for the first time`);
-    }
-    const secretEnc = secret ? this.secrets.encrypt(secret) : null;
-    await this.db.query(
-      `INSERT INTO integration (tenant_id, kind, enabled, config, secret_enc, updated_at)
-       VALUES ($1, $2, $3, $4::jsonb, $5, now())
-       ON CONFLICT (tenant_id, kind) DO UPDATE
-         SET enabled = EXCLUDED.enabled, config = EXCLUDED.config,
-             secret_enc = COALESCE(EXCLUDED.secret_enc, integration.secret_enc), updated_at = now()`,
-      [tenantId, kind, enabled, JSON.stringify(config), secretEnc],
-    );
+    await this.db.transaction(async (tx) => {
+      // Locked, so a concurrent save cannot change the hosts between this check and the write.
+      const [existing]: Array<{ config: Record<string, unknown>; secret_enc: string | null }> = await tx.query(
+        `SELECT config, secret_enc FROM integration WHERE tenant_id = $1 AND kind = $2 FOR UPDATE`, [tenantId, kind]);
+      let secretEnc: string;
+      if (secret) {
+        secretEnc = this.secrets.encrypt(secret);
+      } else if (!existing?.secret_enc) {
+        throw invalid(`${secretField} is required when ${INTEGRATION_NAMES[kind]} is configured for the first time`);
+      } else {
+        const moved = changedHosts(kind, existing.config, config);
+        if (moved.length) {
+          throw invalid(`Changing the ${INTEGRATION_NAMES[kind]} host (${moved.join(', ')}) requires entering ${secretField} again; nothing was saved`);
+        }
+        secretEnc = existing.secret_enc;
+      }
+      // The secret is always written explicitly: a stored one is kept only by the decision above.
+      await tx.query(
+        `INSERT INTO integration (tenant_id, kind, enabled, config, secret_enc, updated_at)
+         VALUES ($1, $2, $3, $4::jsonb, $5, now())
+         ON CONFLICT (tenant_id, kind) DO UPDATE
+           SET enabled = EXCLUDED.enabled, config = EXCLUDED.config, secret_enc = EXCLUDED.secret_enc, updated_at = now()`,
+        [tenantId, kind, enabled, JSON.stringify(config), secretEnc],
+      );
+    });
     return toIntegrationDto(kind, await this.connections.load(tenantId, kind));
   }
 }

@@ -2,7 +2,7 @@
 // with pageSize=1000 until nextCursor is null. Devices are streamed page by page; only their
 // ids are remembered (to drop a record served twice), never the devices themselves.
 import { IntegrationError } from './integration-error.js';
-import { failFor, parseJson, ResilientHttp, type RetryOptions } from './resilient-http.js';
+import { parseJson, ResilientHttp, type RetryOptions, type UpstreamContext } from './resilient-http.js';
 
 export interface PanelOneConnection {
   /** Host root; /api/v2/... is appended. */
@@ -38,8 +38,8 @@ const MAX_PAGES = 1_000_000;
 export class PanelOneClient {
   private readonly http: ResilientHttp;
 
-  constructor(private readonly connection: PanelOneConnection, retryOptions: Partial<RetryOptions> = {}) {
-    this.http = new ResilientHttp('panelone', retryOptions);
+  constructor(private readonly connection: PanelOneConnection, retryOptions: Partial<RetryOptions> = {}, outbound?: UpstreamContext['outbound']) {
+    this.http = new ResilientHttp('panelone', retryOptions, { outbound, secrets: () => [connection.apiToken] });
   }
 
   organizationPages(signal?: AbortSignal): AsyncGenerator<PanelOneOrganization[]> {
@@ -83,7 +83,7 @@ export class PanelOneClient {
       method: 'GET',
       headers: { Authorization: `Bearer ${this.connection.apiToken}`, Accept: 'application/json' },
     }, signal);
-    if (result.status !== 200) failFor('panelone', call, result);
+    if (result.status !== 200) this.http.fail(call, result);
     return parseJson('panelone', call, result.text);
   }
 }

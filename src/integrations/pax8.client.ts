@@ -3,7 +3,7 @@
 // page.totalPages and dedupes records that move between pages. Records are returned as sent,
 // unknown fields and enum values included.
 import { IntegrationError } from './integration-error.js';
-import { failFor, parseJson, ResilientHttp, type RetryOptions } from './resilient-http.js';
+import { parseJson, ResilientHttp, type RetryOptions, type UpstreamContext } from './resilient-http.js';
 
 export interface Pax8Connection {
   /** Includes the version, e.g. https://api.pax8.com/v1 */
@@ -30,8 +30,11 @@ export class Pax8Client {
   private token?: { value: string; refreshAt: number };
   private tokenRequest?: Promise<string>;
 
-  constructor(private readonly connection: Pax8Connection, retryOptions: Partial<RetryOptions> = {}) {
-    this.http = new ResilientHttp('pax8', retryOptions);
+  constructor(private readonly connection: Pax8Connection, retryOptions: Partial<RetryOptions> = {}, outbound?: UpstreamContext['outbound']) {
+    this.http = new ResilientHttp('pax8', retryOptions, {
+      outbound,
+      secrets: () => [connection.clientSecret, this.token?.value],
+    });
   }
 
   /** Pages of `path`, each with the records not seen on an earlier page. */
@@ -87,7 +90,7 @@ export class Pax8Client {
         this.invalidateToken(token);
         continue;
       }
-      if (result.status !== 200) failFor('pax8', call, result);
+      if (result.status !== 200) this.http.fail(call, result);
       return parseJson('pax8', call, result.text);
     }
   }
@@ -112,9 +115,9 @@ export class Pax8Client {
       body: JSON.stringify({ client_id: clientId, client_secret: clientSecret, audience, grant_type: 'client_credentials' }),
     }, signal);
     if (result.status === 400 || result.status === 401 || result.status === 403) {
-      failFor('pax8', call, { ...result, status: 401 });
+      this.http.fail(call, { ...result, status: 401 });
     }
-    if (result.status !== 200) failFor('pax8', call, result);
+    if (result.status !== 200) this.http.fail(call, result);
     const body = parseJson('pax8', call, result.text) as { access_token?: unknown; expires_in?: unknown } | null;
     if (typeof body?.access_token !== 'string' || !body.access_token) {
       throw new IntegrationError({ kind: 'malformed-response', integration: 'pax8', call, upstreamMessage: 'no access_token in the token response' });

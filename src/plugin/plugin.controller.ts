@@ -13,8 +13,8 @@ export class PluginController {
   @Get('manifest.json')
   @Public()
   @Header('Cache-Control', 'no-cache')
-  manifest(@Req() req: FastifyRequest) {
-    return this.plugin.manifest(`${req.protocol}://${req.host}`);
+  manifest() {
+    return this.plugin.manifest();
   }
 
   @Get('billingone-reconcile.js')

@@ -1,9 +1,10 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DomainError, ErrorCode } from '../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
 export const PLUGIN_ID = 'billingone-reconcile';
 export const BUNDLE_FILE = 'billingone-reconcile.js';
@@ -24,16 +25,25 @@ export class PluginService {
   private readonly bundleDir = resolve(process.env.PLUGIN_BUNDLE_DIR ?? 'dist/plugin');
   private readonly version: string = JSON.parse(readFileSync(resolve('package.json'), 'utf8')).version;
   private cached?: { body: Buffer; etag: string };
+  private readonly manifestBody: Readonly<Record<string, unknown>>;
 
-  manifest(origin: string) {
-    return {
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    // From configuration only, never from Host or X-Forwarded-* (a caller could point the
+    // bundle anywhere). Without PUBLIC_URL the URLs are root-relative: PanelOne resolves them
+    // against the manifest's own address.
+    const base = config.publicUrl;
+    this.manifestBody = Object.freeze({
       id: PLUGIN_ID,
       name: 'BillingOne Reconcile',
       version: this.version,
-      bundleUrl: `${origin}/plugin/${BUNDLE_FILE}`,
-      apiBase: origin,
+      bundleUrl: `${base}/plugin/${BUNDLE_FILE}`,
+      apiBase: base || '/',
       widgets: WIDGETS,
-    };
+    });
+  }
+
+  manifest() {
+    return this.manifestBody;
   }
 
   private load(): { body: Buffer; etag: string } {

@@ -1,6 +1,6 @@
 // CSV exports, streamed: rows come from a server-side cursor in batches and go through
 // csv-stringify to the response, so memory stays flat however many rows there are.
-// Text cells that a spreadsheet would run as a formula are prefixed with ' ; numbers stay numbers.
+// Text cells that a spreadsheet could run as a formula are prefixed with ' (csv-guard.ts); numbers stay numbers.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { stringify, type Stringifier } from 'csv-stringify';
@@ -11,19 +11,14 @@ import { pipeline } from 'node:stream/promises';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
 import { startDownload } from '../common/download.js';
+import { safeText } from './csv-guard.js';
 import { notFound } from '../common/errors.js';
 import { roundCents } from './money.js';
 import { ReconciliationService, type ClientFilter } from './reconciliation.service.js';
 import { withPgClient } from './transaction.js';
 
 const CURSOR_BATCH = 500;
-export const FORMULA_START = /^[=+\-@\t\r]/;
-
-/** Formula-injection guard (OWASP CSV injection): text starting with = + - @ tab or CR opens as text. */
-export function safeText(value: string | null | undefined): string {
-  const text = value ?? '';
-  return FORMULA_START.test(text) ? `'${text}` : text;
-}
+export { safeText };
 
 const money = (value: string | null): number | '' => (value === null ? '' : roundCents(Number(value)));
 const day = (iso: string) => iso.slice(0, 10);
@@ -45,7 +40,7 @@ export class ExportService {
     if (snapshot) {
       const { where, order, params } = this.reconciliation.clientQuery(tenantId, snapshot.id, filter);
       await this.cursor(`SELECT name, devices, licenses, variance, status, monthly_impact FROM reconciliation_client WHERE ${where} ORDER BY ${order}`, params, csv,
-        (r) => [safeText(r.name), r.devices, Number(r.licenses), Number(r.variance), r.status, money(r.monthly_impact), date]);
+        (r) => [safeText(r.name), r.devices, Number(r.licenses), Number(r.variance), safeText(r.status), money(r.monthly_impact), date]);
     }
     csv.end();
     await sent;
@@ -66,7 +61,7 @@ export class ExportService {
     sent.catch(() => undefined); // awaited below; a client hanging up early must not be an unhandled rejection
     csv.write(['Client', safeText(client.name)]);
     csv.write(['Snapshot date', date]);
-    csv.write(['Status', client.status]);
+    csv.write(['Status', safeText(client.status)]);
     csv.write(['Billable devices', client.devices]);
     csv.write(['Monthly impact (USD)', money(client.monthly_impact)]);
     csv.write([]);
@@ -82,7 +77,7 @@ export class ExportService {
       `SELECT hostname, serial_number, device_class, last_contact, counted, reason FROM snapshot_device
         WHERE tenant_id = $1 AND snapshot_id = $2 AND organization_id = $3 ORDER BY hostname, device_id`,
       [tenantId, snapshot.id, clientId], csv,
-      (d) => [safeText(d.hostname), safeText(d.serial_number), safeText(d.device_class), d.last_contact ? new Date(d.last_contact).toISOString() : '', d.counted ? 'yes' : 'no', d.reason ?? ''],
+      (d) => [safeText(d.hostname), safeText(d.serial_number), safeText(d.device_class), d.last_contact ? new Date(d.last_contact).toISOString() : '', d.counted ? 'yes' : 'no', safeText(d.reason)],
     );
     csv.end();
     await sent;

@@ -2,9 +2,11 @@
 // dashboard's hot reads skip PostgreSQL while nothing changed, and never outlive a change.
 //
 // Invalidation comes from the database: triggers on snapshot, reconciliation_client and
-// reconciliation_line (migration ReconciliationNotify1764000000003) send NOTIFY b1r_reconciliation
-// with each tenant id a committed transaction touched ('*' after a TRUNCATE). One dedicated
-// connection (not from the pool) LISTENs; a notification drops that tenant's entries.
+// reconciliation_line (migrations ReconciliationNotify1764000000003, ReconciliationNotifyJson1764000000004)
+// send NOTIFY b1r_reconciliation with a JSON payload per tenant a committed transaction touched,
+// {"tenant":"<id>"}, or {"all":true} after a TRUNCATE (parseNotification). One dedicated
+// connection (not from the pool) LISTENs; a notification drops that tenant's entries, and one
+// it cannot read drops everything.
 //
 // The rules that keep it correct:
 //  - No listener, no cache: until LISTEN is established, and from the moment the connection is
@@ -65,6 +67,22 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+const ALL = Symbol('every tenant');
+
+/** The tenant a NOTIFY payload names, or ALL (a TRUNCATE, or anything unreadable: safe to drop everything). */
+export function parseNotification(payload: string | undefined): string | typeof ALL {
+  if (!payload) return ALL;
+  try {
+    const body = JSON.parse(payload) as { tenant?: unknown; all?: unknown } | null;
+    if (body && typeof body === 'object' && typeof body.tenant === 'string' && body.all === undefined) return body.tenant;
+  } catch {
+    // not ours: fall through
+  }
+  return ALL;
+}
+
+export const EVERY_TENANT = ALL;
 
 function rowsOf(value: unknown): number {
   const items = (value as { items?: unknown })?.items;
@@ -185,8 +203,9 @@ export class ReconciliationCacheService implements OnApplicationBootstrap, Befor
   }
 
   private onNotification(payload: string | undefined): void {
-    if (payload === undefined || payload === '*') this.invalidateAll();
-    else this.invalidate(payload);
+    const target = parseNotification(payload);
+    if (target === ALL) this.invalidateAll();
+    else this.invalidate(target);
   }
 
   private connectionString(): string {

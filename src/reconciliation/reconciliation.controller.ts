@@ -6,6 +6,7 @@ import { ClientDetailService, type ClientDetailDto } from './client-detail.servi
 import {
   ClientDetailResponseDto, ClientFilterQuery, ClientListQuery, ClientListResponseDto, MissedBillingResponseDto, PagedSnapshotQuery, SnapshotSelectQuery, SummaryResponseDto,
 } from './dto/reconciliation.dto.js';
+import { ExportSlots } from './export-slots.js';
 import { ExportService } from './export.service.js';
 import { MissedBillingService } from './missed-billing.service.js';
 import { ReconciliationService, type SummaryDto } from './reconciliation.service.js';
@@ -19,6 +20,7 @@ export class ReconciliationController {
     private readonly details: ClientDetailService,
     private readonly exports: ExportService,
     private readonly missedBilling: MissedBillingService,
+    private readonly slots: ExportSlots,
   ) {}
 
   @Get('reconciliation/summary')
@@ -39,7 +41,7 @@ export class ReconciliationController {
   @Access({ role: 'technician', scope: 'read' })
   @ApiProduces('text/csv')
   exportCsv(@CurrentPrincipal() p: Principal, @Query() q: ClientFilterQuery, @Res() reply: FastifyReply): Promise<void> {
-    return this.exports.clientsCsv(p.tenantId, q, reply);
+    return this.slots.run(p.tenantId, reply, () => this.exports.clientsCsv(p.tenantId, q, reply));
   }
 
   @Get('reconciliation/clients/:clientId')
@@ -53,7 +55,7 @@ export class ReconciliationController {
   @Access({ role: 'technician', scope: 'read' })
   @ApiProduces('text/csv')
   clientCsv(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Query() q: SnapshotSelectQuery, @Res() reply: FastifyReply): Promise<void> {
-    return this.exports.clientCsv(p.tenantId, clientId, q.snapshotId, reply);
+    return this.slots.run(p.tenantId, reply, () => this.exports.clientCsv(p.tenantId, clientId, q.snapshotId, reply));
   }
 
   @Get('missed-billing')

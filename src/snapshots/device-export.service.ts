@@ -1,8 +1,8 @@
 // Every device of a snapshot as CSV. A 250,000-device snapshot is ~35 MB of CSV, so the rows
 // never become JavaScript objects: PostgreSQL writes the CSV (COPY ... TO STDOUT) and the bytes
 // are piped to the response with back-pressure, so memory stays flat whatever the size.
-// Text cells get the same formula-injection guard as the reconciliation exports (safeText),
-// expressed in SQL; record ends are CRLF like the other exports.
+// Text cells get the same formula-injection guard as the reconciliation exports (csv-guard.ts,
+// compiled to a PostgreSQL regex); record ends are CRLF like the other exports.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
@@ -10,16 +10,13 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { FORMULA_START, startCsv } from '../reconciliation/export.service.js';
+import { safeTextSql as safe } from '../reconciliation/csv-guard.js';
+import { startCsv } from '../reconciliation/export.service.js';
 import { withPgClient } from '../reconciliation/transaction.js';
 import { SnapshotsService } from './snapshots.service.js';
 
 export const DEVICE_CSV_HEADER = ['Client', 'Organization id', 'Device id', 'Hostname', 'Serial number', 'Device class', 'Last contact', 'Offline', 'Approval', 'Counted', 'Reason'];
 
-/** The first characters safeText guards (taken from its own pattern, so the two cannot drift apart). */
-const FORMULA_CODES = Array.from({ length: 128 }, (_, code) => code).filter((code) => FORMULA_START.test(String.fromCharCode(code)));
-/** safeText in SQL: text starting with = + - @ tab or CR gets a leading ' . (NULL stays NULL: an empty cell, as '' would be quoted.) */
-const safe = (expr: string) => `CASE WHEN ascii(${expr}) IN (${FORMULA_CODES.join(', ')}) THEN '''' || ${expr} ELSE ${expr} END`;
 
 @Injectable()
 export class DeviceExportService {
@@ -46,7 +43,7 @@ export class DeviceExportService {
                  ${safe('d.hostname')}, ${safe('d.serial_number')}, ${safe('d.device_class')},
                  to_char(d.last_contact AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                  CASE WHEN d.offline THEN 'yes' WHEN NOT d.offline THEN 'no' END, ${safe('d.approval_status')},
-                 CASE WHEN d.counted THEN 'yes' ELSE 'no' END, d.reason
+                 CASE WHEN d.counted THEN 'yes' ELSE 'no' END, ${safe('d.reason')}
             FROM snapshot_device d
            WHERE d.tenant_id = ${literal(tenantId)} AND d.snapshot_id = ${literal(snapshot.id)}::uuid
            ORDER BY d.organization_id, d.device_id

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { PageQuery, UuidParam } from '../common/validation.js';
 import { SnapshotDevicesQuery, SnapshotDevicesResponseDto, SnapshotListResponseDto, SnapshotResponseDto } from './dto/snapshot.dto.js';
+import { ExportSlots } from '../reconciliation/export-slots.js';
 import { DeviceExportService } from './device-export.service.js';
 import { SnapshotsService } from './snapshots.service.js';
 
@@ -14,6 +15,7 @@ export class SnapshotsController {
   constructor(
     private readonly snapshots: SnapshotsService,
     private readonly deviceExport: DeviceExportService,
+    private readonly slots: ExportSlots,
   ) {}
 
   @Get()
@@ -34,7 +36,7 @@ export class SnapshotsController {
   @Access({ role: 'technician', scope: 'read' })
   @ApiProduces('text/csv')
   devicesCsv(@CurrentPrincipal() p: Principal, @UuidParam('id') id: string, @Res() reply: FastifyReply): Promise<void> {
-    return this.deviceExport.devicesCsv(p.tenantId, id, reply);
+    return this.slots.run(p.tenantId, reply, () => this.deviceExport.devicesCsv(p.tenantId, id, reply));
   }
 
   @Get(':id/devices')

@@ -6,6 +6,7 @@ import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
 import { generateDataset, startPanelOneSimulator, type PanelOneSimulator } from '../../simulators/index.js';
 import { IntegrationConnections } from '../../src/integrations/integration-connections.js';
+import { OutboundHttp } from '../../src/outbound/outbound-http.js';
 import { IntegrationError } from '../../src/integrations/integration-error.js';
 import { PanelOneClient } from '../../src/integrations/panelone.client.js';
 import { IntegrationSyncService, type PanelOneDevice } from '../../src/integrations/integration-sync.service.js';
@@ -144,7 +145,7 @@ describe('failures', () => {
 
   it('an upstream that never answers in time ends in a timeout error after the bounded attempts', async () => {
     sim.setFaults({ slowRate: 1, slowMs: 400 });
-    const client = new PanelOneClient({ baseUrl: sim.url, apiToken: sim.apiToken }, { ...FAST_RETRY, maxAttempts: 3, attemptTimeoutMs: 50 });
+    const client = new PanelOneClient({ baseUrl: sim.url, apiToken: sim.apiToken }, { ...FAST_RETRY, maxAttempts: 3, attemptTimeoutMs: 50 }, api.app.get(OutboundHttp));
     const err = await failure(drain(client.organizationPages()));
     expect(err).toMatchObject({ kind: 'timeout', integration: 'panelone', call: 'GET /api/v2/organizations page 1' });
     expect(err.message).toBe('PanelOne did not answer in time (GET /api/v2/organizations page 1): no answer after 3 attempts. Try again later.');

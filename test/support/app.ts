@@ -19,6 +19,8 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     PANELONE_ORIGINS: 'https://panelone.example',
     RATE_LIMIT_PER_MINUTE: '100000',
     RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
+    // The simulators listen on loopback; nothing else may be reached.
+    OUTBOUND_ALLOWLIST: '127.0.0.0/8,::1,localhost',
     ...overrides,
   });
 }

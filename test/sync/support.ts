@@ -39,6 +39,7 @@ export async function startWorkerProcess(env: Record<string, string> = {}): Prom
       PANELONE_JWT_SECRET: TEST_JWT_SECRET,
       ENCRYPTION_KEY: TEST_ENCRYPTION_KEY,
       LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+      OUTBOUND_ALLOWLIST: '127.0.0.0/8,::1,localhost',
       ...WORKER_ENV,
       ...env,
     },
