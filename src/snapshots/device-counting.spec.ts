@@ -80,6 +80,14 @@ describe('DeviceCounter.judge', () => {
     expect(c.judge(device({ serialNumber: 'none-7' })).reason).toBe('duplicate-serial');
     expect(c.judge(device({ serialNumber: '0001' })).counted).toBe(true);
     expect(c.judge(device({ serialNumber: '0001' })).reason).toBe('duplicate-serial');
+    expect(c.judge(device({ serialNumber: 'SN-10' })).counted).toBe(true);
+    expect(c.judge(device({ serialNumber: 'SN-10' })).reason).toBe('duplicate-serial');
+  });
+
+  it('devices without a serial never collide', () => {
+    const c = counter();
+    expect(c.judge(device({ serialNumber: null })).counted).toBe(true);
+    expect(c.judge(device({ serialNumber: null })).counted).toBe(true);
   });
 
   it('a stale or excluded device does not claim its serial', () => {
