@@ -4,7 +4,6 @@ import { AuthModule } from './auth/auth.module.js';
 import { loggerParams } from './common/logging.js';
 import { AppConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
-import { DemoModule } from './demo/demo.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
@@ -21,8 +20,8 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Run queued jobs and the schedule in this process (worker, or the single-process demo). */
   worker: boolean;
-  /** Mount the demo-only routes (the PanelOne host page and its dev token). */
-  demo?: boolean;
+  /** Modules the caller mounts besides the product's own (the demo passes its routes). */
+  extraModules?: NonNullable<ModuleMetadata['imports']>;
 }
 
 /** Feature modules shared by the API and the worker; each is one folder under src/. */
@@ -54,7 +53,7 @@ export class AppModule {
         PluginModule,
         ...FEATURE_MODULES,
         ...(options.worker ? WORKER_MODULES : []),
-        ...(options.demo ? [DemoModule] : []),
+        ...(options.extraModules ?? []),
       ],
     };
   }

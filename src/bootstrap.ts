@@ -1,6 +1,6 @@
 // Start-up shared by the API (main.ts), the worker (worker.ts), the demo and the tests.
 import 'reflect-metadata';
-import { Logger as NestLogger, type INestApplicationContext } from '@nestjs/common';
+import { Logger as NestLogger, type INestApplicationContext, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -80,7 +80,16 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
  * p99 51 ms, Nest on Fastify 9,900 rps at p99 17 ms, a bare node:http server 16,700 rps.
  * Express alone made the API benchmark's targets (p99 < 50 ms, >= 1/3 of bare) unreachable.
  */
-export async function createApi(config: AppConfig, databaseUrl: string, options: { worker?: boolean; demo?: boolean } = {}): Promise<NestFastifyApplication> {
+export interface ApiOptions {
+  /** Also run queued jobs and the schedule in this process. */
+  worker?: boolean;
+  /** Modules mounted besides the product's own (the demo's host page and dev token). */
+  extraModules?: NonNullable<ModuleMetadata['imports']>;
+  /** Routes of those modules that live outside /api/v1 (Fastify path patterns). */
+  unprefixedRoutes?: string[];
+}
+
+export async function createApi(config: AppConfig, databaseUrl: string, options: ApiOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     trustProxy: 'loopback',
@@ -92,7 +101,7 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
     clientErrorHandler: answerClientErrorInStandardShape,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, { databaseUrl, worker: options.worker ?? false, demo: options.demo ?? false }),
+    AppModule.forRoot(config, { databaseUrl, worker: options.worker ?? false, extraModules: options.extraModules }),
     adapter,
     { bufferLogs: true },
   );
@@ -126,7 +135,7 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
     exposedHeaders: ['Content-Disposition', 'X-Correlation-Id'],
     maxAge: 600,
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['plugin/*path', 'demo/*path', 'panelone', 'panelone/*path'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['plugin/*path', ...(options.unprefixedRoutes ?? [])] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());
   const document = SwaggerModule.createDocument(

@@ -2,6 +2,9 @@ import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dataSourceOptions } from './data-source.js';
 
+/** The URL the app's pool connects to (DATABASE_URL, or the embedded server's), for connections outside the pool. */
+export const DATABASE_URL = Symbol('DATABASE_URL');
+
 /** The application's DataSource (TypeORM, synchronize off). Migrations run before this starts. */
 @Global()
 @Module({})
@@ -10,7 +13,8 @@ export class DatabaseModule {
     return {
       module: DatabaseModule,
       imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url, { extra: { max: poolSize, connectionTimeoutMillis: 5000 } }), retryAttempts: 5, retryDelay: 1000 })],
-      exports: [TypeOrmModule],
+      providers: [{ provide: DATABASE_URL, useValue: url }],
+      exports: [TypeOrmModule, DATABASE_URL],
     };
   }
 }

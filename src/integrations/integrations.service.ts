@@ -1,13 +1,12 @@
 // Integration settings: list (secrets only as "set or not"), configure (secrets encrypted,
 // required the first time, kept when left out), and test a connection with the stored settings.
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { invalid } from '../common/errors.js';
 import type {
   ConnectionTestDto, IntegrationDto, PanelOneConfigDto, PanelOneSettingsDto, Pax8ConfigDto, Pax8SettingsDto,
 } from './dto/integration.dto.js';
 import { IntegrationConnections, type StoredIntegration } from './integration-connections.js';
+import { IntegrationRepository } from './integration.repository.js';
 import { INTEGRATION_NAMES, IntegrationError, type IntegrationKind } from './integration-error.js';
 import { CONNECTION_TEST_RETRY } from './resilient-http.js';
 import { SecretBox } from './secret-box.js';
@@ -49,7 +48,7 @@ export class IntegrationsService {
   private readonly logger = new Logger(IntegrationsService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly integrations: IntegrationRepository,
     private readonly secrets: SecretBox,
     private readonly connections: IntegrationConnections,
   ) {}
@@ -92,14 +91,7 @@ export class IntegrationsService {
       throw invalid(`${secretField} is required when ${INTEGRATION_NAMES[kind]} is configured for the first time`);
     }
     const secretEnc = secret ? this.secrets.encrypt(secret) : null;
-    await this.db.query(
-      `INSERT INTO integration (tenant_id, kind, enabled, config, secret_enc, updated_at)
-       VALUES ($1, $2, $3, $4::jsonb, $5, now())
-       ON CONFLICT (tenant_id, kind) DO UPDATE
-         SET enabled = EXCLUDED.enabled, config = EXCLUDED.config,
-             secret_enc = COALESCE(EXCLUDED.secret_enc, integration.secret_enc), updated_at = now()`,
-      [tenantId, kind, enabled, JSON.stringify(config), secretEnc],
-    );
+    await this.integrations.save(tenantId, kind, { enabled, config, secretEnc });
     return toIntegrationDto(kind, await this.connections.load(tenantId, kind));
   }
 }

@@ -10,8 +10,8 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { FORMULA_START, startCsv } from '../reconciliation/export.service.js';
-import { withPgClient } from '../reconciliation/transaction.js';
+import { FORMULA_START, startCsv } from '../common/csv.js';
+import { withPgClient } from '../database/transaction.js';
 import { SnapshotsService } from './snapshots.service.js';
 
 export const DEVICE_CSV_HEADER = ['Client', 'Organization id', 'Device id', 'Hostname', 'Serial number', 'Device class', 'Last contact', 'Offline', 'Approval', 'Counted', 'Reason'];

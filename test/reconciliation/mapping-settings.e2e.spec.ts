@@ -4,7 +4,7 @@ import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
 import { addCompany, addOrganization, addProduct, ensureTenant, mapClient } from './scenario.js';
 import { MappingService } from '../../src/mapping/mapping.service.js';
 import { normaliseCompanyName } from '../../src/mapping/company-name.js';
-import { suggestPerDevice } from '../../src/mapping/per-device.js';
+import { suggestPerDevice } from '../../src/integrations/per-device.js';
 
 let api: TestApi;
 beforeAll(async () => {

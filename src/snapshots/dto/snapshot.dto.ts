@@ -11,6 +11,12 @@ export class SnapshotDevicesQuery extends PageQuery {
   counted?: boolean;
 }
 
+/** Which snapshot an answer is about. */
+export class SnapshotRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() takenAt: string;
+}
+
 export class SnapshotResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() takenAt: string;
