@@ -20,6 +20,8 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Run queued jobs and the schedule in this process (worker, or the single-process demo). */
   worker: boolean;
+  /** false: build the modules without connecting to PostgreSQL (the OpenAPI document at build time). */
+  connect?: boolean;
   /** Modules the caller mounts besides the product's own (the demo passes its routes). */
   extraModules?: NonNullable<ModuleMetadata['imports']>;
 }
@@ -46,7 +48,7 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config.LOG_LEVEL)),
-        DatabaseModule.forRoot(options.databaseUrl),
+        DatabaseModule.forRoot(options.databaseUrl, { connect: options.connect }),
         TenantsModule,
         AuthModule,
         HealthModule,

@@ -3,12 +3,13 @@ import 'reflect-metadata';
 import { Logger as NestLogger, type INestApplicationContext, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { documentErrorResponses, ErrorDto } from './common/api-errors.js';
 import { correlationIdFor, CORRELATION_HEADER } from './common/logging.js';
 import { serializeReply } from './common/frozen-json.js';
 import { GlobalExceptionFilter } from './common/http-exception.filter.js';
@@ -87,6 +88,8 @@ export interface ApiOptions {
   extraModules?: NonNullable<ModuleMetadata['imports']>;
   /** Routes of those modules that live outside /api/v1 (Fastify path patterns). */
   unprefixedRoutes?: string[];
+  /** false: no database connection (only to build the OpenAPI document; nothing may be served). */
+  connect?: boolean;
 }
 
 export async function createApi(config: AppConfig, databaseUrl: string, options: ApiOptions = {}): Promise<NestFastifyApplication> {
@@ -101,7 +104,7 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
     clientErrorHandler: answerClientErrorInStandardShape,
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, { databaseUrl, worker: options.worker ?? false, extraModules: options.extraModules }),
+    AppModule.forRoot(config, { databaseUrl, worker: options.worker ?? false, extraModules: options.extraModules, connect: options.connect }),
     adapter,
     { bufferLogs: true },
   );
@@ -138,6 +141,22 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
   app.setGlobalPrefix(API_PREFIX, { exclude: ['plugin/*path', ...(options.unprefixedRoutes ?? [])] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());
+  const document = buildApiDocument(app);
+  apiDocuments.set(app, document);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}
+
+const apiDocuments = new WeakMap<NestFastifyApplication, OpenAPIObject>();
+
+/** The OpenAPI document the app serves at /api/docs-json (the error responses included). */
+export function apiDocumentOf(app: NestFastifyApplication): OpenAPIObject {
+  const document = apiDocuments.get(app);
+  if (!document) throw new Error('not an app made by createApi');
+  return document;
+}
+
+function buildApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -146,9 +165,9 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'PanelOne context token or a b1r_ API key' })
       .build(),
+    { extraModels: [ErrorDto] },
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
-  return app;
+  return documentErrorResponses(document);
 }
 
 /** init() plus Fastify's ready(): after it, app.getHttpServer() answers requests (supertest). */

@@ -9,10 +9,16 @@ export const DATABASE_URL = Symbol('DATABASE_URL');
 @Global()
 @Module({})
 export class DatabaseModule {
-  static forRoot(url: string, poolSize = 10): DynamicModule {
+  /** `connect: false` builds the app without opening the pool (to write the OpenAPI document at build time). */
+  static forRoot(url: string, options: { poolSize?: number; connect?: boolean } = {}): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [TypeOrmModule.forRoot({ ...dataSourceOptions(url, { extra: { max: poolSize, connectionTimeoutMillis: 5000 } }), retryAttempts: 5, retryDelay: 1000 })],
+      imports: [TypeOrmModule.forRoot({
+        ...dataSourceOptions(url, { extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 } }),
+        retryAttempts: 5,
+        retryDelay: 1000,
+        manualInitialization: options.connect === false,
+      })],
       providers: [{ provide: DATABASE_URL, useValue: url }],
       exports: [TypeOrmModule, DATABASE_URL],
     };

@@ -36,6 +36,11 @@ export class ListenConnection {
     if (!/^[a-z_][a-z0-9_]*$/.test(options.channel)) throw new Error(`not a plain channel name: ${options.channel}`);
   }
 
+  /** The established connection, if any (tests pause its stream to hold notifications back). */
+  get connection(): pg.Client | undefined {
+    return this.client;
+  }
+
   /** The first attempt; failures are retried in the background until stop(). */
   async start(): Promise<void> {
     await this.connect();

@@ -127,6 +127,11 @@ export class ReconciliationCacheService implements OnApplicationBootstrap, Befor
     await this.listener.stop();
   }
 
+  /** The LISTEN connection while there is one (the cache specs hold its notifications back). */
+  private get client() {
+    return this.listener.connection;
+  }
+
   /** True while the LISTEN connection is established, i.e. while answers may be cached. */
   isListening(): boolean {
     return this.listening;
