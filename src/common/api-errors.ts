@@ -8,7 +8,7 @@ export class ErrorDto {
   @ApiProperty({ example: 404 }) statusCode: number;
   @ApiProperty({ example: 'Not Found' }) error: string;
   @ApiProperty({ example: 'Snapshot not found' }) message: string;
-  @ApiProperty({ format: 'uuid', description: 'The request id: X-Correlation-Id, and the request\'s log lines' }) correlationId: string;
+  @ApiProperty({ description: 'The request id (the caller\'s X-Correlation-Id when well-formed, else a UUID), as in the log lines' }) correlationId: string;
 }
 
 /** What the filter, the guards, the body parser and request hygiene answer with, besides 2xx. */

@@ -11,6 +11,22 @@ import { apiDocumentOf } from '../../src/bootstrap.js';
 // ajv-formats ships CommonJS: under ESM its default export is the module object.
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
+/**
+ * OpenAPI 3.0's `nullable` does not reach into `allOf`/`$ref` (how Nest documents a nullable
+ * object): say it the way JSON Schema does, null or the schema.
+ */
+function nullableAsAnyOf(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(nullableAsAnyOf);
+  if (!schema || typeof schema !== 'object') return schema;
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(schema)) out[key] = nullableAsAnyOf(value);
+  if (out.nullable === true && (out.allOf || out.$ref)) {
+    const { nullable: _nullable, description, ...rest } = out;
+    return { description, anyOf: [{ type: 'null' }, rest] };
+  }
+  return out;
+}
+
 interface Operation {
   responses: Record<string, { content?: Record<string, { schema?: unknown }> }>;
 }
@@ -19,7 +35,7 @@ export function validateAnswers(app: NestFastifyApplication): { violations: stri
   const document = apiDocumentOf(app) as unknown as { paths: Record<string, Record<string, Operation>>; components: unknown };
   const ajv = new Ajv({ strict: false, allErrors: true });
   addFormats(ajv);
-  ajv.addSchema({ $id: 'api', components: document.components });
+  ajv.addSchema({ $id: 'api', components: nullableAsAnyOf(document.components) });
   const compiled = new Map<string, ValidateFunction>();
   const violations: string[] = [];
 
@@ -47,7 +63,7 @@ export function validateAnswers(app: NestFastifyApplication): { violations: stri
       if (schema) {
         let validate = compiled.get(key);
         if (!validate) {
-          validate = ajv.compile(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"api#/components/')));
+          validate = ajv.compile(nullableAsAnyOf(JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', '"api#/components/'))) as object);
           compiled.set(key, validate);
         }
         if (!validate(JSON.parse(payload))) problem = ajv.errorsText(validate.errors, { dataVar: 'body' });

@@ -456,6 +456,9 @@ export interface components {
             lastUsedAt: string | null;
             revokedAt: string | null;
         };
+        ApiKeyListDto: {
+            items: components["schemas"]["ApiKeyDto"][];
+        };
         Pax8ConfigDto: {
             baseUrl: string | null;
             tokenUrl: string | null;
@@ -594,6 +597,9 @@ export interface components {
             suggested: boolean;
             /** @description An admin has decided perDevice */
             confirmed: boolean;
+        };
+        CatalogProductListResponseDto: {
+            items: components["schemas"]["CatalogProductResponseDto"][];
         };
         SetPerDeviceDto: {
             perDevice: boolean;
@@ -832,10 +838,7 @@ export interface components {
             error: string;
             /** @example Snapshot not found */
             message: string;
-            /**
-             * Format: uuid
-             * @description The request id: X-Correlation-Id, and the request's log lines
-             */
+            /** @description The request id (the caller's X-Correlation-Id when well-formed, else a UUID), as in the log lines */
             correlationId: string;
         };
     };
@@ -861,7 +864,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ApiKeyDto"][];
+                    "application/json": components["schemas"]["ApiKeyListDto"];
                 };
             };
             /** @description Bad Request: The request is malformed or fails validation */
@@ -2315,7 +2318,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CatalogProductResponseDto"][];
+                    "application/json": components["schemas"]["CatalogProductListResponseDto"];
                 };
             };
             /** @description Bad Request: The request is malformed or fails validation */
