@@ -12,15 +12,16 @@ import { apiDocumentOf } from '../../src/bootstrap.js';
 const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as unknown as (ajv: Ajv) => Ajv;
 
 /**
- * OpenAPI 3.0's `nullable` does not reach into `allOf`/`$ref` (how Nest documents a nullable
- * object): say it the way JSON Schema does, null or the schema.
+ * OpenAPI 3.0's `nullable` (null allowed besides the schema) as JSON Schema says it: null, or
+ * the schema. ajv's own `nullable` does not reach into `allOf`/`$ref` (how Nest documents a
+ * nullable object) nor past an `enum` without null.
  */
 function nullableAsAnyOf(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(nullableAsAnyOf);
   if (!schema || typeof schema !== 'object') return schema;
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(schema)) out[key] = nullableAsAnyOf(value);
-  if (out.nullable === true && (out.allOf || out.$ref)) {
+  if (out.nullable === true) {
     const { nullable: _nullable, description, ...rest } = out;
     return { description, anyOf: [{ type: 'null' }, rest] };
   }
