@@ -332,11 +332,11 @@ async function timeReconcile(databaseUrl: string, tenant: string, snapshotId: st
   const { validateEnvironment } = await import('../src/config/config.js');
   const { NestFactory } = await import('@nestjs/core');
   const { AppModule } = await import('../src/app.module.js');
-  const { ReconciliationService } = await import('../src/reconciliation/reconciliation.service.js');
+  const { ReconciliationWriter } = await import('../src/reconciliation/reconciliation-writer.service.js');
   const config = validateEnvironment({ DATABASE_URL: databaseUrl, PANELONE_JWT_SECRET: JWT_SECRET, ENCRYPTION_KEY, LOG_LEVEL: 'warn' });
   const app = await NestFactory.createApplicationContext(AppModule.forRoot(config, { databaseUrl, worker: false }), { logger: ['error'] });
   try {
-    const service = app.get(ReconciliationService);
+    const service = app.get(ReconciliationWriter);
     const times: number[] = [];
     let clients = 0;
     for (let i = 0; i < 3; i++) {

@@ -4,11 +4,11 @@ import { AuthModule } from './auth/auth.module.js';
 import { loggerParams } from './common/logging.js';
 import { AppConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
-import { DemoModule } from './demo/demo.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { MappingModule } from './mapping/mapping.module.js';
+import { ExportSlotsModule } from './common/export-slots.js';
 import { OutboundModule } from './outbound/outbound.module.js';
 import { PluginModule } from './plugin/plugin.module.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
@@ -22,8 +22,10 @@ export interface AppModuleOptions {
   databaseUrl: string;
   /** Run queued jobs and the schedule in this process (worker, or the single-process demo). */
   worker: boolean;
-  /** Mount the demo-only routes (the PanelOne host page and its dev token). */
-  demo?: boolean;
+  /** false: build the modules without connecting to PostgreSQL (the OpenAPI document at build time). */
+  connect?: boolean;
+  /** Modules the caller mounts besides the product's own (the demo passes its routes). */
+  extraModules?: NonNullable<ModuleMetadata['imports']>;
 }
 
 /** Feature modules shared by the API and the worker; each is one folder under src/. */
@@ -48,15 +50,16 @@ export class AppModule {
       imports: [
         AppConfigModule.forRoot(config),
         LoggerModule.forRoot(loggerParams(config.LOG_LEVEL)),
-        DatabaseModule.forRoot(options.databaseUrl),
+        DatabaseModule.forRoot(options.databaseUrl, { connect: options.connect }),
         OutboundModule,
+        ExportSlotsModule,
         TenantsModule,
         AuthModule,
         HealthModule,
         PluginModule,
         ...FEATURE_MODULES,
         ...(options.worker ? WORKER_MODULES : []),
-        ...(options.demo ? [DemoModule] : []),
+        ...(options.extraModules ?? []),
       ],
     };
   }

@@ -1,15 +1,16 @@
 // Start-up shared by the API (main.ts), the worker (worker.ts), the demo and the tests.
 import 'reflect-metadata';
-import { Logger as NestLogger, type INestApplicationContext } from '@nestjs/common';
+import { Logger as NestLogger, type INestApplicationContext, type ModuleMetadata } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Logger } from 'nestjs-pino';
 import { AppModule } from './app.module.js';
+import { documentErrorResponses, ErrorDto } from './common/api-errors.js';
 import { correlationIdFor, CORRELATION_HEADER } from './common/logging.js';
 import { serializeReply } from './common/frozen-json.js';
 import { GlobalExceptionFilter } from './common/http-exception.filter.js';
@@ -84,7 +85,18 @@ export const BODY_LIMIT_BYTES = 256 * 1024;
  */
 const security = securityHeaders({ crossOriginResourcePolicy: { policy: 'cross-origin' } });
 
-export async function createApi(config: AppConfig, databaseUrl: string, options: { worker?: boolean; demo?: boolean } = {}): Promise<NestFastifyApplication> {
+export interface ApiOptions {
+  /** Also run queued jobs and the schedule in this process. */
+  worker?: boolean;
+  /** Modules mounted besides the product's own (the demo's host page and dev token). */
+  extraModules?: NonNullable<ModuleMetadata['imports']>;
+  /** Routes of those modules that live outside /api/v1 (Fastify path patterns). */
+  unprefixedRoutes?: string[];
+  /** false: no database connection (only to build the OpenAPI document; nothing may be served). */
+  connect?: boolean;
+}
+
+export async function createApi(config: AppConfig, databaseUrl: string, options: ApiOptions = {}): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: BODY_LIMIT_BYTES,
     // X-Forwarded-For is believed only from the proxies TRUST_PROXY names (default none):
@@ -100,7 +112,7 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
     frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => answerFrameworkError(error, request, reply, security),
   });
   const app = await NestFactory.create<NestFastifyApplication>(
-    AppModule.forRoot(config, { databaseUrl, worker: options.worker ?? false, demo: options.demo ?? false }),
+    AppModule.forRoot(config, { databaseUrl, worker: options.worker ?? false, extraModules: options.extraModules, connect: options.connect }),
     adapter,
     { bufferLogs: true },
   );
@@ -146,9 +158,25 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
     preflightContinue: true,
     strictPreflight: false,
   });
-  app.setGlobalPrefix(API_PREFIX, { exclude: ['plugin/*path', 'demo/*path', 'panelone', 'panelone/*path'] });
+  app.setGlobalPrefix(API_PREFIX, { exclude: ['plugin/*path', ...(options.unprefixedRoutes ?? [])] });
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalFilters(new GlobalExceptionFilter());
+  const document = buildApiDocument(app);
+  apiDocuments.set(app, document);
+  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
+  return app;
+}
+
+const apiDocuments = new WeakMap<NestFastifyApplication, OpenAPIObject>();
+
+/** The OpenAPI document the app serves at /api/docs-json (the error responses included). */
+export function apiDocumentOf(app: NestFastifyApplication): OpenAPIObject {
+  const document = apiDocuments.get(app);
+  if (!document) throw new Error('not an app made by createApi');
+  return document;
+}
+
+function buildApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const document = SwaggerModule.createDocument(
     app,
     new DocumentBuilder()
@@ -157,9 +185,9 @@ export async function createApi(config: AppConfig, databaseUrl: string, options:
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'PanelOne context token or a b1r_ API key' })
       .build(),
+    { extraModels: [ErrorDto] },
   );
-  SwaggerModule.setup('api/docs', app, document, { jsonDocumentUrl: 'api/docs-json' });
-  return app;
+  return documentErrorResponses(document);
 }
 
 /** init() plus Fastify's ready(): after it, app.getHttpServer() answers requests (supertest). */

@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { UuidParam } from '../common/validation.js';
 import { ApiKeysService } from './api-keys.service.js';
-import { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
+import { ApiKeyDto, ApiKeyListDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
 import { Access, CurrentPrincipal, type Principal } from './principal.js';
 
 @ApiTags('api-keys')
@@ -20,8 +20,8 @@ export class ApiKeysController {
 
   @Get()
   @Access({ role: 'admin' })
-  @ApiOkResponse({ type: ApiKeyDto, isArray: true })
-  async list(@CurrentPrincipal() p: Principal): Promise<{ items: ApiKeyDto[] }> {
+  @ApiOkResponse({ type: ApiKeyListDto })
+  async list(@CurrentPrincipal() p: Principal): Promise<ApiKeyListDto> {
     return { items: await this.apiKeys.list(p.tenantId) };
   }
 

@@ -2,11 +2,10 @@
 // decrypted only here, only in memory). Retry timings are a property so tests can shorten them.
 import { Injectable } from '@nestjs/common';
 import { OutboundHttp } from '../outbound/outbound-http.js';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { IntegrationError, type IntegrationKind } from './integration-error.js';
 import { PanelOneClient } from './panelone.client.js';
 import { Pax8Client } from './pax8.client.js';
+import { IntegrationRepository } from './integration.repository.js';
 import type { RetryOptions } from './resilient-http.js';
 import { SecretBox, SecretDecryptionError } from './secret-box.js';
 
@@ -28,24 +27,14 @@ export class IntegrationConnections {
   /** Retry and timeout settings for sync calls; production defaults unless overridden. */
   retryOptions: Partial<RetryOptions> = {};
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly secrets: SecretBox, private readonly outbound: OutboundHttp) {}
+  constructor(private readonly integrations: IntegrationRepository, private readonly secrets: SecretBox, private readonly outbound: OutboundHttp) {}
 
   async load(tenantId: string, kind: IntegrationKind): Promise<StoredIntegration | null> {
-    const rows: Array<Record<string, unknown>> = await this.db.query(
-      `SELECT kind, enabled, config, secret_enc, status, last_sync_at, last_error
-         FROM integration WHERE tenant_id = $1 AND kind = $2`,
-      [tenantId, kind],
-    );
-    const row = rows[0];
+    const row = await this.integrations.find(tenantId, kind);
     if (!row) return null;
     return {
-      kind: row.kind as IntegrationKind,
-      enabled: row.enabled as boolean,
-      config: row.config as Record<string, unknown>,
-      secretEnc: row.secret_enc as string | null,
-      status: row.status as StoredIntegration['status'],
-      lastSyncAt: row.last_sync_at as Date | null,
-      lastError: row.last_error as string | null,
+      kind: row.kind, enabled: row.enabled, config: row.config, secretEnc: row.secret_enc,
+      status: row.status, lastSyncAt: row.last_sync_at, lastError: row.last_error,
     };
   }
 

@@ -6,6 +6,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { invalid } from '../common/errors.js';
+import { IntegrationRepository } from './integration.repository.js';
 import { IntegrationConnections } from './integration-connections.js';
 import { IntegrationError, INTEGRATION_NAMES, type IntegrationKind } from './integration-error.js';
 import type { PanelOneDevice } from './panelone.client.js';
@@ -41,7 +42,11 @@ export function describeSyncError(kind: IntegrationKind, error: unknown): string
 export class IntegrationSyncService {
   private readonly logger = new Logger(IntegrationSyncService.name);
 
-  constructor(@InjectDataSource() private readonly db: DataSource, private readonly connections: IntegrationConnections) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly connections: IntegrationConnections,
+    private readonly integrations: IntegrationRepository,
+  ) {}
 
   /** Syncs the given Pax8 parts (all when empty); returns the number of records per part. */
   async syncPax8(tenantId: string, parts: Pax8SyncPart[], progress?: ProgressCallback, signal?: AbortSignal): Promise<Record<string, number>> {
@@ -105,12 +110,7 @@ export class IntegrationSyncService {
   /** ok (and lastSyncAt = now) without an error; error with a readable, secret-free message otherwise. */
   async recordStatus(tenantId: string, kind: IntegrationKind, error?: unknown): Promise<void> {
     const failed = error !== undefined && error !== null;
-    await this.db.query(
-      `UPDATE integration
-          SET status = $3, last_error = $4, last_sync_at = CASE WHEN $3 = 'ok' THEN now() ELSE last_sync_at END
-        WHERE tenant_id = $1 AND kind = $2`,
-      [tenantId, kind, failed ? 'error' : 'ok', failed ? describeSyncError(kind, error) : null],
-    );
+    await this.integrations.recordStatus(tenantId, kind, failed ? describeSyncError(kind, error) : null);
   }
 
   private async recorded<T>(tenantId: string, kind: IntegrationKind, sync: () => Promise<T>): Promise<T> {

@@ -2,13 +2,12 @@
 // required the first time, kept when left out while the hosts stay the same), and test a
 // connection with the stored settings.
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { invalid } from '../common/errors.js';
 import type {
   ConnectionTestDto, IntegrationDto, PanelOneConfigDto, PanelOneSettingsDto, Pax8ConfigDto, Pax8SettingsDto,
 } from './dto/integration.dto.js';
 import { IntegrationConnections, type StoredIntegration } from './integration-connections.js';
+import { IntegrationRepository } from './integration.repository.js';
 import { INTEGRATION_NAMES, IntegrationError, type IntegrationKind } from './integration-error.js';
 import { CONNECTION_TEST_RETRY } from './resilient-http.js';
 import { SecretBox } from './secret-box.js';
@@ -66,7 +65,7 @@ export class IntegrationsService {
   private readonly logger = new Logger(IntegrationsService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly integrations: IntegrationRepository,
     private readonly secrets: SecretBox,
     private readonly connections: IntegrationConnections,
   ) {}
@@ -104,30 +103,16 @@ export class IntegrationsService {
   private async save(
     tenantId: string, kind: IntegrationKind, config: Record<string, string>, secret: string | undefined, enabled: boolean, secretField: string,
   ): Promise<IntegrationDto> {
-    await this.db.transaction(async (tx) => {
-      // Locked, so a concurrent save cannot change the hosts between this check and the write.
-      const [existing]: Array<{ config: Record<string, unknown>; secret_enc: string | null }> = await tx.query(
-        `SELECT config, secret_enc FROM integration WHERE tenant_id = $1 AND kind = $2 FOR UPDATE`, [tenantId, kind]);
-      let secretEnc: string;
-      if (secret) {
-        secretEnc = this.secrets.encrypt(secret);
-      } else if (!existing?.secret_enc) {
+    await this.integrations.save(tenantId, kind, { enabled, config }, (existing) => {
+      if (secret) return this.secrets.encrypt(secret);
+      if (!existing?.secret_enc) {
         throw invalid(`${secretField} is required when ${INTEGRATION_NAMES[kind]} is configured for the first time`);
-      } else {
-        const moved = changedHosts(kind, existing.config, config);
-        if (moved.length) {
-          throw invalid(`Changing the ${INTEGRATION_NAMES[kind]} host (${moved.join(', ')}) requires entering ${secretField} again; nothing was saved`);
-        }
-        secretEnc = existing.secret_enc;
       }
-      // The secret is always written explicitly: a stored one is kept only by the decision above.
-      await tx.query(
-        `INSERT INTO integration (tenant_id, kind, enabled, config, secret_enc, updated_at)
-         VALUES ($1, $2, $3, $4::jsonb, $5, now())
-         ON CONFLICT (tenant_id, kind) DO UPDATE
-           SET enabled = EXCLUDED.enabled, config = EXCLUDED.config, secret_enc = EXCLUDED.secret_enc, updated_at = now()`,
-        [tenantId, kind, enabled, JSON.stringify(config), secretEnc],
-      );
+      const moved = changedHosts(kind, existing.config, config);
+      if (moved.length) {
+        throw invalid(`Changing the ${INTEGRATION_NAMES[kind]} host (${moved.join(', ')}) requires entering ${secretField} again; nothing was saved`);
+      }
+      return existing.secret_enc;
     });
     return toIntegrationDto(kind, await this.connections.load(tenantId, kind));
   }

@@ -1,5 +1,5 @@
 import { normaliseCompanyName } from './company-name.js';
-import { suggestPerDevice } from './per-device.js';
+import { suggestPerDevice } from '../integrations/per-device.js';
 
 describe('name normalisation and per-device suggestions', () => {
   it.each([

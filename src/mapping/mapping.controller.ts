@@ -2,7 +2,7 @@ import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { CatalogService } from './catalog.service.js';
-import { CatalogProductResponseDto, ClientMappingListResponseDto, ClientMappingResponseDto, SetMappingDto, SetPerDeviceDto } from './dto/mapping.dto.js';
+import { CatalogProductListResponseDto, CatalogProductResponseDto, ClientMappingListResponseDto, ClientMappingResponseDto, SetMappingDto, SetPerDeviceDto } from './dto/mapping.dto.js';
 import { MappingService } from './mapping.service.js';
 
 @ApiTags('mapping')
@@ -30,8 +30,8 @@ export class MappingController {
 
   @Get('catalog/products')
   @Access({ role: 'admin' })
-  @ApiOkResponse({ type: CatalogProductResponseDto, isArray: true })
-  async products(@CurrentPrincipal() p: Principal) {
+  @ApiOkResponse({ type: CatalogProductListResponseDto })
+  async products(@CurrentPrincipal() p: Principal): Promise<CatalogProductListResponseDto> {
     return { items: await this.catalog.list(p.tenantId) };
   }
 

@@ -5,8 +5,8 @@
 // reconciliation_line (migrations ReconciliationNotify1764000000003, ReconciliationNotifyJson1764000000004)
 // send NOTIFY b1r_reconciliation with a JSON payload per tenant a committed transaction touched,
 // {"tenant":"<id>"}, or {"all":true} after a TRUNCATE (parseNotification). One dedicated
-// connection (not from the pool) LISTENs; a notification drops that tenant's entries, and one
-// it cannot read drops everything.
+// connection (not from the pool, src/database/listen-connection.ts) LISTENs; a notification drops
+// that tenant's entries, and one it cannot read drops everything.
 //
 // The rules that keep it correct:
 //  - No listener, no cache: until LISTEN is established, and from the moment the connection is
@@ -29,11 +29,10 @@ import {
   Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap,
 } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { LRUCache } from 'lru-cache';
-import pg from 'pg';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { DATABASE_URL } from '../database/database.module.js';
+import { ListenConnection } from '../database/listen-connection.js';
 
 /** The channel the triggers notify (see the migration; keep the two in step). */
 export const RECONCILIATION_CHANNEL = 'b1r_reconciliation';
@@ -43,10 +42,6 @@ export const LISTENER_APPLICATION_NAME = 'b1r-reconciliation-listener';
 const MAX_ENTRIES = 10_000;
 /** Bound on memory, counted in rows: a summary is 1, a list page 1 + its items (at most 500). */
 const MAX_ROWS = 100_000;
-const PING_INTERVAL_MS = 15_000;
-const PING_TIMEOUT_MS = 5_000;
-const RECONNECT_MIN_MS = 100;
-const RECONNECT_MAX_MS = 10_000;
 
 interface Entry {
   tenantId: string;
@@ -100,17 +95,30 @@ export class ReconciliationCacheService implements OnApplicationBootstrap, Befor
   /** Moves whenever everything is dropped (listener established or lost, TRUNCATE). */
   private epoch = 0;
   private listening = false;
-  private client: pg.Client | undefined;
-  private stopped = false;
-  private attempts = 0;
-  private reconnectTimer: NodeJS.Timeout | undefined;
-  private pingTimer: NodeJS.Timeout | undefined;
+  private readonly listener: ListenConnection;
 
   constructor(
     @Inject(APP_CONFIG) config: AppConfig,
-    @InjectDataSource() private readonly db: DataSource,
+    @Inject(DATABASE_URL) databaseUrl: string,
     private readonly adapterHost: HttpAdapterHost,
   ) {
+    this.listener = new ListenConnection(
+      { connectionString: databaseUrl, channel: RECONCILIATION_CHANNEL, applicationName: LISTENER_APPLICATION_NAME },
+      {
+        // From here on every commit notifies us; what committed before may have been missed.
+        established: () => {
+          this.invalidateAll();
+          this.listening = true;
+          this.logger.log('reconciliation cache on (listening for changes)');
+        },
+        lost: (reason) => {
+          this.listening = false;
+          this.invalidateAll();
+          this.logger.warn(`reconciliation cache off until the LISTEN connection is back: ${reason}`);
+        },
+        notification: (payload) => this.onNotification(payload),
+      },
+    );
     this.enabled = config.RECONCILIATION_CACHE !== 'off';
     this.entries = new LRUCache<string, Entry>({
       max: MAX_ENTRIES,
@@ -127,16 +135,18 @@ export class ReconciliationCacheService implements OnApplicationBootstrap, Befor
   /** Listens only where the reads are served (an HTTP app: the API, the demo), not in the worker. */
   async onApplicationBootstrap(): Promise<void> {
     if (!this.enabled || !this.adapterHost.httpAdapter) return;
-    await this.connect(); // the first attempt, so a started app usually caches at once; failures retry
+    await this.listener.start(); // the first attempt, so a started app usually caches at once; failures retry
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.reconnectTimer);
-    clearInterval(this.pingTimer);
-    const client = this.client;
-    this.down();
-    await client?.end().catch(() => undefined);
+    this.listening = false;
+    this.invalidateAll();
+    await this.listener.stop();
+  }
+
+  /** The LISTEN connection while there is one (the cache specs hold its notifications back). */
+  private get client() {
+    return this.listener.connection;
   }
 
   /** True while the LISTEN connection is established, i.e. while answers may be cached. */
@@ -206,83 +216,5 @@ export class ReconciliationCacheService implements OnApplicationBootstrap, Befor
     const target = parseNotification(payload);
     if (target === ALL) this.invalidateAll();
     else this.invalidate(target);
-  }
-
-  private connectionString(): string {
-    const options = this.db.options as { url?: string };
-    if (!options.url) throw new Error('the DataSource has no url');
-    return options.url;
-  }
-
-  private async connect(): Promise<void> {
-    if (this.stopped) return;
-    const client = new pg.Client({
-      connectionString: this.connectionString(),
-      application_name: LISTENER_APPLICATION_NAME,
-      keepAlive: true,
-      connectionTimeoutMillis: 5000,
-    });
-    this.client = client;
-    let lost = false;
-    const onLost = (err?: unknown) => {
-      if (lost) return;
-      lost = true;
-      client.end().catch(() => undefined);
-      if (this.client !== client) return;
-      this.down();
-      if (this.stopped) return;
-      // The message only: the connection string (and any password in it) is never logged.
-      this.logger.warn(`reconciliation cache off until the LISTEN connection is back: ${err instanceof Error ? err.message : 'connection ended'}`);
-      this.scheduleReconnect();
-    };
-    client.on('error', onLost);
-    client.on('end', () => onLost());
-    client.on('notification', (message) => {
-      if (this.client === client && message.channel === RECONCILIATION_CHANNEL) this.onNotification(message.payload);
-    });
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${RECONCILIATION_CHANNEL}`);
-    } catch (err) {
-      onLost(err);
-      return;
-    }
-    if (lost || this.stopped || this.client !== client) {
-      await client.end().catch(() => undefined);
-      return;
-    }
-    // From here on every commit notifies us; what committed before may have been missed.
-    this.invalidateAll();
-    this.listening = true;
-    this.attempts = 0;
-    this.logger.log('reconciliation cache on (listening for changes)');
-    this.pingTimer = setInterval(() => this.ping(client, onLost), PING_INTERVAL_MS);
-    this.pingTimer.unref();
-  }
-
-  /** A connection that died without a word (network cut) would never notify again: check it. */
-  private ping(client: pg.Client, onLost: (err?: unknown) => void): void {
-    const timeout = setTimeout(() => onLost(new Error('listener ping timed out')), PING_TIMEOUT_MS);
-    timeout.unref();
-    client.query('SELECT 1').then(() => clearTimeout(timeout), (err: unknown) => {
-      clearTimeout(timeout);
-      onLost(err);
-    });
-  }
-
-  private down(): void {
-    this.listening = false;
-    this.client = undefined;
-    clearInterval(this.pingTimer);
-    this.invalidateAll();
-  }
-
-  private scheduleReconnect(): void {
-    const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_MIN_MS * 2 ** this.attempts++) * (0.75 + Math.random() / 2);
-    clearTimeout(this.reconnectTimer);
-    this.reconnectTimer = setTimeout(() => {
-      this.connect().catch((err: unknown) => this.logger.warn(`reconciliation cache listener: ${err instanceof Error ? err.message : String(err)}`));
-    }, delay);
-    this.reconnectTimer.unref();
   }
 }

@@ -2,21 +2,21 @@ import { Controller, Get, Param, Query, Res } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
-import { ClientDetailService, type ClientDetailDto } from './client-detail.service.js';
+import { ClientDetailService } from './client-detail.service.js';
 import {
   ClientDetailResponseDto, ClientFilterQuery, ClientListQuery, ClientListResponseDto, MissedBillingResponseDto, PagedSnapshotQuery, SnapshotSelectQuery, SummaryResponseDto,
 } from './dto/reconciliation.dto.js';
-import { ExportSlots } from './export-slots.js';
+import { ExportSlots } from '../common/export-slots.js';
 import { ExportService } from './export.service.js';
 import { MissedBillingService } from './missed-billing.service.js';
-import { ReconciliationService, type SummaryDto } from './reconciliation.service.js';
+import { ReconciliationReader } from './reconciliation-reader.service.js';
 
 @ApiTags('reconciliation')
 @ApiBearerAuth()
 @Controller()
 export class ReconciliationController {
   constructor(
-    private readonly reconciliation: ReconciliationService,
+    private readonly reconciliation: ReconciliationReader,
     private readonly details: ClientDetailService,
     private readonly exports: ExportService,
     private readonly missedBilling: MissedBillingService,
@@ -26,14 +26,14 @@ export class ReconciliationController {
   @Get('reconciliation/summary')
   @Access({ role: 'viewer', scope: 'read' })
   @ApiOkResponse({ type: SummaryResponseDto })
-  summary(@CurrentPrincipal() p: Principal, @Query() q: SnapshotSelectQuery): Promise<SummaryDto> {
+  summary(@CurrentPrincipal() p: Principal, @Query() q: SnapshotSelectQuery): Promise<SummaryResponseDto> {
     return this.reconciliation.summary(p.tenantId, q.snapshotId);
   }
 
   @Get('reconciliation/clients')
   @Access({ role: 'viewer', scope: 'read' })
   @ApiOkResponse({ type: ClientListResponseDto })
-  list(@CurrentPrincipal() p: Principal, @Query() q: ClientListQuery) {
+  list(@CurrentPrincipal() p: Principal, @Query() q: ClientListQuery): Promise<ClientListResponseDto> {
     return this.reconciliation.list(p.tenantId, q);
   }
 
@@ -47,7 +47,7 @@ export class ReconciliationController {
   @Get('reconciliation/clients/:clientId')
   @Access({ role: 'viewer', scope: 'read' })
   @ApiOkResponse({ type: ClientDetailResponseDto })
-  detail(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Query() q: SnapshotSelectQuery): Promise<ClientDetailDto> {
+  detail(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Query() q: SnapshotSelectQuery): Promise<ClientDetailResponseDto> {
     return this.details.detail(p.tenantId, clientId, q.snapshotId);
   }
 
@@ -61,7 +61,7 @@ export class ReconciliationController {
   @Get('missed-billing')
   @Access({ role: 'viewer', scope: 'read' })
   @ApiOkResponse({ type: MissedBillingResponseDto })
-  missed(@CurrentPrincipal() p: Principal, @Query() q: PagedSnapshotQuery) {
+  missed(@CurrentPrincipal() p: Principal, @Query() q: PagedSnapshotQuery): Promise<MissedBillingResponseDto> {
     return this.missedBilling.list(p.tenantId, q);
   }
 }

@@ -1,16 +1,34 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { ReconciliationInputs } from '../common/reconciliation-inputs.js';
+import { IntegrationsModule } from '../integrations/integrations.module.js';
+import { MappingModule } from '../mapping/mapping.module.js';
+import { SettingsModule } from '../settings/settings.module.js';
+import { SnapshotReconciler } from '../snapshots/snapshot-reconciler.js';
+import { SnapshotsModule } from '../snapshots/snapshots.module.js';
 import { ClientDetailService } from './client-detail.service.js';
-import { ExportSlots } from './export-slots.js';
 import { ExportService } from './export.service.js';
 import { MissedBillingService } from './missed-billing.service.js';
 import { ReconciliationController } from './reconciliation.controller.js';
 import { ReconciliationCacheService } from './reconciliation-cache.service.js';
-import { ReconciliationService } from './reconciliation.service.js';
+import { ReconciliationReader } from './reconciliation-reader.service.js';
+import { ReconciliationRepository } from './reconciliation.repository.js';
+import { ReconciliationWriter } from './reconciliation-writer.service.js';
 
-/** Reconciliation of snapshots against Pax8 licences, its reads, missed billing and CSV exports. */
+/**
+ * Reconciliation of snapshots against Pax8 licences, its reads, missed billing and CSV exports.
+ * Global because it provides the ports the features below it declare (SnapshotReconciler for
+ * the ingest, ReconciliationInputs for mapping, catalog and settings): they inject those without
+ * importing this module, so imports run one way.
+ */
+@Global()
 @Module({
+  imports: [IntegrationsModule, SettingsModule, MappingModule, SnapshotsModule],
   controllers: [ReconciliationController],
-  providers: [ReconciliationService, ReconciliationCacheService, ClientDetailService, ExportService, MissedBillingService, ExportSlots],
-  exports: [ReconciliationService, ExportSlots],
+  providers: [
+    ReconciliationWriter, ReconciliationReader, ReconciliationRepository, ReconciliationCacheService, ClientDetailService, ExportService, MissedBillingService,
+    { provide: SnapshotReconciler, useExisting: ReconciliationWriter },
+    { provide: ReconciliationInputs, useExisting: ReconciliationWriter },
+  ],
+  exports: [ReconciliationWriter, ReconciliationReader, SnapshotReconciler, ReconciliationInputs],
 })
 export class ReconciliationModule {}

@@ -2,7 +2,6 @@ import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { SettingsDto, UpdateSettingsDto } from './dto/settings.dto.js';
-import type { TenantSettings } from './rules.js';
 import { SettingsService } from './settings.service.js';
 
 @ApiTags('settings')
@@ -14,14 +13,14 @@ export class SettingsController {
   @Get()
   @Access({ role: 'admin' })
   @ApiOkResponse({ type: SettingsDto })
-  get(@CurrentPrincipal() p: Principal): Promise<TenantSettings> {
+  get(@CurrentPrincipal() p: Principal): Promise<SettingsDto> {
     return this.settings.get(p.tenantId);
   }
 
   @Put()
   @Access({ role: 'admin' })
   @ApiOkResponse({ type: SettingsDto })
-  update(@CurrentPrincipal() p: Principal, @Body() body: UpdateSettingsDto): Promise<TenantSettings> {
+  update(@CurrentPrincipal() p: Principal, @Body() body: UpdateSettingsDto): Promise<SettingsDto> {
     return this.settings.update(p.tenantId, body);
   }
 }

@@ -1,13 +1,12 @@
 import { Module } from '@nestjs/common';
-import { ReconciliationModule } from '../reconciliation/reconciliation.module.js';
 import { SettingsController } from './settings.controller.js';
+import { SettingsRepository } from './settings.repository.js';
 import { SettingsService } from './settings.service.js';
 
 /** Per-tenant counting rules, tolerance and snapshot schedule (admin). */
 @Module({
-  imports: [ReconciliationModule],
   controllers: [SettingsController],
-  providers: [SettingsService],
-  exports: [SettingsService],
+  providers: [SettingsService, SettingsRepository],
+  exports: [SettingsService, SettingsRepository],
 })
 export class SettingsModule {}

@@ -2,7 +2,7 @@
 // State kept: one set of serials per organization (duplicates count once) and the device ids
 // seen (a repeated page must not fail the COPY); never the devices themselves.
 import type { CountingRules } from '../settings/rules.js';
-import type { PanelOneDevice } from './panelone-device.js';
+import type { PanelOneDevice } from '../integrations/panelone.client.js';
 
 export const EXCLUSION_REASONS = ['pending-approval', 'excluded-class', 'stale', 'duplicate-serial', 'unmapped-organization'] as const;
 export type ExclusionReason = (typeof EXCLUSION_REASONS)[number];

@@ -1,7 +1,7 @@
 // Every device of a snapshot as CSV. A 250,000-device snapshot is ~35 MB of CSV, so the rows
 // never become JavaScript objects: PostgreSQL writes the CSV (COPY ... TO STDOUT) and the bytes
 // are piped to the response with back-pressure, so memory stays flat whatever the size.
-// Text cells get the same formula-injection guard as the reconciliation exports (csv-guard.ts,
+// Text cells get the same formula-injection guard as the reconciliation exports (src/common/csv-guard.ts,
 // compiled to a PostgreSQL regex); record ends are CRLF like the other exports.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -10,9 +10,8 @@ import { Transform, type TransformCallback } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { safeTextSql as safe } from '../reconciliation/csv-guard.js';
-import { startCsv } from '../reconciliation/export.service.js';
-import { withPgClient } from '../reconciliation/transaction.js';
+import { safeTextSql as safe, startCsv } from '../common/csv.js';
+import { withPgClient } from '../database/transaction.js';
 import { SnapshotsService } from './snapshots.service.js';
 
 export const DEVICE_CSV_HEADER = ['Client', 'Organization id', 'Device id', 'Hostname', 'Serial number', 'Device class', 'Last contact', 'Offline', 'Approval', 'Counted', 'Reason'];

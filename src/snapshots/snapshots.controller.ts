@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { PageQuery, UuidParam } from '../common/validation.js';
 import { SnapshotDevicesQuery, SnapshotDevicesResponseDto, SnapshotListResponseDto, SnapshotResponseDto } from './dto/snapshot.dto.js';
-import { ExportSlots } from '../reconciliation/export-slots.js';
+import { ExportSlots } from '../common/export-slots.js';
 import { DeviceExportService } from './device-export.service.js';
 import { SnapshotsService } from './snapshots.service.js';
 

@@ -1,14 +1,19 @@
 import { Module } from '@nestjs/common';
-import { ReconciliationModule } from '../reconciliation/reconciliation.module.js';
+import { MappingModule } from '../mapping/mapping.module.js';
+import { SettingsModule } from '../settings/settings.module.js';
 import { DeviceExportService } from './device-export.service.js';
+import { SnapshotRepository } from './snapshot.repository.js';
 import { SnapshotsController } from './snapshots.controller.js';
 import { SnapshotsService } from './snapshots.service.js';
 
-/** Device snapshots: COPY ingest with per-device verdicts, per-client counts, read endpoints. */
+/**
+ * Device snapshots: COPY ingest with per-device verdicts, per-client counts, read endpoints.
+ * The ingest's SnapshotReconciler comes from the reconciliation module (global), above this one.
+ */
 @Module({
-  imports: [ReconciliationModule],
+  imports: [MappingModule, SettingsModule],
   controllers: [SnapshotsController],
-  providers: [SnapshotsService, DeviceExportService],
-  exports: [SnapshotsService],
+  providers: [SnapshotsService, DeviceExportService, SnapshotRepository],
+  exports: [SnapshotsService, SnapshotRepository],
 })
 export class SnapshotsModule {}

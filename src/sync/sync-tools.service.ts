@@ -4,7 +4,7 @@
 import { Injectable } from '@nestjs/common';
 import { IntegrationSyncService, type Pax8SyncPart } from '../integrations/integration-sync.service.js';
 import { MappingService } from '../mapping/mapping.service.js';
-import { ReconciliationService } from '../reconciliation/reconciliation.service.js';
+import { ReconciliationWriter } from '../reconciliation/reconciliation-writer.service.js';
 import { SnapshotsService } from '../snapshots/snapshots.service.js';
 import type { RunProgress } from './run-progress.js';
 import type { RunTrigger, SyncTool } from './sync.constants.js';
@@ -30,7 +30,7 @@ export class SyncToolsService {
   constructor(
     private readonly integrations: IntegrationSyncService,
     private readonly snapshots: SnapshotsService,
-    private readonly reconciliation: ReconciliationService,
+    private readonly reconciliation: ReconciliationWriter,
     private readonly mapping: MappingService,
   ) {}
 

@@ -332,7 +332,7 @@ describe('isolation of entries', () => {
 
   it('a remembered answer cannot be changed by whoever received it', async () => {
     const { tenant } = await seededTenant(api, 'cache-frozen');
-    const service = (await import('../../src/reconciliation/reconciliation.service.js')).ReconciliationService;
+    const service = (await import('../../src/reconciliation/reconciliation-reader.service.js')).ReconciliationReader;
     const first = await api.app.get(service).summary(tenant);
     expect(() => { (first as { matched: number }).matched = 99; }).toThrow(TypeError);
     expect((await summary(api, tenant)).matched).toBe(1);

@@ -3,7 +3,7 @@
 // through the real SnapshotsService.
 import { getDataSourceToken } from '@nestjs/typeorm';
 import type { DataSource } from 'typeorm';
-import type { PanelOneDevice } from '../../src/snapshots/panelone-device.js';
+import type { PanelOneDevice } from '../../src/integrations/panelone.client.js';
 import { SnapshotsService } from '../../src/snapshots/snapshots.service.js';
 import type { TestApi } from '../support/app.js';
 

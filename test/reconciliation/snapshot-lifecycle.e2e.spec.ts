@@ -99,10 +99,10 @@ describe('after the snapshot', () => {
   });
 
   it('the worker entry point reconciles on demand', async () => {
-    const { ReconciliationService } = await import('../../src/reconciliation/reconciliation.service.js');
-    const result = await api.app.get(ReconciliationService).reconcile(tenant, first);
+    const { ReconciliationWriter } = await import('../../src/reconciliation/reconciliation-writer.service.js');
+    const result = await api.app.get(ReconciliationWriter).reconcile(tenant, first);
     expect(result).toEqual({ snapshotId: first, clients: 5 });
-    await expect(api.app.get(ReconciliationService).reconcile(uniqueTenant('none'))).rejects.toThrow(/not found/);
+    await expect(api.app.get(ReconciliationWriter).reconcile(uniqueTenant('none'))).rejects.toThrow(/not found/);
   });
 });
 

@@ -5,7 +5,7 @@ import { SignJWT } from 'jose';
 import pg from 'pg';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { loggerParams } from '../../src/common/logging.js';
-import { ExportSlots } from '../../src/reconciliation/export-slots.js';
+import { ExportSlots } from '../../src/common/export-slots.js';
 import { ReconciliationCacheService } from '../../src/reconciliation/reconciliation-cache.service.js';
 import { startTestApi, TEST_JWT_SECRET, uniqueTenant, type TestApi } from '../support/app.js';
 import { bearer, configureTenant, expectErrorShape, ownQueue, pool, runTool, startUpstreams, startWorker, summary, until, type Upstreams } from './support.js';

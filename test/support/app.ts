@@ -6,6 +6,7 @@ import { signContextToken } from '../../src/auth/context-token.js';
 import type { Role } from '../../src/auth/principal.js';
 import { createApi, initApi } from '../../src/bootstrap.js';
 import { validateEnvironment, type AppConfig } from '../../src/config/config.js';
+import { validateAnswers } from './openapi-validation.js';
 
 export const TEST_JWT_SECRET = 'test-panelone-shared-secret-0123456789abcdef';
 export const TEST_ENCRYPTION_KEY = Buffer.alloc(32, 7).toString('base64');
@@ -36,6 +37,7 @@ export interface TestApi {
 export async function startTestApi(options: { worker?: boolean; env?: Record<string, string> } = {}): Promise<TestApi> {
   const config = testConfig(options.env);
   const app = await createApi(config, process.env.DATABASE_URL!, { worker: options.worker });
+  const { violations } = validateAnswers(app);
   await initApi(app);
   return {
     app,
@@ -43,7 +45,10 @@ export async function startTestApi(options: { worker?: boolean; env?: Record<str
     http: request(app.getHttpServer()),
     token: (tenantId, role, extra = {}) =>
       signContextToken({ secret: TEST_JWT_SECRET, tenantId, roles: [role], subject: extra.subject ?? `${role}@${tenantId}`, ttlSeconds: extra.ttlSeconds }),
-    close: () => app.close(),
+    close: async () => {
+      await app.close();
+      if (violations.length) throw new Error(`answers that do not match the OpenAPI document:\n${[...new Set(violations)].join('\n')}`);
+    },
   };
 }
 

@@ -1,4 +1,4 @@
-// Runs the real demo (`node dist/src/demo.js`, what `npm start` runs after building) as a
+// Runs the real demo (`node dist/demo/main.js`, what `npm start` runs after building) as a
 // child process on a database of its own, so its seed starts from an empty tenant.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -57,7 +57,7 @@ export async function startDemoStack(timeoutMs = 240_000): Promise<DemoStack> {
   const env: NodeJS.ProcessEnv = { PATH: process.env.PATH, HOME: process.env.HOME, LANG: process.env.LANG ?? 'C.UTF-8' };
   Object.assign(env, { PORT: String(port), DATABASE_URL: databaseUrl.toString(), LOG_LEVEL: 'warn' });
 
-  const child: ChildProcess = spawn(process.execPath, ['dist/src/demo.js'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn(process.execPath, ['dist/demo/main.js'], { cwd: REPO_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   await new Promise<void>((resolve, reject) => {

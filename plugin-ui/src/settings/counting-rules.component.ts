@@ -53,7 +53,7 @@ export class CountingRulesElement extends B1rElement {
     return html`<form @submit=${this.save}>
       <fieldset><legend>Counted device classes</legend>
         <div class="checks">${classes.map((deviceClass) => html`<label class="check">
-          <input type="checkbox" name="countedClasses" value=${deviceClass} .checked=${settings.countedClasses.includes(deviceClass)} />
+          <input type="checkbox" name="countedClasses" value=${deviceClass} .checked=${(settings.countedClasses as string[]).includes(deviceClass)} />
           ${humanize(deviceClass)}</label>`)}</div>
       </fieldset>
       <div class="row">
@@ -86,7 +86,7 @@ export class CountingRulesElement extends B1rElement {
     const body: CountingSettings = {
       staleDays: Number(form.get('staleDays')),
       matchedTolerance: Number(form.get('matchedTolerance')),
-      countedClasses: form.getAll('countedClasses').map(String),
+      countedClasses: form.getAll('countedClasses').map(String) as CountingSettings['countedClasses'],
       licensedStatuses: String(form.get('licensedStatuses') ?? '').split(',').map((status) => status.trim()).filter(Boolean),
       schedule: { cron: String(form.get('cron') ?? '').trim(), timeZone: String(form.get('timeZone') ?? '').trim(), enabled: form.get('scheduleEnabled') === 'on' },
     };

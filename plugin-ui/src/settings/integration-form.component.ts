@@ -6,7 +6,7 @@ import { errorMessage } from '../shared/states.js';
 import { RunTracker } from '../shared/run-tracker.js';
 import { renderRunProgress } from '../shared/run-progress.js';
 import { formatDateTime } from '../shared/format.js';
-import type { ConnectionTest, Integration } from '../shared/types.js';
+import type { ConnectionTest, Integration, PanelOneConfig, Pax8Config } from '../shared/types.js';
 import { settingsStyles } from './settings.styles.js';
 
 const TITLES = { pax8: 'Pax8 Partner API', panelone: 'PanelOne RMM API' };
@@ -36,9 +36,11 @@ export class IntegrationFormElement extends B1rElement {
   }
 
   protected override render(): TemplateResult {
-    const { kind, config } = this.integration;
+    const { kind } = this.integration;
+    // The API answers Pax8's or PanelOne's settings, by kind: either may lack the other's fields.
+    const config: Partial<Pax8Config & PanelOneConfig> = this.integration.config;
     const id = (field: string) => `${kind}-${field}`;
-    const text = (field: string, label: string, value: string | undefined, type = 'url') => html`<div class="field">
+    const text = (field: string, label: string, value: string | null | undefined, type = 'url') => html`<div class="field">
       <label for=${id(field)}>${label}</label>
       <input id=${id(field)} name=${field} type=${type} .value=${value ?? ''} autocomplete="off" />
     </div>`;

@@ -27,3 +27,7 @@ export class ApiKeyDto {
 export class CreatedApiKeyDto extends ApiKeyDto {
   @ApiProperty({ description: 'The key itself. Shown once; store it now.' }) key: string;
 }
+
+export class ApiKeyListDto {
+  @ApiProperty({ type: ApiKeyDto, isArray: true }) items: ApiKeyDto[];
+}

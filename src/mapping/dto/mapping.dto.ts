@@ -44,3 +44,7 @@ export class CatalogProductResponseDto {
   @ApiProperty({ description: 'What the product name suggests' }) suggested: boolean;
   @ApiProperty({ description: 'An admin has decided perDevice' }) confirmed: boolean;
 }
+
+export class CatalogProductListResponseDto {
+  @ApiProperty({ type: CatalogProductResponseDto, isArray: true }) items: CatalogProductResponseDto[];
+}

@@ -1,8 +1,9 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
 import { IsOptional, IsString, MaxLength } from 'class-validator';
 import { PageQuery, ValidateEnum, ValidateUuid } from '../../common/validation.js';
+import { SnapshotRefDto } from '../../snapshots/dto/snapshot.dto.js';
 import { CLIENT_STATUSES, type ClientStatus } from '../reconcile.js';
-import { CLIENT_SORTS, type ClientSort } from '../reconciliation.service.js';
+import { CLIENT_SORTS, type ClientSort } from '../reconciliation.repository.js';
 
 export class SnapshotSelectQuery {
   @ValidateUuid({ optional: true })
@@ -34,11 +35,6 @@ export class PagedSnapshotQuery extends PageQuery {
 export class MoneyDto {
   @ApiProperty() amount: number;
   @ApiProperty({ enum: ['USD'] }) currency: 'USD';
-}
-
-export class SnapshotRefDto {
-  @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty() takenAt: string;
 }
 
 export class SummaryResponseDto {

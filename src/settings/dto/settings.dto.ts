@@ -67,11 +67,15 @@ export class UpdateScheduleDto {
   enabled?: boolean;
 }
 
-export class SettingsDto {
+/** What decides which devices count and which subscriptions are licences (also frozen into each snapshot). */
+export class CountingRulesDto {
   @ApiProperty({ minimum: 1, maximum: 3650 }) staleDays: number;
   @ApiProperty({ enum: DEVICE_CLASSES, isArray: true }) countedClasses: string[];
   @ApiProperty({ example: ['Active'] }) licensedStatuses: string[];
   @ApiProperty({ minimum: 0 }) matchedTolerance: number;
+}
+
+export class SettingsDto extends CountingRulesDto {
   @ApiProperty({ type: ScheduleDto }) schedule: ScheduleDto;
 }
 

@@ -1,6 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
 import { PageQuery, ValidateBoolean } from '../../common/validation.js';
+import { CountingRulesDto } from '../../settings/dto/settings.dto.js';
 
 export class SnapshotDevicesQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'PanelOne organization id' })
@@ -11,6 +12,12 @@ export class SnapshotDevicesQuery extends PageQuery {
   counted?: boolean;
 }
 
+/** Which snapshot an answer is about. */
+export class SnapshotRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() takenAt: string;
+}
+
 export class SnapshotResponseDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() takenAt: string;
@@ -18,7 +25,7 @@ export class SnapshotResponseDto {
   @ApiProperty({ enum: ['complete'] }) status: string;
   @ApiProperty() deviceCount: number;
   @ApiProperty() billableCount: number;
-  @ApiProperty({ description: 'The counting rules in force when the snapshot was taken' }) rules: object;
+  @ApiProperty({ type: CountingRulesDto, description: 'The counting rules in force when the snapshot was taken' }) rules: CountingRulesDto;
 }
 
 export class SnapshotListResponseDto {

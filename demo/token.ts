@@ -2,10 +2,10 @@
 // Prints a context token signed with PANELONE_JWT_SECRET (from the environment or .env),
 // so a newcomer can call the API with curl: curl -H "Authorization: Bearer $(npm run -s token -- ...)".
 import { parseArgs } from 'node:util';
-import { signContextToken } from '../auth/context-token.js';
-import { ROLES, type Role } from '../auth/principal.js';
-import { loadDotEnv } from '../config/env-file.js';
-import { DEMO_JWT_SECRET } from '../demo-defaults.js';
+import { signContextToken } from '../src/auth/context-token.js';
+import { ROLES, type Role } from '../src/auth/principal.js';
+import { loadDotEnv } from '../src/config/env-file.js';
+import { DEMO_JWT_SECRET } from './defaults.js';
 
 loadDotEnv();
 const { values } = parseArgs({

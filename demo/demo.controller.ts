@@ -5,10 +5,10 @@ import { ApiExcludeController } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { existsSync, readFileSync } from 'node:fs';
 import { extname, resolve, sep } from 'node:path';
-import { signContextToken } from '../auth/context-token.js';
-import { Public, ROLES, type Role } from '../auth/principal.js';
-import { APP_CONFIG, type AppConfig } from '../config/config.js';
-import { DEMO_TENANT_ID } from '../demo-defaults.js';
+import { signContextToken } from '../src/auth/context-token.js';
+import { Public, ROLES, type Role } from '../src/auth/principal.js';
+import { APP_CONFIG, type AppConfig } from '../src/config/config.js';
+import { DEMO_TENANT_ID } from './defaults.js';
 
 const HOST_DIR = resolve('plugin-ui/host');
 const TOKEN_TTL_SECONDS = 10 * 60;

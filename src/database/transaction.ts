@@ -1,26 +1,28 @@
-// A raw pg client from the DataSource's pool, for work TypeORM does not do (COPY, cursors) and
-// for transactions that span such work. A client whose transaction failed is discarded, not
-// returned to the pool, so no half-finished state can leak into the next borrower.
+// A raw pg client from the application's pool, for work TypeORM does not do (COPY, cursors) and
+// for transactions that span such work. The client is borrowed through TypeORM's public
+// QueryRunner, so it counts against the one pool the rest of the app uses. A client whose work
+// failed is ended rather than handed back, so no half-finished state (an open COPY, a cursor, a
+// failed transaction) can leak into the next borrower: the pool drops ended clients on release.
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 
 export async function withPgClient<T>(db: DataSource, work: (client: PoolClient) => Promise<T>): Promise<T> {
-  const pool = (db.driver as unknown as { master: { connect(): Promise<PoolClient> } }).master;
-  const client = await pool.connect();
+  const runner = db.createQueryRunner('master');
+  const client = (await runner.connect()) as PoolClient;
   let broken: Error | undefined;
   // A connection that dies while checked out (PostgreSQL restarted) emits 'error' on the client;
-  // with no listener that is an uncaught exception that ends the process. Note it instead: the
-  // pending query rejects with it, and the client is discarded on release.
+  // the QueryRunner's own listener hands it back as broken. Ours notes it for the pending work.
   const onError = (err: Error) => { broken ??= err; };
   client.on('error', onError);
   try {
     return await work(client);
   } catch (err) {
-    broken = err as Error;
+    broken ??= err as Error;
     throw err;
   } finally {
     client.removeListener('error', onError);
-    client.release(broken ?? false);
+    if (broken) await client.end().catch(() => undefined);
+    await runner.release();
   }
 }
 

@@ -2,13 +2,13 @@
 // start, since their ports may change), and on the first start runs Sync All and back-fills
 // a few monthly snapshots from the simulator's world as it was, so the trend has a history.
 import type { INestApplication } from '@nestjs/common';
-import { generateDataset } from '../../simulators/dataset.js';
-import type { PanelOneSimulator } from '../../simulators/panelone.js';
-import type { Pax8Simulator } from '../../simulators/pax8.js';
-import { signContextToken } from '../auth/context-token.js';
-import { DEMO_JWT_SECRET, DEMO_TENANT_ID } from '../demo-defaults.js';
-import { SnapshotsService } from '../snapshots/snapshots.service.js';
-import type { PanelOneDevice } from '../snapshots/panelone-device.js';
+import { generateDataset } from '../simulators/dataset.js';
+import type { PanelOneSimulator } from '../simulators/panelone.js';
+import type { Pax8Simulator } from '../simulators/pax8.js';
+import { signContextToken } from '../src/auth/context-token.js';
+import { DEMO_JWT_SECRET, DEMO_TENANT_ID } from './defaults.js';
+import { SnapshotsService } from '../src/snapshots/snapshots.service.js';
+import type { PanelOneDevice } from '../src/integrations/panelone.client.js';
 
 const DAY_MS = 86_400_000;
 const HISTORY_MONTHS = 5;

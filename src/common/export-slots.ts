@@ -2,7 +2,7 @@
 // so at most EXPORTS_PER_TENANT run at once per tenant and EXPORTS_PER_PROCESS per process.
 // One more gets a 429 with Retry-After at once, before any byte, rather than queueing: a noisy
 // tenant's sixteen parallel downloads must not slow another tenant's dashboard.
-import { HttpException, HttpStatus, Inject, Injectable } from '@nestjs/common';
+import { Global, HttpException, HttpStatus, Inject, Injectable, Module } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 
@@ -44,3 +44,8 @@ export class ExportSlots {
     }
   }
 }
+
+/** One ExportSlots per process, for every feature that streams an export. */
+@Global()
+@Module({ providers: [ExportSlots], exports: [ExportSlots] })
+export class ExportSlotsModule {}

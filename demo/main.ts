@@ -4,11 +4,12 @@
 import { generateDataset } from '../simulators/dataset.js';
 import { startPanelOneSimulator } from '../simulators/panelone.js';
 import { startPax8Simulator } from '../simulators/pax8.js';
-import { closeOnSignals, createApi, loadConfigOrExit, prepareDatabase } from './bootstrap.js';
-import { loadDotEnv } from './config/env-file.js';
-import { DEMO_ENCRYPTION_KEY, DEMO_JWT_SECRET } from './demo-defaults.js';
-import { seedDemoTenant } from './demo/seed.js';
-import { freePort } from './database/embedded.js';
+import { closeOnSignals, createApi, loadConfigOrExit, prepareDatabase } from '../src/bootstrap.js';
+import { loadDotEnv } from '../src/config/env-file.js';
+import { DEMO_ENCRYPTION_KEY, DEMO_JWT_SECRET } from './defaults.js';
+import { DEMO_ROUTES, DemoModule } from './demo.module.js';
+import { seedDemoTenant } from './seed.js';
+import { freePort } from '../src/database/embedded.js';
 
 loadDotEnv();
 process.env.PANELONE_JWT_SECRET ??= DEMO_JWT_SECRET;
@@ -43,7 +44,7 @@ const panelone = await startPanelOneSimulator({ dataset, port: await portOr(4020
 say(`  Pax8 sim     ${pax8.url}`);
 say(`  PanelOne sim ${panelone.url}`);
 
-const app = await createApi(config, database.url, { worker: true, demo: true });
+const app = await createApi(config, database.url, { worker: true, extraModules: [DemoModule], unprefixedRoutes: DEMO_ROUTES });
 await app.listen(config.PORT, config.HOST);
 const base = `http://localhost:${config.PORT}`;
 closeOnSignals(async () => {

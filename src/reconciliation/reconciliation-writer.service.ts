@@ -1,0 +1,102 @@
+// Computes a snapshot's reconciliation and stores it, replacing its rows, always inside a
+// transaction: the snapshot ingest's own (so a snapshot and its reconciliation become visible
+// by one COMMIT), or one of its own when a mapping, product or settings change re-reconciles.
+// It provides the ports the features below declare (SnapshotReconciler, ReconciliationInputs),
+// so the imports run one way: this module knows them, they do not know it.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { DataSource } from 'typeorm';
+import { notFound } from '../common/errors.js';
+import type { ReconciliationInputs } from '../common/reconciliation-inputs.js';
+import type { Queryable } from '../database/queryable.js';
+import { inTransaction } from '../database/transaction.js';
+import { suggestPerDevice } from '../integrations/per-device.js';
+import { SyncedDataRepository } from '../integrations/synced-data.repository.js';
+import { MappingRepository } from '../mapping/mapping.repository.js';
+import type { CountingRules } from '../settings/rules.js';
+import { SettingsRepository } from '../settings/settings.repository.js';
+import type { SnapshotReconciler } from '../snapshots/snapshot-reconciler.js';
+import { SnapshotRepository } from '../snapshots/snapshot.repository.js';
+import { reconcileClients } from './reconcile.js';
+import { ReconciliationCacheService } from './reconciliation-cache.service.js';
+import { ReconciliationRepository } from './reconciliation.repository.js';
+
+@Injectable()
+export class ReconciliationWriter implements SnapshotReconciler, ReconciliationInputs {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly cache: ReconciliationCacheService,
+    private readonly reconciliations: ReconciliationRepository,
+    private readonly snapshots: SnapshotRepository,
+    private readonly mappings: MappingRepository,
+    private readonly synced: SyncedDataRepository,
+    private readonly settings: SettingsRepository,
+  ) {}
+
+  /** (Re)computes a snapshot's reconciliation (default: the latest complete one) from the current mapping, products and subscriptions. */
+  async reconcile(tenantId: string, snapshotId?: string): Promise<{ snapshotId: string; clients: number }> {
+    try {
+      return await inTransaction(this.db, async (client) => {
+        await this.lockTenant(client, tenantId);
+        const snapshot = snapshotId
+          ? await this.snapshots.findComplete(client, tenantId, snapshotId)
+          : await this.snapshots.latest(client, tenantId);
+        if (!snapshot) throw notFound('Complete snapshot');
+        const rules = await this.settings.countingRules(tenantId, client);
+        const clients = await this.write(client, tenantId, snapshot.id, rules);
+        return { snapshotId: snapshot.id, clients };
+      });
+    } finally {
+      this.committed(tenantId);
+    }
+  }
+
+  /** After a mapping, product or settings change: re-reconcile the latest snapshot, if there is one. */
+  async changed(tenantId: string): Promise<void> {
+    if (await this.snapshots.latest(this.db, tenantId)) await this.reconcile(tenantId);
+  }
+
+  /** For the snapshot ingest, inside its own transaction. */
+  async reconcileInTransaction(client: PoolClient, tenantId: string, snapshotId: string, rules: CountingRules): Promise<number> {
+    await this.lockTenant(client, tenantId);
+    return this.write(client, tenantId, snapshotId, rules);
+  }
+
+  /**
+   * After a transaction that wrote a tenant's snapshot or reconciliation rows ended (COMMIT, or
+   * a failure that may have followed one): drop this process's cached reads for the tenant
+   * before answering, so the writer reads its own write. Other processes learn it by NOTIFY.
+   */
+  committed(tenantId: string): void {
+    this.cache.invalidate(tenantId);
+  }
+
+  /**
+   * One reconcile per tenant at a time, until the transaction ends: two concurrent replacements
+   * of the same rows would collide, and a reconcile queued behind a snapshot sees that snapshot.
+   */
+  private async lockTenant(client: PoolClient, tenantId: string): Promise<void> {
+    await client.query(`SELECT pg_advisory_xact_lock(hashtext('b1r:reconcile:' || $1))`, [tenantId]);
+  }
+
+  /** Recomputes the stored reconciliation of one snapshot, replacing its rows. Run inside a transaction. */
+  private async write(q: Queryable, tenantId: string, snapshotId: string, rules: CountingRules): Promise<number> {
+    const devices = await this.snapshots.billableByClient(q, tenantId, snapshotId);
+    const { mapping, names } = await this.mappings.loadMapping(q, tenantId);
+    const subscriptions = await this.synced.subscriptions(q, tenantId, [...new Set(mapping.values())], rules.licensedStatuses);
+    const perDevice = await this.mappings.perDeviceChoices(tenantId, [...new Set(subscriptions.map((s) => s.product_id))], q);
+    const { clients, lines } = reconcileClients(
+      devices.map((d) => ({ organizationId: d.organization_id, name: d.organization_name, billable: d.billable_count })),
+      mapping,
+      names,
+      subscriptions.map((s) => ({
+        companyId: s.company_id, productId: s.product_id, productName: s.product_name, quantity: Number(s.quantity), status: s.status,
+        billingTerm: s.billing_term, price: s.price === null ? null : Number(s.price), perDevice: perDevice.get(s.product_id) ?? suggestPerDevice(s.product_name),
+      })),
+      rules,
+    );
+    await this.reconciliations.replace(q, tenantId, snapshotId, clients, lines);
+    return clients.length;
+  }
+}

@@ -1,0 +1,58 @@
+// tenant_settings: the counting rules, tolerance and schedule of one tenant, readable on any
+// connection (the snapshot ingest and the reconciliation read them inside their own
+// transactions). The defaults row is created on first read.
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { rowsOf, type Queryable } from '../database/queryable.js';
+import type { CountingRules, TenantSettings } from './rules.js';
+
+interface SettingsRecord {
+  stale_days: number;
+  counted_classes: string[];
+  licensed_statuses: string[];
+  matched_tolerance: number;
+  schedule_cron: string;
+  schedule_time_zone: string;
+  schedule_enabled: boolean;
+}
+
+function toSettings(row: SettingsRecord): TenantSettings {
+  return {
+    staleDays: row.stale_days,
+    countedClasses: row.counted_classes,
+    licensedStatuses: row.licensed_statuses,
+    matchedTolerance: row.matched_tolerance,
+    schedule: { cron: row.schedule_cron, timeZone: row.schedule_time_zone, enabled: row.schedule_enabled },
+  };
+}
+
+@Injectable()
+export class SettingsRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  /** The tenant's settings, on `q` (a transaction's client) or the pool. */
+  async load(tenantId: string, q: Queryable = this.db): Promise<TenantSettings> {
+    let [row] = rowsOf<SettingsRecord>(await q.query(`SELECT * FROM tenant_settings WHERE tenant_id = $1`, [tenantId]));
+    if (!row) {
+      await q.query(`INSERT INTO tenant (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING`, [tenantId]);
+      await q.query(`INSERT INTO tenant_settings (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING`, [tenantId]);
+      [row] = rowsOf<SettingsRecord>(await q.query(`SELECT * FROM tenant_settings WHERE tenant_id = $1`, [tenantId]));
+    }
+    return toSettings(row);
+  }
+
+  async countingRules(tenantId: string, q: Queryable = this.db): Promise<CountingRules> {
+    const { staleDays, countedClasses, licensedStatuses, matchedTolerance } = await this.load(tenantId, q);
+    return { staleDays, countedClasses, licensedStatuses, matchedTolerance };
+  }
+
+  async save(tenantId: string, next: TenantSettings): Promise<void> {
+    await this.db.query(
+      `UPDATE tenant_settings SET stale_days = $2, counted_classes = $3, licensed_statuses = $4, matched_tolerance = $5,
+              schedule_cron = $6, schedule_time_zone = $7, schedule_enabled = $8, updated_at = now()
+        WHERE tenant_id = $1`,
+      [tenantId, next.staleDays, next.countedClasses, next.licensedStatuses, next.matchedTolerance, next.schedule.cron, next.schedule.timeZone, next.schedule.enabled],
+    );
+  }
+}

@@ -1,0 +1,247 @@
+// The snapshot tables (snapshot, snapshot_device, snapshot_client): every statement that reads
+// or writes them, and the typed rows they return. Writes take the connection that holds the
+// ingest's transaction; reads outside one run on the pool. Other features read snapshots only
+// through here (or, inside one statement of theirs, through COMPLETE_SNAPSHOT_SQL).
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DataSource } from 'typeorm';
+import { notFound } from '../common/errors.js';
+import { forEachRow } from '../database/cursor.js';
+import { isoTimestamp, rowsOf, type Queryable } from '../database/queryable.js';
+import type { CountingRules } from '../settings/rules.js';
+import type { ExclusionReason } from './device-counting.js';
+import type { SnapshotDeviceResponseDto, SnapshotRefDto, SnapshotResponseDto } from './dto/snapshot.dto.js';
+
+export type SnapshotTrigger = 'manual' | 'schedule' | 'sync-all';
+
+/**
+ * The snapshot a statement is about, for a CTE: $1 = tenant, $2 = the snapshot asked for (null:
+ * the latest complete one). Lets a reconciliation read find its snapshot in the same round trip.
+ */
+export const COMPLETE_SNAPSHOT_SQL = `SELECT id, taken_at FROM snapshot
+  WHERE tenant_id = $1 AND status = 'complete' AND ($2::uuid IS NULL OR id = $2::uuid)
+  ORDER BY taken_at DESC, id DESC LIMIT 1`;
+
+export interface SnapshotRecord {
+  id: string;
+  taken_at: Date;
+  trigger: SnapshotTrigger;
+  status: 'building' | 'complete';
+  device_count: number;
+  billable_count: number;
+  rules: CountingRules;
+}
+
+export interface SnapshotDeviceRecord {
+  device_id: string;
+  organization_id: string;
+  hostname: string | null;
+  serial_number: string | null;
+  device_class: string;
+  last_contact: Date | null;
+  offline: boolean | null;
+  approval_status: string | null;
+  counted: boolean;
+  reason: ExclusionReason | null;
+}
+
+/** A judged device on its way into snapshot_device. */
+export interface DeviceInsert {
+  organizationId: string;
+  deviceId: string;
+  hostname: string | null;
+  serialNumber: string | null;
+  deviceClass: string;
+  lastContact: string | null;
+  offline: boolean | null;
+  approvalStatus: string | null;
+  counted: boolean;
+  reason: ExclusionReason | null;
+}
+
+export interface ClientCountsRecord {
+  device_count: number;
+  billable_count: number;
+  by_class: Record<string, number>;
+  excluded_by_reason: Record<string, number>;
+}
+
+export interface ClientBillableRecord {
+  organization_id: string;
+  organization_name: string;
+  billable_count: number;
+}
+
+const COPY_COLUMNS = 'tenant_id, snapshot_id, organization_id, device_id, hostname, serial_number, device_class, last_contact, offline, approval_status, counted, reason';
+
+/** COPY text format: tab-separated, \N for null, backslash escapes for the separators. */
+function copyField(value: string | boolean | null): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'boolean') return value ? 't' : 'f';
+  return value.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
+}
+
+@Injectable()
+export class SnapshotRepository {
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  async insertBuilding(q: Queryable, row: { tenantId: string; id: string; takenAt: Date; trigger: SnapshotTrigger; rules: CountingRules; runId: string | null }): Promise<void> {
+    await q.query(
+      `INSERT INTO snapshot (tenant_id, id, taken_at, trigger, status, rules, run_id) VALUES ($1, $2, $3, $4, 'building', $5, $6)`,
+      [row.tenantId, row.id, row.takenAt, row.trigger, JSON.stringify(row.rules), row.runId],
+    );
+  }
+
+  /** Streams the pages into snapshot_device with COPY; one page becomes one chunk of COPY text. */
+  async copyDevices(client: PoolClient, tenantId: string, snapshotId: string, pages: AsyncIterable<DeviceInsert[]>): Promise<void> {
+    const prefix = `${copyField(tenantId)}\t${snapshotId}\t`;
+    async function* chunks(): AsyncGenerator<string> {
+      for await (const page of pages) {
+        let chunk = '';
+        for (const d of page) {
+          chunk += prefix + [
+            d.organizationId, d.deviceId, d.hostname, d.serialNumber, d.deviceClass, d.lastContact, d.offline, d.approvalStatus, d.counted, d.reason,
+          ].map(copyField).join('\t') + '\n';
+        }
+        if (chunk) yield chunk;
+      }
+    }
+    await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY snapshot_device (${COPY_COLUMNS}) FROM STDIN`)));
+  }
+
+  /** Per-client counts: billable = passes the rules (counted, or would count once the organization is mapped). */
+  async countPerClient(q: Queryable, tenantId: string, snapshotId: string): Promise<void> {
+    await q.query(
+      `WITH by_class AS (
+         SELECT organization_id, jsonb_object_agg(device_class, n) AS counts
+           FROM (SELECT organization_id, device_class, count(*) AS n FROM snapshot_device
+                  WHERE tenant_id = $1 AND snapshot_id = $2 GROUP BY organization_id, device_class) c
+          GROUP BY organization_id
+       ), by_reason AS (
+         SELECT organization_id, jsonb_object_agg(reason, n) AS counts
+           FROM (SELECT organization_id, reason, count(*) AS n FROM snapshot_device
+                  WHERE tenant_id = $1 AND snapshot_id = $2 AND NOT counted GROUP BY organization_id, reason) r
+          GROUP BY organization_id
+       ), totals AS (
+         SELECT organization_id, count(*) AS devices,
+                count(*) FILTER (WHERE counted OR reason = 'unmapped-organization') AS billable
+           FROM snapshot_device WHERE tenant_id = $1 AND snapshot_id = $2 GROUP BY organization_id
+       )
+       INSERT INTO snapshot_client (tenant_id, snapshot_id, organization_id, organization_name, device_count, billable_count, by_class, excluded_by_reason)
+       SELECT $1, $2, t.organization_id, COALESCE(o.name, t.organization_id), t.devices, t.billable,
+              COALESCE(c.counts, '{}'), COALESCE(r.counts, '{}')
+         FROM totals t
+         LEFT JOIN by_class c ON c.organization_id = t.organization_id
+         LEFT JOIN by_reason r ON r.organization_id = t.organization_id
+         LEFT JOIN panelone_organization o ON o.tenant_id = $1 AND o.id = t.organization_id`,
+      [tenantId, snapshotId],
+    );
+  }
+
+  async markComplete(q: Queryable, tenantId: string, snapshotId: string, counts: { deviceCount: number; billableCount: number }): Promise<void> {
+    await q.query(
+      `UPDATE snapshot SET status = 'complete', device_count = $3, billable_count = $4, completed_at = now() WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, snapshotId, counts.deviceCount, counts.billableCount],
+    );
+  }
+
+  /**
+   * A bulk load leaves the planner's row estimates far behind (autovacuum analyzes later, if the
+   * server is not busy): a stale estimate of a few rows turns joins over a snapshot into nested loops.
+   */
+  async analyze(): Promise<void> {
+    await this.db.query('ANALYZE snapshot_device, snapshot_client');
+  }
+
+  async latest(q: Queryable, tenantId: string): Promise<SnapshotRefDto | null> {
+    const [row] = rowsOf<{ id: string; taken_at: Date }>(await q.query(
+      `SELECT id, taken_at FROM snapshot WHERE tenant_id = $1 AND status = 'complete' ORDER BY taken_at DESC, id DESC LIMIT 1`, [tenantId],
+    ));
+    return row ? { id: row.id, takenAt: isoTimestamp(row.taken_at) } : null;
+  }
+
+  async findComplete(q: Queryable, tenantId: string, snapshotId: string): Promise<SnapshotRefDto | null> {
+    const [row] = rowsOf<{ id: string; taken_at: Date }>(await q.query(
+      `SELECT id, taken_at FROM snapshot WHERE tenant_id = $1 AND id = $2 AND status = 'complete'`, [tenantId, snapshotId],
+    ));
+    return row ? { id: row.id, takenAt: isoTimestamp(row.taken_at) } : null;
+  }
+
+  /** The snapshot a read is about: the one asked for (404 unless complete), else the latest complete one (or none yet). */
+  async resolveSnapshot(tenantId: string, snapshotId?: string): Promise<SnapshotRefDto | null> {
+    if (!snapshotId) return this.latest(this.db, tenantId);
+    const found = await this.findComplete(this.db, tenantId, snapshotId);
+    if (!found) throw notFound('Snapshot');
+    return found;
+  }
+
+  async list(tenantId: string, limit: number, offset: number): Promise<{ items: SnapshotResponseDto[]; total: number }> {
+    const rows: Array<SnapshotRecord & { total: string }> = await this.db.query(
+      `SELECT *, count(*) OVER () AS total FROM snapshot WHERE tenant_id = $1 AND status = 'complete' ORDER BY taken_at DESC, id LIMIT $2 OFFSET $3`,
+      [tenantId, limit, offset],
+    );
+    const total = rows.length ? Number(rows[0].total) : Number((await this.db.query(`SELECT count(*) AS n FROM snapshot WHERE tenant_id = $1 AND status = 'complete'`, [tenantId]))[0].n);
+    return { items: rows.map(toSnapshotDto), total };
+  }
+
+  async get(tenantId: string, id: string): Promise<SnapshotResponseDto> {
+    const [row]: SnapshotRecord[] = await this.db.query(`SELECT * FROM snapshot WHERE tenant_id = $1 AND id = $2 AND status = 'complete'`, [tenantId, id]);
+    if (!row) throw notFound('Snapshot');
+    return toSnapshotDto(row);
+  }
+
+  async devices(tenantId: string, id: string, filter: { clientId?: string; counted?: boolean; limit: number; offset: number }): Promise<{ items: SnapshotDeviceResponseDto[]; total: number }> {
+    const where = ['tenant_id = $1', 'snapshot_id = $2'];
+    const params: unknown[] = [tenantId, id];
+    if (filter.clientId !== undefined) where.push(`organization_id = $${params.push(filter.clientId)}`);
+    if (filter.counted !== undefined) where.push(`counted = $${params.push(filter.counted)}`);
+    const [{ n }] = await this.db.query(`SELECT count(*) AS n FROM snapshot_device WHERE ${where.join(' AND ')}`, params);
+    const rows: SnapshotDeviceRecord[] = await this.db.query(
+      `SELECT * FROM snapshot_device WHERE ${where.join(' AND ')} ORDER BY organization_id, hostname, device_id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, filter.limit, filter.offset],
+    );
+    return { items: rows.map(toDeviceDto), total: Number(n) };
+  }
+
+  /** One client's devices in a snapshot, through a cursor (the per-client CSV). */
+  eachClientDevice(tenantId: string, snapshotId: string, organizationId: string, onRow: (row: SnapshotDeviceRecord) => void | Promise<void>): Promise<void> {
+    return forEachRow(this.db,
+      `SELECT * FROM snapshot_device WHERE tenant_id = $1 AND snapshot_id = $2 AND organization_id = $3 ORDER BY hostname, device_id`,
+      [tenantId, snapshotId, organizationId], onRow);
+  }
+
+  async clientCounts(tenantId: string, snapshotId: string, organizationId: string): Promise<ClientCountsRecord | null> {
+    const [row]: ClientCountsRecord[] = await this.db.query(
+      `SELECT device_count, billable_count, by_class, excluded_by_reason FROM snapshot_client WHERE tenant_id = $1 AND snapshot_id = $2 AND organization_id = $3`,
+      [tenantId, snapshotId, organizationId],
+    );
+    return row ?? null;
+  }
+
+  /** Billable devices per client of a snapshot: what the reconciliation counts. */
+  async billableByClient(q: Queryable, tenantId: string, snapshotId: string): Promise<ClientBillableRecord[]> {
+    return rowsOf<ClientBillableRecord>(await q.query(
+      `SELECT organization_id, organization_name, billable_count FROM snapshot_client WHERE tenant_id = $1 AND snapshot_id = $2`,
+      [tenantId, snapshotId],
+    ));
+  }
+}
+
+export function toSnapshotDto(row: SnapshotRecord): SnapshotResponseDto {
+  return {
+    id: row.id, takenAt: isoTimestamp(row.taken_at), trigger: row.trigger, status: row.status,
+    deviceCount: row.device_count, billableCount: row.billable_count, rules: row.rules,
+  };
+}
+
+export function toDeviceDto(row: SnapshotDeviceRecord): SnapshotDeviceResponseDto {
+  return {
+    deviceId: row.device_id, organizationId: row.organization_id, hostname: row.hostname, serialNumber: row.serial_number,
+    deviceClass: row.device_class, lastContact: row.last_contact ? isoTimestamp(row.last_contact) : null,
+    offline: row.offline, approvalStatus: row.approval_status, counted: row.counted, reason: row.reason,
+  };
+}
