@@ -25,6 +25,8 @@ export interface TakeSnapshotInput {
   signal?: AbortSignal;
   /** When the device read counts as taken (staleness is measured from it); default now. Back-fills history. */
   asOf?: Date;
+  /** Filled with where the time went (the run's result carries it; the bench prints it). */
+  timings?: SnapshotTimings;
 }
 
 /** Where a snapshot's time went, in ms. fetchWait: waiting on PanelOne pages that judging and COPY did not hide; copy: judging and COPY. */
@@ -98,10 +100,10 @@ export class SnapshotsService {
     private readonly reconciler: SnapshotReconciler,
   ) {}
 
-  async take(tenantId: string, input: TakeSnapshotInput): Promise<{ snapshotId: string; deviceCount: number; billableCount: number; timingsMs: SnapshotTimings }> {
+  async take(tenantId: string, input: TakeSnapshotInput): Promise<{ snapshotId: string; deviceCount: number; billableCount: number }> {
     const snapshotId = randomUUID();
     const takenAt = input.asOf ?? new Date();
-    const timings: SnapshotTimings = { setup: 0, fetchWait: 0, copy: 0, counts: 0, reconcile: 0, commit: 0, analyze: 0 };
+    const timings: SnapshotTimings = Object.assign(input.timings ?? {}, { setup: 0, fetchWait: 0, copy: 0, counts: 0, reconcile: 0, commit: 0, analyze: 0 });
     let mark = performance.now();
     const lap = (phase: keyof SnapshotTimings) => {
       const now = performance.now();
@@ -134,7 +136,7 @@ export class SnapshotsService {
     // The snapshot is committed, so a failure here costs nothing.
     await this.snapshots.analyze().catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the snapshot failed'));
     lap('analyze');
-    return { snapshotId, ...result, timingsMs: timings };
+    return { snapshotId, ...result };
   }
 
   /** Runs a transaction that writes the tenant's snapshots, then drops this process's cached reads of them. */

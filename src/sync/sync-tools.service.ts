@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { IntegrationSyncService, type Pax8SyncPart } from '../integrations/integration-sync.service.js';
 import { MappingService } from '../mapping/mapping.service.js';
 import { ReconciliationWriter } from '../reconciliation/reconciliation-writer.service.js';
-import { SnapshotsService } from '../snapshots/snapshots.service.js';
+import { SnapshotsService, type SnapshotTimings } from '../snapshots/snapshots.service.js';
 import type { RunProgress } from './run-progress.js';
 import type { RunTrigger, SyncTool } from './sync.constants.js';
 
@@ -111,15 +111,17 @@ export class SyncToolsService {
     return {
       phase,
       run: async (ctx) => {
+        const timingsMs = {} as SnapshotTimings;
         const taken = await this.snapshots.take(ctx.tenantId, {
           trigger: ctx.trigger === 'schedule' ? 'schedule' : ctx.tool === 'sync-all' ? 'sync-all' : 'manual',
           runId: ctx.runId,
           devices: this.integrations.panelOneDevicePages(ctx.tenantId, ctx.signal),
           progress: this.within(phase, ctx),
           signal: ctx.signal,
+          timings: timingsMs,
         });
         ctx.snapshotId = taken.snapshotId;
-        return taken;
+        return { ...taken, timingsMs };
       },
     };
   }
