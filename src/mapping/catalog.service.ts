@@ -21,7 +21,7 @@ export class CatalogService {
   async setPerDevice(tenantId: string, productId: string, perDevice: boolean, by: string): Promise<CatalogProductResponseDto> {
     if (!(await this.list(tenantId, productId)).length) throw notFound('Product');
     await this.mappings.setPerDevice(tenantId, productId, perDevice, by);
-    await this.reconciliation.changed(tenantId);
+    await this.reconciliation.changed(tenantId, 'per-device products', by);
     return (await this.list(tenantId, productId))[0];
   }
 }

@@ -59,7 +59,7 @@ export class MappingService {
     if (!(await this.synced.organizationExists(tenantId, organizationId))) throw notFound('Organization');
     if (pax8CompanyId !== null && !(await this.synced.companyExists(tenantId, pax8CompanyId))) throw notFound('Pax8 company');
     await this.mappings.decide(tenantId, organizationId, pax8CompanyId, by);
-    await this.reconciliation.changed(tenantId);
+    await this.reconciliation.changed(tenantId, 'client mapping', by);
     const row = await this.mappings.decided(tenantId, organizationId);
     if (!row) throw notFound('Organization');
     return toMappingDto(row);

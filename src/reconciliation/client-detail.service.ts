@@ -1,28 +1,35 @@
 // One client's reconciliation in depth: every product line, the subscriptions behind the
 // licences, how the device count came about, the trend across snapshots, contacts, links and
 // what to do next.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { notFound } from '../common/errors.js';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { suggestPerDevice } from '../integrations/per-device.js';
 import { SyncedDataRepository, type ContactRecord } from '../integrations/synced-data.repository.js';
 import { MappingRepository } from '../mapping/mapping.repository.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
 import { SnapshotRepository } from '../snapshots/snapshot.repository.js';
+import { ReconciliationReader, type ReconciliationSelect } from './reconciliation-reader.service.js';
 import type { ClientDetailResponseDto, ClientRowResponseDto, ContactDto, LineResponseDto } from './dto/reconciliation.dto.js';
 import { usdOrNull } from './money.js';
-import { numberOrNull, toClientRowDto, toLineDto } from './reconciliation.mappers.js';
+import { numberOrNull, toClientRowDto, toSnapshotRef } from './reconciliation.mappers.js';
 import { ReconciliationRepository } from './reconciliation.repository.js';
 
 export function lineAction(productName: string, licensed: number, devices: number): string {
   const gap = devices - licensed;
   if (gap > 0) return `Increase Pax8 quantity of ${productName} from ${licensed} to ${devices}, or bill ${gap} more seat${gap === 1 ? '' : 's'}.`;
-  if (gap < 0) return `Reduce Pax8 quantity of ${productName} from ${licensed} to ${devices} (${-gap} unused licence${gap === -1 ? '' : 's'}).`;
+  if (gap < 0) return `Reduce Pax8 quantity of ${productName} from ${licensed} to ${devices} (${-gap} unused license${gap === -1 ? '' : 's'}).`;
   return '';
 }
+
+/** How a version made by a change of the counting rules names its reason (ReconciliationInputs.changed). */
+const RULES_CHANGED = 'counting rules changed';
 
 @Injectable()
 export class ClientDetailService {
   constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly reader: ReconciliationReader,
     private readonly reconciliations: ReconciliationRepository,
     private readonly snapshots: SnapshotRepository,
     private readonly synced: SyncedDataRepository,
@@ -30,14 +37,15 @@ export class ClientDetailService {
     private readonly settings: SettingsRepository,
   ) {}
 
-  async detail(tenantId: string, clientId: string, snapshotId?: string): Promise<ClientDetailResponseDto> {
-    const snapshot = await this.snapshots.resolveSnapshot(tenantId, snapshotId);
-    if (!snapshot) throw notFound('Client');
-    const row = await this.reconciliations.client(tenantId, snapshot.id, clientId);
+  async detail(tenantId: string, clientId: string, select: ReconciliationSelect = {}): Promise<ClientDetailResponseDto> {
+    const ref = await this.reader.resolve(tenantId, select);
+    if (!ref) throw notFound('Client');
+    const at = { snapshotId: ref.id, version: ref.version };
+    const row = await this.reconciliations.client(tenantId, at, clientId);
     if (!row) throw notFound('Client');
     const rules = await this.settings.countingRules(tenantId);
-    const client = toClientRowDto(row);
-    const lines = (await this.reconciliations.clientLines(tenantId, snapshot.id, clientId)).map((l) => toLineDto(l, rules.matchedTolerance));
+    const client = toClientRowDto(row, await this.reconciliations.clientLines(tenantId, at, clientId));
+    const snapshot = toSnapshotRef(ref);
 
     const companySubscriptions = client.pax8CompanyId ? await this.synced.companySubscriptions(tenantId, client.pax8CompanyId) : [];
     const perDevice = await this.mappings.perDeviceChoices(tenantId, [...new Set(companySubscriptions.map((s) => s.product_id))]);
@@ -47,16 +55,21 @@ export class ClientDetailService {
       countsAsLicence: (perDevice.get(s.product_id) ?? suggestPerDevice(s.product_name)) && s.status !== null && rules.licensedStatuses.includes(s.status),
     }));
 
-    const counts = await this.snapshots.clientCounts(tenantId, snapshot.id, clientId);
-    const trend = (await this.reconciliations.trend(tenantId, clientId, snapshot.takenAt)).reverse().map((t) => ({
-      snapshotId: t.id, takenAt: new Date(t.taken_at).toISOString(), devices: t.devices, licenses: Number(t.licenses), variance: Number(t.variance),
+    const counts = await this.snapshots.clientCounts(tenantId, ref.id, clientId);
+    const points = (await this.reconciliations.trend(tenantId, clientId, snapshot.takenAt)).reverse();
+    const trend = points.map((t, i) => ({
+      snapshotId: t.id, takenAt: new Date(t.taken_at).toISOString(), version: t.version, devices: t.devices,
+      // Marked where the rules changed: a point recomputed because they did, or computed with other rules than the point before.
+      rulesChanged: t.reason.startsWith(RULES_CHANGED) || (i > 0 && JSON.stringify(t.rules) !== JSON.stringify(points[i - 1].rules)), reason: t.reason,
+      lines: (t.lines ?? []).map((l) => ({ productId: l.product_id, productName: l.product_name, licenses: Number(l.licensed_quantity), variance: Number(l.variance) })),
     }));
     const contacts = client.pax8CompanyId ? (await this.synced.companyContacts(tenantId, client.pax8CompanyId)).map(toContactDto) : [];
 
     return {
       ...client,
       snapshot,
-      lines,
+      version: ref.version,
+      latest: ref.latest,
       subscriptions,
       deviceBreakdown: {
         total: counts?.device_count ?? 0, billable: counts?.billable_count ?? 0,
@@ -66,9 +79,9 @@ export class ClientDetailService {
       contacts,
       links: {
         pax8Subscriptions: client.pax8CompanyId ? `https://app.pax8.com/companies/${encodeURIComponent(client.pax8CompanyId)}/subscriptions` : null,
-        billingSnapshot: `/api/v1/reconciliation/clients/${encodeURIComponent(clientId)}/export.csv?snapshotId=${snapshot.id}`,
+        billingSnapshot: `${(this.config.PUBLIC_URL ?? '').replace(/\/+$/, '')}/api/v1/reconciliation/clients/${encodeURIComponent(clientId)}/export.csv?snapshotId=${ref.id}&version=${ref.version}`,
       },
-      recommendedAction: recommendedAction(client, lines),
+      recommendedAction: recommendedAction(client, client.lines),
     };
   }
 }
@@ -89,6 +102,6 @@ function recommendedAction(client: ClientRowResponseDto, lines: LineResponseDto[
       ? `No per-device licence found: add a per-device product for ${client.devices} device${client.devices === 1 ? '' : 's'} in Pax8, or mark the client's product as per-device in the admin settings.`
       : 'No action needed: no billable devices and no per-device licences.';
   }
-  const actions = lines.filter((l) => l.status !== 'matched').map((l) => lineAction(l.productName, l.licensedQuantity, l.devices));
+  const actions = lines.filter((l) => l.status !== 'matched').map((l) => lineAction(l.productName, l.licenses, l.devices));
   return actions.length ? actions.join(' ') : 'No action needed: licences match billable devices.';
 }

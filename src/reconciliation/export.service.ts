@@ -8,56 +8,83 @@ import { csvRows, safeText, startCsv } from '../common/csv.js';
 import { notFound } from '../common/errors.js';
 import { SnapshotRepository } from '../snapshots/snapshot.repository.js';
 import { roundCents } from './money.js';
+import type { ClientStatus } from './reconcile.js';
+import { ReconciliationReader, type ReconciliationSelect } from './reconciliation-reader.service.js';
 import { ReconciliationRepository, type ClientFilter } from './reconciliation.repository.js';
 
 const money = (value: string | null): number | '' => (value === null ? '' : roundCents(Number(value)));
+const count = (value: string | null): number | '' => (value === null ? '' : Number(value));
 const day = (iso: string) => iso.slice(0, 10);
+
+/** The words the screens use for a status, so the file says what the dashboard says. */
+export const STATUS_LABELS: Record<ClientStatus, string> = {
+  'under-licensed': 'Under-licensed', 'over-licensed': 'Over-licensed', matched: 'Properly licensed', unmapped: 'Unmapped',
+};
+const label = (status: string) => STATUS_LABELS[status as ClientStatus] ?? status;
+
+/** "billingone-reconciliation-under-licensed-acme-2026-12-01-v2.csv": the filter and the version are in the name. */
+function listFileName(filter: ClientFilter, date: string, version: number | null, latest: boolean): string {
+  const slug = (text: string) => text.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40);
+  const parts = ['billingone-reconciliation', filter.status ?? '', filter.search ? slug(filter.search) : '', date, version && !latest ? `v${version}` : ''];
+  return `${parts.filter(Boolean).join('-')}.csv`;
+}
 
 @Injectable()
 export class ExportService {
   constructor(
     private readonly reconciliations: ReconciliationRepository,
+    private readonly reader: ReconciliationReader,
     private readonly snapshots: SnapshotRepository,
   ) {}
 
   async clientsCsv(tenantId: string, filter: ClientFilter, reply: FastifyReply): Promise<void> {
-    const snapshot = await this.snapshots.resolveSnapshot(tenantId, filter.snapshotId);
-    const date = day(snapshot?.takenAt ?? new Date().toISOString());
-    const { csv, out } = startCsv(reply, `billingone-reconciliation-${date}.csv`);
+    const ref = await this.reader.resolve(tenantId, filter);
+    const date = day(ref ? new Date(ref.taken_at).toISOString() : new Date().toISOString());
+    const { csv, out } = startCsv(reply, listFileName(filter, date, ref?.version ?? null, ref?.latest ?? true));
     const sent = pipeline(csv, out);
     sent.catch(() => undefined); // awaited below; a client hanging up early must not be an unhandled rejection
-    csv.write(['Client', 'Devices', 'Licenses', 'Variance', 'Status', 'Monthly impact (USD)', 'Snapshot date']);
-    if (snapshot) {
-      await this.reconciliations.eachClient(tenantId, snapshot.id, filter, csvRows(csv,
-        (r) => [safeText(r.name), r.devices, Number(r.licenses), Number(r.variance), safeText(r.status), money(r.monthly_impact), date]));
+    // The first seven columns are the ones older files had, in their order; new ones follow.
+    csv.write(['Client', 'Devices', 'Licenses', 'Variance', 'Status', 'Monthly impact (USD)', 'Snapshot date',
+      'Product shown', 'Product lines', 'Revenue at risk (USD)', 'Overspend (USD)', 'Seats with no price', 'Version']);
+    if (ref) {
+      await this.reconciliations.eachClient(tenantId, { snapshotId: ref.id, version: ref.version }, filter, csvRows(csv,
+        (r) => [safeText(r.name), r.devices, count(r.licenses), count(r.variance), label(r.status), money(r.monthly_impact), date,
+          safeText(r.headline_product_name), r.line_count, money(r.revenue_at_risk), money(r.overspend), r.unpriced_seats, ref.version]));
     }
     csv.end();
     await sent;
   }
 
   /** A client's billing snapshot for a QBR: the client row, every product line, every device and why it counted or not. */
-  async clientCsv(tenantId: string, clientId: string, snapshotId: string | undefined, reply: FastifyReply): Promise<void> {
-    const snapshot = await this.snapshots.resolveSnapshot(tenantId, snapshotId);
-    if (!snapshot) throw notFound('Client');
-    const client = await this.reconciliations.client(tenantId, snapshot.id, clientId);
+  async clientCsv(tenantId: string, clientId: string, select: ReconciliationSelect, reply: FastifyReply): Promise<void> {
+    const ref = await this.reader.resolve(tenantId, select);
+    if (!ref) throw notFound('Client');
+    const at = { snapshotId: ref.id, version: ref.version };
+    const client = await this.reconciliations.client(tenantId, at, clientId);
     if (!client) throw notFound('Client');
-    const date = day(snapshot.takenAt);
+    const date = day(new Date(ref.taken_at).toISOString());
     const slug = String(client.name).toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 60) || 'client';
-    const { csv, out } = startCsv(reply, `billingone-${slug}-${date}.csv`);
+    const { csv, out } = startCsv(reply, `billingone-${slug}-${date}${ref.latest ? '' : `-v${ref.version}`}.csv`);
     const sent = pipeline(csv, out);
     sent.catch(() => undefined); // awaited below; a client hanging up early must not be an unhandled rejection
     csv.write(['Client', safeText(client.name)]);
     csv.write(['Snapshot date', date]);
-    csv.write(['Status', safeText(client.status)]);
+    csv.write(['Status', label(client.status)]);
     csv.write(['Billable devices', client.devices]);
     csv.write(['Monthly impact (USD)', money(client.monthly_impact)]);
+    csv.write(['Revenue at risk (USD)', money(client.revenue_at_risk)]);
+    csv.write(['Overspend (USD)', money(client.overspend)]);
+    csv.write(['Seats with no price', client.unpriced_seats]);
+    csv.write(['Version', ref.version]);
     csv.write([]);
-    csv.write(['Product', 'Devices', 'Licensed', 'Variance', 'Unit price monthly (USD)', 'Monthly impact (USD)']);
-    await this.reconciliations.eachClientLine(tenantId, snapshot.id, clientId, csvRows(csv,
-      (l) => [safeText(l.product_name), l.devices, Number(l.licensed_quantity), Number(l.variance), money(l.unit_price_monthly), money(l.monthly_impact)]));
+    csv.write(['Product', 'Devices', 'Licensed', 'Variance', 'Unit price monthly (USD)', 'Monthly impact (USD)',
+      'Status', 'Revenue at risk (USD)', 'Overspend (USD)', 'Seats with no price']);
+    await this.reconciliations.eachClientLine(tenantId, at, clientId, csvRows(csv,
+      (l) => [safeText(l.product_name), l.devices, Number(l.licensed_quantity), Number(l.variance), money(l.unit_price_monthly), money(l.monthly_impact),
+        label(l.status), money(l.revenue_at_risk), money(l.overspend), l.unpriced_seats]));
     csv.write([]);
     csv.write(['Hostname', 'Serial number', 'Device class', 'Last contact', 'Counted', 'Reason']);
-    await this.snapshots.eachClientDevice(tenantId, snapshot.id, clientId, csvRows(csv,
+    await this.snapshots.eachClientDevice(tenantId, ref.id, clientId, csvRows(csv,
       (d) => [safeText(d.hostname), safeText(d.serial_number), safeText(d.device_class), d.last_contact ? new Date(d.last_contact).toISOString() : '', d.counted ? 'yes' : 'no', safeText(d.reason)]));
     csv.end();
     await sent;

@@ -2,32 +2,31 @@
 // with what to do and since when the gap has been open (the consecutive run of complete
 // snapshots, up to this one, in which the same client and product were under-licensed).
 import { Injectable } from '@nestjs/common';
-import { SettingsRepository } from '../settings/settings.repository.js';
-import { SnapshotRepository } from '../snapshots/snapshot.repository.js';
 import { lineAction } from './client-detail.service.js';
 import type { MissedBillingItemDto, MissedBillingResponseDto } from './dto/reconciliation.dto.js';
 import { usdOrNull } from './money.js';
-import { numberOrNull } from './reconciliation.mappers.js';
+import { ReconciliationReader, type ReconciliationSelect } from './reconciliation-reader.service.js';
+import { numberOrNull, toSnapshotRef } from './reconciliation.mappers.js';
 import { ReconciliationRepository } from './reconciliation.repository.js';
 
 @Injectable()
 export class MissedBillingService {
   constructor(
     private readonly reconciliations: ReconciliationRepository,
-    private readonly snapshots: SnapshotRepository,
-    private readonly settings: SettingsRepository,
+    private readonly reader: ReconciliationReader,
   ) {}
 
-  async list(tenantId: string, query: { snapshotId?: string; limit: number; offset: number }): Promise<MissedBillingResponseDto> {
-    const snapshot = await this.snapshots.resolveSnapshot(tenantId, query.snapshotId);
-    if (!snapshot) return { snapshot: null, items: [], total: 0 };
-    const { matchedTolerance } = await this.settings.countingRules(tenantId);
-    const total = await this.reconciliations.countGaps(tenantId, snapshot.id, matchedTolerance);
-    const open = await this.reconciliations.gaps(tenantId, snapshot.id, matchedTolerance, query.limit, query.offset);
-    if (!open.length) return { snapshot, items: [], total };
+  async list(tenantId: string, query: ReconciliationSelect & { limit: number; offset: number }): Promise<MissedBillingResponseDto> {
+    const ref = await this.reader.resolve(tenantId, query);
+    if (!ref) return { snapshot: null, version: null, items: [], total: 0 };
+    const snapshot = toSnapshotRef(ref);
+    const at = { snapshotId: ref.id, version: ref.version };
+    const total = await this.reconciliations.countGaps(tenantId, at);
+    const open = await this.reconciliations.gaps(tenantId, at, query.limit, query.offset);
+    if (!open.length) return { snapshot, version: ref.version, items: [], total };
 
     // The run stops at the first snapshot (newest first) without the gap.
-    const history = await this.reconciliations.gapHistory(tenantId, snapshot.takenAt, open, matchedTolerance);
+    const history = await this.reconciliations.gapHistory(tenantId, snapshot.takenAt, open);
     const runs = new Map<string, { since: string; snapshots: number; broken: boolean }>();
     for (const h of history) {
       const key = `${h.organization_id}\u0000${h.product_id}`;
@@ -47,11 +46,12 @@ export class MissedBillingService {
         clientId: l.organization_id, clientName: l.client_name, productId: l.product_id, productName: l.product_name,
         devices, licensed, gap: Number(l.variance),
         unitPriceMonthly: usdOrNull(numberOrNull(l.unit_price_monthly)),
-        monthlyAmount: usdOrNull(numberOrNull(l.monthly_impact)),
+        monthlyAmount: usdOrNull(numberOrNull(l.revenue_at_risk)),
+        revenueAtRisk: usdOrNull(numberOrNull(l.revenue_at_risk)),
         action: lineAction(l.product_name, licensed, devices),
         since: run.since, snapshots: run.snapshots,
       };
     });
-    return { snapshot, items, total };
+    return { snapshot, version: ref.version, items, total };
   }
 }

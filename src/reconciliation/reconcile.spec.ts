@@ -12,12 +12,12 @@ describe('reconcileClients', () => {
   it('never sums across products; shows the worst line; under wins the status', () => {
     const { clients, lines } = reconcileClients([{ organizationId: 'o1', name: 'One', billable: 10 }], mapping, names, [sub('edr', 10), sub('backup', 8)], rules);
     expect(lines.map((l) => [l.productId, l.variance])).toEqual([['edr', 0], ['backup', 2]]);
-    expect(clients).toEqual([expect.objectContaining({ status: 'under-licensed', licenses: 8, variance: 2, lineCount: 2, shownProductId: 'backup', monthlyImpact: 20 })]);
+    expect(clients).toEqual([expect.objectContaining({ status: 'under-licensed', licenses: 8, variance: 2, lineCount: 2, headlineProductId: 'backup', monthlyImpact: 20, revenueAtRisk: 20, overspend: 0, unpricedSeats: 0 })]);
   });
 
   it('on a tie of |variance| shows the under-licensed line', () => {
     const { clients } = reconcileClients([{ organizationId: 'o1', name: 'One', billable: 5 }], mapping, names, [sub('a', 7), sub('b', 3)], rules);
-    expect(clients[0]).toMatchObject({ shownProductId: 'b', variance: 2, status: 'under-licensed' });
+    expect(clients[0]).toMatchObject({ headlineProductId: 'b', variance: 2, status: 'under-licensed' });
   });
 
   it('the tolerance makes small gaps matched', () => {
@@ -28,7 +28,7 @@ describe('reconcileClients', () => {
   it('a mapped organization with licences and no devices is over-licensed; unmapped ones with devices are listed', () => {
     const { clients } = reconcileClients([{ organizationId: 'o2', name: 'Two', billable: 3 }], mapping, names, [sub('a', 4)], rules);
     expect(clients).toEqual([
-      expect.objectContaining({ organizationId: 'o2', status: 'unmapped', devices: 3, licenses: 0, pax8CompanyId: null }),
+      expect.objectContaining({ organizationId: 'o2', status: 'unmapped', devices: 3, licenses: null, variance: null, pax8CompanyId: null, revenueAtRisk: 0, unpricedSeats: 0 }),
       expect.objectContaining({ organizationId: 'o1', name: 'One', status: 'over-licensed', devices: 0, licenses: 4, variance: -4 }),
     ]);
   });
@@ -38,5 +38,41 @@ describe('reconcileClients', () => {
       [sub('a', 4, { status: 'Cancelled' }), sub('m365', 4, { perDevice: false }), sub('t', 4, { status: 'Trial' })], rules);
     expect(lines).toEqual([]);
     expect(clients[0]).toMatchObject({ status: 'under-licensed', devices: 4, licenses: 0, variance: 4, monthlyImpact: null, lineCount: 0 });
+  });
+
+  it('money is never netted: one line under, one over, each on its own side', () => {
+    const { clients, lines } = reconcileClients([{ organizationId: 'o1', name: 'One', billable: 10 }], mapping, names,
+      [sub('edr', 7, { price: 4 }), sub('backup', 12, { price: 3 })], rules);
+    expect(lines.map((l) => [l.productId, l.status, l.revenueAtRisk, l.overspend])).toEqual([['edr', 'under-licensed', 12, 0], ['backup', 'over-licensed', 0, 6]]);
+    expect(clients[0]).toMatchObject({ status: 'under-licensed', revenueAtRisk: 12, overspend: 6, monthlyImpact: 6, headlineProductId: 'edr' });
+  });
+
+  it('the unit price is rounded to the cent first, so variance x unit price is the amount', () => {
+    // 2 x $2.875 and 1 x $2.87 weigh to $2.8733...: $2.87, and -8 x $2.87 = -$22.96 (not -$22.99).
+    const { lines } = reconcileClients([{ organizationId: 'o1', name: 'One', billable: 0 }], mapping, names,
+      [sub('edr', 2, { price: 2.875 }), sub('edr', 6, { price: 2.87 })], rules);
+    expect(lines[0]).toMatchObject({ variance: -8, unitPriceMonthly: 2.87, monthlyImpact: -22.96, overspend: 22.96, revenueAtRisk: 0 });
+  });
+
+  it('a gap without a price counts its seats as unpriced, never as $0', () => {
+    const { clients, lines } = reconcileClients([{ organizationId: 'o1', name: 'One', billable: 9 }], mapping, names,
+      [sub('edr', 4, { price: null }), sub('backup', 12, { price: null })], rules);
+    expect(lines.map((l) => [l.productId, l.revenueAtRisk, l.overspend, l.unpricedSeats])).toEqual([['edr', null, 0, 5], ['backup', 0, null, 3]]);
+    expect(clients[0]).toMatchObject({ revenueAtRisk: 0, overspend: 0, unpricedSeats: 8, unpricedUnderSeats: 5, monthlyImpact: null });
+  });
+
+  it('a line within the tolerance is matched and carries no money; a mapped client without lines has all its devices unpriced', () => {
+    const tolerant = reconcileClients([{ organizationId: 'o1', name: 'One', billable: 5 }], mapping, names, [sub('a', 6)], { ...rules, matchedTolerance: 1 });
+    expect(tolerant.lines[0]).toMatchObject({ status: 'matched', revenueAtRisk: 0, overspend: 0, unpricedSeats: 0 });
+    expect(tolerant.clients[0]).toMatchObject({ revenueAtRisk: 0, overspend: 0 });
+    const bare = reconcileClients([{ organizationId: 'o1', name: 'One', billable: 4 }], mapping, names, [], rules);
+    expect(bare.clients[0]).toMatchObject({ status: 'under-licensed', licenses: 0, variance: 4, unpricedSeats: 4, unpricedUnderSeats: 4, revenueAtRisk: 0, headlineProductId: null });
+  });
+
+  it('client money is the exact sum of its lines in cents', () => {
+    const { clients, lines } = reconcileClients([{ organizationId: 'o1', name: 'One', billable: 13 }], mapping, names,
+      [sub('a', 10, { price: 0.1 }), sub('b', 10, { price: 0.2 }), sub('c', 10, { price: 0.7 })], rules);
+    expect(lines.map((l) => l.revenueAtRisk)).toEqual([0.3, 0.6, 2.1]);
+    expect(clients[0].revenueAtRisk).toBe(3);
   });
 });

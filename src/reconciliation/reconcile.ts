@@ -25,6 +25,8 @@ export interface Subscription {
   perDevice: boolean;
 }
 
+export type LineStatus = 'under-licensed' | 'over-licensed' | 'matched';
+
 export interface LineRow {
   organizationId: string;
   productId: string;
@@ -33,8 +35,17 @@ export interface LineRow {
   devices: number;
   licensedQuantity: number;
   variance: number;
+  status: LineStatus;
+  /** Quantity-weighted monthly price of the line's counted subscriptions, rounded to the cent; null: none has a monthly price. */
   unitPriceMonthly: number | null;
+  /** variance x unitPriceMonthly (signed; the old callers' figure). */
   monthlyImpact: number | null;
+  /** An under-licensed line's amount: the MSP's lost revenue. 0 for any other line, null when the gap has no price. */
+  revenueAtRisk: number | null;
+  /** An over-licensed line's amount, as a positive number: what the client overpays. 0 for any other line, null when the gap has no price. */
+  overspend: number | null;
+  /** The seats of a gap whose line has no price (never a silent $0). */
+  unpricedSeats: number;
 }
 
 export interface ClientRow {
@@ -42,17 +53,48 @@ export interface ClientRow {
   name: string;
   pax8CompanyId: string | null;
   devices: number;
-  licenses: number;
-  variance: number;
+  /** The headline line's licences (0 without a line); null for an unmapped organization. */
+  licenses: number | null;
+  variance: number | null;
   status: ClientStatus;
   monthlyImpact: number | null;
+  /** Sums over the client's lines: never netted against each other. */
+  revenueAtRisk: number;
+  overspend: number;
+  unpricedSeats: number;
+  /** Of unpricedSeats, those of under-licensed gaps (the rest are over-licensed ones). */
+  unpricedUnderSeats: number;
   lineCount: number;
-  shownProductId: string | null;
+  /** The product whose line the client-level licences and variance stand for. */
+  headlineProductId: string | null;
 }
 
-export function lineStatus(variance: number, tolerance: number): 'under-licensed' | 'over-licensed' | 'matched' {
+export function lineStatus(variance: number, tolerance: number): LineStatus {
   if (Math.abs(variance) <= tolerance) return 'matched';
   return variance > 0 ? 'under-licensed' : 'over-licensed';
+}
+
+/** Sums amounts that are already whole cents, without float drift; unknown (null) amounts add nothing. */
+function sumCents(amounts: Array<number | null>): number {
+  return roundCents(amounts.reduce<number>((sum, a) => sum + (a === null ? 0 : Math.round(a * 100)), 0) / 100);
+}
+
+/** One product line: its variance, its unit price rounded to the cent first, and the money of its gap on the side it falls. */
+export function line(
+  organizationId: string, pax8CompanyId: string, productId: string, productName: string,
+  devices: number, licensedQuantity: number, weightedUnitPrice: number | null, tolerance: number,
+): LineRow {
+  const variance = devices - licensedQuantity;
+  const status = lineStatus(variance, tolerance);
+  const unitPriceMonthly = weightedUnitPrice === null ? null : roundCents(weightedUnitPrice);
+  const monthlyImpact = unitPriceMonthly === null ? null : roundCents(variance * unitPriceMonthly);
+  const gapAmount = (side: LineStatus) => (status !== side ? 0 : monthlyImpact === null ? null : Math.abs(monthlyImpact));
+  return {
+    organizationId, productId, productName, pax8CompanyId, devices, licensedQuantity, variance, status, unitPriceMonthly, monthlyImpact,
+    revenueAtRisk: gapAmount('under-licensed'),
+    overspend: gapAmount('over-licensed'),
+    unpricedSeats: status !== 'matched' && unitPriceMonthly === null ? Math.abs(variance) : 0,
+  };
 }
 
 /**
@@ -85,36 +127,39 @@ export function reconcileClients(
   const add = (organizationId: string, name: string, billable: number) => {
     seen.add(organizationId);
     const companyId = mapping.get(organizationId);
+    const client = { organizationId, name, devices: billable, monthlyImpact: null, revenueAtRisk: 0, overspend: 0, unpricedSeats: 0, unpricedUnderSeats: 0, lineCount: 0, headlineProductId: null };
     if (!companyId) {
-      clients.push({ organizationId, name, pax8CompanyId: null, devices: billable, licenses: 0, variance: billable, status: 'unmapped', monthlyImpact: null, lineCount: 0, shownProductId: null });
+      // Not a licence gap until it is mapped: shown apart, no variance, no money.
+      clients.push({ ...client, pax8CompanyId: null, licenses: null, variance: null, status: 'unmapped' });
       return;
     }
     const own: LineRow[] = [];
     for (const [productId, subs] of byCompany.get(companyId) ?? []) {
       const licensedQuantity = subs.reduce((sum, s) => sum + s.quantity, 0);
-      const variance = billable - licensedQuantity;
-      const unitPriceMonthly = weightedMonthlyPrice(subs.map((s) => ({ quantity: s.quantity, monthlyPrice: monthlyUnitPrice(s.price, s.billingTerm) })));
-      own.push({
-        organizationId, productId, productName: subs[0].productName, pax8CompanyId: companyId, devices: billable, licensedQuantity, variance,
-        unitPriceMonthly, monthlyImpact: unitPriceMonthly === null ? null : roundCents(variance * unitPriceMonthly),
-      });
+      own.push(line(organizationId, companyId, productId, subs[0].productName, billable, licensedQuantity,
+        weightedMonthlyPrice(subs.map((s) => ({ quantity: s.quantity, monthlyPrice: monthlyUnitPrice(s.price, s.billingTerm) }))), rules.matchedTolerance));
     }
     lines.push(...own);
     if (!own.length) {
-      // Mapped, but no per-device licence at all: every billable device is unlicensed; money unknown.
-      clients.push({ organizationId, name, pax8CompanyId: companyId, devices: billable, licenses: 0, variance: billable, status: lineStatus(billable, rules.matchedTolerance), monthlyImpact: null, lineCount: 0, shownProductId: null });
+      // Mapped, but no per-device licence at all: every billable device is unlicensed; the money is unknown.
+      const status = lineStatus(billable, rules.matchedTolerance);
+      const unpriced = status === 'under-licensed' ? billable : 0;
+      clients.push({ ...client, pax8CompanyId: companyId, licenses: 0, variance: billable, status, unpricedSeats: unpriced, unpricedUnderSeats: unpriced });
       return;
     }
-    const statuses = own.map((l) => lineStatus(l.variance, rules.matchedTolerance));
-    const status: ClientStatus = statuses.includes('under-licensed') ? 'under-licensed' : statuses.includes('over-licensed') ? 'over-licensed' : 'matched';
+    const status: ClientStatus = own.some((l) => l.status === 'under-licensed') ? 'under-licensed' : own.some((l) => l.status === 'over-licensed') ? 'over-licensed' : 'matched';
     // The line shown on the client row: the largest gap; on a tie the under-licensed one (it costs revenue), then by name.
-    const shown = [...own].sort((a, b) => Math.abs(b.variance) - Math.abs(a.variance) || b.variance - a.variance || a.productName.localeCompare(b.productName))[0];
+    const headline = [...own].sort((a, b) => Math.abs(b.variance) - Math.abs(a.variance) || b.variance - a.variance || a.productName.localeCompare(b.productName))[0];
     const impacts = own.map((l) => l.monthlyImpact).filter((m): m is number => m !== null);
     clients.push({
-      organizationId, name, pax8CompanyId: companyId, devices: billable, licenses: shown.licensedQuantity, variance: shown.variance, status,
+      ...client, pax8CompanyId: companyId, licenses: headline.licensedQuantity, variance: headline.variance, status,
       // The sum over the lines whose price is known; unknown only when no line has a price.
       monthlyImpact: impacts.length ? roundCents(impacts.reduce((a, b) => a + b, 0)) : null,
-      lineCount: own.length, shownProductId: shown.productId,
+      revenueAtRisk: sumCents(own.map((l) => l.revenueAtRisk)),
+      overspend: sumCents(own.map((l) => l.overspend)),
+      unpricedSeats: own.reduce((sum, l) => sum + l.unpricedSeats, 0),
+      unpricedUnderSeats: own.reduce((sum, l) => sum + (l.status === 'under-licensed' ? l.unpricedSeats : 0), 0),
+      lineCount: own.length, headlineProductId: headline.productId,
     });
   };
 

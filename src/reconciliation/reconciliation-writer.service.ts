@@ -34,8 +34,12 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     private readonly settings: SettingsRepository,
   ) {}
 
-  /** (Re)computes a snapshot's reconciliation (default: the latest complete one) from the current mapping, products and subscriptions. */
-  async reconcile(tenantId: string, snapshotId?: string): Promise<{ snapshotId: string; clients: number }> {
+  /**
+   * (Re)computes a snapshot's reconciliation (default: the latest complete one) from the current
+   * mapping, products and subscriptions, as a new version when the result differs from the
+   * version in force. `reason` says why ("subscriptions synced", "counting rules changed by x").
+   */
+  async reconcile(tenantId: string, snapshotId?: string, reason = 'reconciled again', by: string | null = null): Promise<{ snapshotId: string; clients: number; version: number; newVersion: boolean }> {
     try {
       return await inTransaction(this.db, async (client) => {
         await this.lockTenant(client, tenantId);
@@ -44,23 +48,23 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
           : await this.snapshots.latest(client, tenantId);
         if (!snapshot) throw notFound('Complete snapshot');
         const rules = await this.settings.countingRules(tenantId, client);
-        const clients = await this.write(client, tenantId, snapshot.id, rules);
-        return { snapshotId: snapshot.id, clients };
+        const written = await this.write(client, tenantId, snapshot.id, rules, { reason, createdBy: by });
+        return { snapshotId: snapshot.id, clients: written.clients, version: written.version, newVersion: written.created };
       });
     } finally {
       this.committed(tenantId);
     }
   }
 
-  /** After a mapping, product or settings change: re-reconcile the latest snapshot, if there is one. */
-  async changed(tenantId: string): Promise<void> {
-    if (await this.snapshots.latest(this.db, tenantId)) await this.reconcile(tenantId);
+  /** After a mapping, product or settings change: re-reconcile the latest snapshot, if there is one, as a new version. */
+  async changed(tenantId: string, what: string, by: string | null): Promise<void> {
+    if (await this.snapshots.latest(this.db, tenantId)) await this.reconcile(tenantId, undefined, `${what} changed${by ? ` by ${by}` : ''}`, by);
   }
 
   /** For the snapshot ingest, inside its own transaction. */
   async reconcileInTransaction(client: PoolClient, tenantId: string, snapshotId: string, rules: CountingRules): Promise<number> {
     await this.lockTenant(client, tenantId);
-    return this.write(client, tenantId, snapshotId, rules);
+    return (await this.write(client, tenantId, snapshotId, rules, { reason: 'snapshot taken', createdBy: null })).clients;
   }
 
   /**
@@ -80,8 +84,10 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     await client.query(`SELECT pg_advisory_xact_lock(hashtext('b1r:reconcile:' || $1))`, [tenantId]);
   }
 
-  /** Recomputes the stored reconciliation of one snapshot, replacing its rows. Run inside a transaction. */
-  private async write(q: Queryable, tenantId: string, snapshotId: string, rules: CountingRules): Promise<number> {
+  /** Computes one snapshot's reconciliation and stores it as its next version (unless unchanged). Run inside a transaction. */
+  private async write(
+    q: Queryable, tenantId: string, snapshotId: string, rules: CountingRules, why: { reason: string; createdBy: string | null },
+  ): Promise<{ clients: number; version: number; created: boolean }> {
     const devices = await this.snapshots.billableByClient(q, tenantId, snapshotId);
     const { mapping, names } = await this.mappings.loadMapping(q, tenantId);
     const subscriptions = await this.synced.subscriptions(q, tenantId, [...new Set(mapping.values())], rules.licensedStatuses);
@@ -96,7 +102,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
       })),
       rules,
     );
-    await this.reconciliations.replace(q, tenantId, snapshotId, clients, lines);
-    return clients.length;
+    const { version, created } = await this.reconciliations.insertVersion(q, tenantId, snapshotId, clients, lines, { ...why, inputs: { rules } });
+    return { clients: clients.length, version, created };
   }
 }

@@ -4,7 +4,8 @@ import type { FastifyReply } from 'fastify';
 import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { ClientDetailService } from './client-detail.service.js';
 import {
-  ClientDetailResponseDto, ClientFilterQuery, ClientListQuery, ClientListResponseDto, MissedBillingResponseDto, PagedSnapshotQuery, SnapshotSelectQuery, SummaryResponseDto,
+  ClientDetailResponseDto, ClientFilterQuery, ClientListQuery, ClientListResponseDto, MissedBillingResponseDto, PagedSnapshotQuery, ProductReconciliationResponseDto,
+  SnapshotSelectQuery, SummaryResponseDto, VersionListResponseDto, VersionsQuery,
 } from './dto/reconciliation.dto.js';
 import { ExportSlots } from '../common/export-slots.js';
 import { ExportService } from './export.service.js';
@@ -27,7 +28,7 @@ export class ReconciliationController {
   @Access({ role: 'viewer', scope: 'read' })
   @ApiOkResponse({ type: SummaryResponseDto })
   summary(@CurrentPrincipal() p: Principal, @Query() q: SnapshotSelectQuery): Promise<SummaryResponseDto> {
-    return this.reconciliation.summary(p.tenantId, q.snapshotId);
+    return this.reconciliation.summary(p.tenantId, q);
   }
 
   @Get('reconciliation/clients')
@@ -48,14 +49,14 @@ export class ReconciliationController {
   @Access({ role: 'viewer', scope: 'read' })
   @ApiOkResponse({ type: ClientDetailResponseDto })
   detail(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Query() q: SnapshotSelectQuery): Promise<ClientDetailResponseDto> {
-    return this.details.detail(p.tenantId, clientId, q.snapshotId);
+    return this.details.detail(p.tenantId, clientId, q);
   }
 
   @Get('reconciliation/clients/:clientId/export.csv')
   @Access({ role: 'technician', scope: 'read' })
   @ApiProduces('text/csv')
   clientCsv(@CurrentPrincipal() p: Principal, @Param('clientId') clientId: string, @Query() q: SnapshotSelectQuery, @Res() reply: FastifyReply): Promise<void> {
-    return this.slots.run(p.tenantId, reply, () => this.exports.clientCsv(p.tenantId, clientId, q.snapshotId, reply));
+    return this.slots.run(p.tenantId, reply, () => this.exports.clientCsv(p.tenantId, clientId, q, reply));
   }
 
   @Get('missed-billing')
@@ -63,5 +64,19 @@ export class ReconciliationController {
   @ApiOkResponse({ type: MissedBillingResponseDto })
   missed(@CurrentPrincipal() p: Principal, @Query() q: PagedSnapshotQuery): Promise<MissedBillingResponseDto> {
     return this.missedBilling.list(p.tenantId, q);
+  }
+
+  @Get('reconciliation/versions')
+  @Access({ role: 'viewer', scope: 'read' })
+  @ApiOkResponse({ type: VersionListResponseDto })
+  versions(@CurrentPrincipal() p: Principal, @Query() q: VersionsQuery): Promise<VersionListResponseDto> {
+    return this.reconciliation.versions(p.tenantId, q.snapshotId);
+  }
+
+  @Get('products/reconciliation')
+  @Access({ role: 'viewer', scope: 'read' })
+  @ApiOkResponse({ type: ProductReconciliationResponseDto })
+  products(@CurrentPrincipal() p: Principal, @Query() q: SnapshotSelectQuery): Promise<ProductReconciliationResponseDto> {
+    return this.reconciliation.products(p.tenantId, q);
   }
 }

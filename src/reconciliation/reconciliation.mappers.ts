@@ -2,30 +2,38 @@
 import { isoTimestamp } from '../database/queryable.js';
 import type { SnapshotRefDto } from '../snapshots/dto/snapshot.dto.js';
 import type { ClientRowResponseDto, LineResponseDto } from './dto/reconciliation.dto.js';
-import { lineStatus } from './reconcile.js';
-import { usdOrNull } from './money.js';
+import { usd, usdOrNull } from './money.js';
 import type { ClientRowRecord, LineRecord } from './reconciliation.repository.js';
 
-export const numberOrNull = (value: string | null): number | null => (value === null ? null : Number(value));
+export const numberOrNull = (value: string | number | null): number | null => (value === null ? null : Number(value));
 
 export function toSnapshotRef(row: { id: string; taken_at: Date }): SnapshotRefDto {
   return { id: row.id, takenAt: isoTimestamp(row.taken_at) };
 }
 
-export function toClientRowDto(row: ClientRowRecord): ClientRowResponseDto {
+export function toLineDto(row: LineRecord): LineResponseDto {
+  const licenses = Number(row.licensed_quantity);
   return {
-    clientId: row.organization_id, name: row.name, pax8CompanyId: row.pax8_company_id, devices: row.devices,
-    licenses: Number(row.licenses), variance: Number(row.variance), status: row.status,
-    monthlyImpact: usdOrNull(numberOrNull(row.monthly_impact)), lineCount: row.line_count,
+    productId: row.product_id, productName: row.product_name, devices: row.devices, licenses, licensedQuantity: licenses, variance: Number(row.variance),
+    status: row.status,
+    unitPriceMonthly: usdOrNull(numberOrNull(row.unit_price_monthly)),
+    revenueAtRisk: usdOrNull(numberOrNull(row.revenue_at_risk)),
+    overspend: usdOrNull(numberOrNull(row.overspend)),
+    unpricedSeats: row.unpriced_seats,
+    monthlyImpact: usdOrNull(numberOrNull(row.monthly_impact)),
+    gapState: row.status === 'matched' ? null : 'open',
   };
 }
 
-export function toLineDto(row: LineRecord, matchedTolerance: number): LineResponseDto {
-  const variance = Number(row.variance);
+export function toClientRowDto(row: ClientRowRecord, lines: LineRecord[]): ClientRowResponseDto {
+  const lineDtos = lines.map(toLineDto);
   return {
-    productId: row.product_id, productName: row.product_name, devices: row.devices, licensedQuantity: Number(row.licensed_quantity), variance,
-    status: lineStatus(variance, matchedTolerance),
-    unitPriceMonthly: usdOrNull(numberOrNull(row.unit_price_monthly)),
-    monthlyImpact: usdOrNull(numberOrNull(row.monthly_impact)),
+    clientId: row.organization_id, name: row.name, pax8CompanyId: row.pax8_company_id, devices: row.devices,
+    licenses: numberOrNull(row.licenses), variance: numberOrNull(row.variance), status: row.status,
+    headlineProductId: row.headline_product_id,
+    headlineProductName: lineDtos.find((l) => l.productId === row.headline_product_id)?.productName ?? null,
+    revenueAtRisk: usd(Number(row.revenue_at_risk)), overspend: usd(Number(row.overspend)), unpricedSeats: row.unpriced_seats,
+    monthlyImpact: usdOrNull(numberOrNull(row.monthly_impact)), lineCount: row.line_count,
+    lines: lineDtos,
   };
 }

@@ -1,27 +1,53 @@
-// reconciliation_client and reconciliation_line: every statement on them, with typed rows.
-// A snapshot's rows are replaced as a whole inside the caller's transaction; reads are
-// tenant-scoped, indexed reads for one complete snapshot, which they find in the same round
-// trip through the snapshots feature's COMPLETE_SNAPSHOT_SQL.
+// reconciliation, reconciliation_client and reconciliation_line: every statement on them, with
+// typed rows. A reconciliation is written once, as a new version of its snapshot, inside the
+// caller's transaction, and never changed; reads are tenant-scoped, indexed reads of one version
+// (default: the latest version of the latest complete snapshot), which they find in the same
+// round trip through RECONCILIATION_SQL.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { forEachRow } from '../database/cursor.js';
-import type { Queryable } from '../database/queryable.js';
+import { rowsOf, type Queryable } from '../database/queryable.js';
 import { COMPLETE_SNAPSHOT_SQL } from '../snapshots/snapshot.repository.js';
-import type { ClientRow, ClientStatus, LineRow } from './reconcile.js';
+import type { ClientRow, ClientStatus, LineRow, LineStatus } from './reconcile.js';
 
-export const CLIENT_SORTS = ['name', 'devices', 'licenses', 'variance', 'monthlyImpact'] as const;
+export const CLIENT_SORTS = ['name', 'devices', 'licenses', 'variance', 'revenueAtRisk', 'overspend', 'unpricedSeats', 'monthlyImpact'] as const;
 export type ClientSort = (typeof CLIENT_SORTS)[number];
 const SORT_COLUMNS: Record<ClientSort, string> = {
-  name: 'lower(name)', devices: 'devices', licenses: 'licenses', variance: 'variance', monthlyImpact: 'monthly_impact',
+  name: 'lower(name)', devices: 'devices', licenses: 'licenses', variance: 'variance', revenueAtRisk: 'revenue_at_risk', overspend: 'overspend',
+  unpricedSeats: 'unpriced_seats', monthlyImpact: 'monthly_impact',
 };
 
+/**
+ * The reconciliation a read is about, for a CTE: $1 = tenant, $2 = the snapshot asked for (null:
+ * the latest complete one), $3 = the version asked for (null: the snapshot's latest). `latest`
+ * says whether it is what the dashboard shows by default (else: history).
+ */
+const RECONCILIATION_SQL = `SELECT sn.id, sn.taken_at, v.version, v.reason, v.created_at AS version_created_at,
+    (v.version = sn.reconciliation_version AND sn.id = (SELECT id FROM snapshot WHERE tenant_id = $1 AND status = 'complete' ORDER BY taken_at DESC, id DESC LIMIT 1)) AS latest
+  FROM (${COMPLETE_SNAPSHOT_SQL.replace('SELECT id, taken_at FROM', 'SELECT id, taken_at, reconciliation_version FROM')}) sn
+  JOIN reconciliation v ON v.tenant_id = $1 AND v.snapshot_id = sn.id AND v.version = COALESCE($3::int, sn.reconciliation_version)`;
+
+/** One version of a snapshot's reconciliation. */
+export interface ReconciliationRef {
+  id: string;
+  taken_at: Date;
+  version: number;
+  latest: boolean;
+}
+
+/** The list's status filter: a client status, `accepted`, or `mapped` (every status but unmapped). */
+export const LIST_STATUSES = ['under-licensed', 'over-licensed', 'matched', 'unmapped', 'accepted', 'mapped'] as const;
+export type ListStatus = (typeof LIST_STATUSES)[number];
+
 export interface ClientFilter {
-  status?: ClientStatus;
+  status?: ListStatus;
   search?: string;
   sort?: ClientSort;
   order?: 'asc' | 'desc';
   snapshotId?: string;
+  version?: number;
 }
 
 /** numeric columns come back as strings (pg keeps their precision); counts as int. */
@@ -30,11 +56,15 @@ export interface ClientRowRecord {
   name: string;
   pax8_company_id: string | null;
   devices: number;
-  licenses: string;
-  variance: string;
+  licenses: string | null;
+  variance: string | null;
   status: ClientStatus;
   monthly_impact: string | null;
+  revenue_at_risk: string;
+  overspend: string;
+  unpriced_seats: number;
   line_count: number;
+  headline_product_id: string | null;
 }
 
 export interface LineRecord {
@@ -45,27 +75,69 @@ export interface LineRecord {
   devices: number;
   licensed_quantity: string;
   variance: string;
+  status: LineStatus;
   unit_price_monthly: string | null;
   monthly_impact: string | null;
+  revenue_at_risk: string | null;
+  overspend: string | null;
+  unpriced_seats: number;
 }
 
-export interface SummaryRecord {
-  id: string;
-  taken_at: Date;
+/** A client row with its lines (in the list's page). */
+export interface ClientWithLinesRecord extends ClientRowRecord {
+  lines: LineRecord[] | null;
+}
+
+export interface SummaryRecord extends ReconciliationRef {
   under: string;
   over: string;
   matched: string;
   unmapped: string;
   risk: string;
   overspend: string;
+  unpriced: string;
+  unpriced_under: string;
+  billable: string;
+  unmapped_devices: string;
+}
+
+export interface ListTotalsRecord {
+  total: string;
+  devices: string | null;
+  risk: string | null;
+  overspend: string | null;
+  unpriced: string | null;
 }
 
 export interface TrendRecord {
   id: string;
   taken_at: Date;
+  version: number;
   devices: number;
+  rules: unknown;
+  reason: string;
+  lines: Array<{ product_id: string; product_name: string; licensed_quantity: number; variance: number }> | null;
+}
+
+export interface VersionRecord {
+  version: number;
+  created_at: Date;
+  reason: string;
+  created_by: string | null;
+}
+
+export interface ProductTotalsRecord {
+  product_id: string;
+  product_name: string;
+  clients: string;
+  devices: string;
   licenses: string;
   variance: string;
+  under_seats: string;
+  over_seats: string;
+  risk: string;
+  overspend: string;
+  unpriced: string;
 }
 
 export interface GapHistoryRecord {
@@ -76,12 +148,26 @@ export interface GapHistoryRecord {
   gap: boolean;
 }
 
-/** A page of the client list and the snapshot it is of (null: no complete snapshot matched). */
+/** A page of the client list and the reconciliation it is of (null: no complete snapshot matched). */
 export interface ClientPage {
-  snapshot: { id: string; taken_at: Date } | null;
-  rows: ClientRowRecord[];
-  total: number;
+  reconciliation: ReconciliationRef | null;
+  rows: ClientWithLinesRecord[];
+  totals: ListTotalsRecord;
 }
+
+/** What a new version records besides its rows. */
+export interface VersionInput {
+  reason: string;
+  createdBy: string | null;
+  /** The rules and other inputs it was computed with (also part of what makes it new). */
+  inputs: Record<string, unknown>;
+}
+
+const LINE_JSON = `json_build_object('organization_id', l.organization_id, 'product_id', l.product_id, 'product_name', l.product_name,
+  'pax8_company_id', l.pax8_company_id, 'devices', l.devices, 'licensed_quantity', l.licensed_quantity::text, 'variance', l.variance::text,
+  'status', l.status, 'unit_price_monthly', l.unit_price_monthly::text, 'monthly_impact', l.monthly_impact::text,
+  'revenue_at_risk', l.revenue_at_risk::text, 'overspend', l.overspend::text, 'unpriced_seats', l.unpriced_seats)`;
+const LINE_ORDER = 'abs(l.variance) DESC, l.variance DESC, l.product_name';
 
 /** How far back the "since" run of a missed-billing gap is followed. */
 const HISTORY_SNAPSHOTS = 120;
@@ -91,159 +177,240 @@ const TREND_POINTS = 12;
 export class ReconciliationRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  /** Replaces a snapshot's rows. Run inside a transaction. */
-  async replace(q: Queryable, tenantId: string, snapshotId: string, clients: ClientRow[], lines: LineRow[]): Promise<void> {
-    await q.query(`DELETE FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2`, [tenantId, snapshotId]);
-    await q.query(`DELETE FROM reconciliation_client WHERE tenant_id = $1 AND snapshot_id = $2`, [tenantId, snapshotId]);
+  /**
+   * Writes the reconciliation as the snapshot's next version, unless it equals the latest one in
+   * inputs and results (then nothing is written: the version in force already says it). Run
+   * inside a transaction that holds the tenant's reconcile lock.
+   */
+  async insertVersion(q: Queryable, tenantId: string, snapshotId: string, clients: ClientRow[], lines: LineRow[], input: VersionInput): Promise<{ version: number; created: boolean }> {
+    const hash = createHash('sha256').update(JSON.stringify({ inputs: input.inputs, clients, lines })).digest('base64url');
+    const [current] = rowsOf<{ version: number | null; result_hash: string | null }>(await q.query(
+      `SELECT s.reconciliation_version AS version, r.result_hash FROM snapshot s
+         LEFT JOIN reconciliation r ON r.tenant_id = s.tenant_id AND r.snapshot_id = s.id AND r.version = s.reconciliation_version
+        WHERE s.tenant_id = $1 AND s.id = $2 FOR UPDATE OF s`,
+      [tenantId, snapshotId],
+    ));
+    if (current?.version && current.result_hash === hash) return { version: current.version, created: false };
+    const version = (current?.version ?? 0) + 1;
+    await q.query(
+      `INSERT INTO reconciliation (tenant_id, snapshot_id, version, reason, created_by, rules, result_hash) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
+      [tenantId, snapshotId, version, input.reason, input.createdBy, JSON.stringify(input.inputs), hash],
+    );
     if (lines.length) {
       await q.query(
-        `INSERT INTO reconciliation_line (tenant_id, snapshot_id, organization_id, product_id, product_name, pax8_company_id, devices, licensed_quantity, variance, unit_price_monthly, monthly_impact)
-         SELECT $1, $2, x."organizationId", x."productId", x."productName", x."pax8CompanyId", x.devices, x."licensedQuantity", x.variance, x."unitPriceMonthly", x."monthlyImpact"
-           FROM jsonb_to_recordset($3::jsonb) AS x("organizationId" text, "productId" text, "productName" text, "pax8CompanyId" text, devices int, "licensedQuantity" numeric, variance numeric, "unitPriceMonthly" numeric, "monthlyImpact" numeric)`,
-        [tenantId, snapshotId, JSON.stringify(lines)],
+        `INSERT INTO reconciliation_line (tenant_id, snapshot_id, version, organization_id, product_id, product_name, pax8_company_id, devices, licensed_quantity, variance,
+                                          status, unit_price_monthly, monthly_impact, revenue_at_risk, overspend, unpriced_seats)
+         SELECT $1, $2, $3, x."organizationId", x."productId", x."productName", x."pax8CompanyId", x.devices, x."licensedQuantity", x.variance,
+                x.status, x."unitPriceMonthly", x."monthlyImpact", x."revenueAtRisk", x.overspend, x."unpricedSeats"
+           FROM jsonb_to_recordset($4::jsonb) AS x("organizationId" text, "productId" text, "productName" text, "pax8CompanyId" text, devices int, "licensedQuantity" numeric,
+                variance numeric, status text, "unitPriceMonthly" numeric, "monthlyImpact" numeric, "revenueAtRisk" numeric, overspend numeric, "unpricedSeats" int)`,
+        [tenantId, snapshotId, version, JSON.stringify(lines)],
       );
     }
     if (clients.length) {
       await q.query(
-        `INSERT INTO reconciliation_client (tenant_id, snapshot_id, organization_id, name, pax8_company_id, devices, licenses, variance, status, monthly_impact, line_count, shown_product_id)
-         SELECT $1, $2, x."organizationId", x.name, x."pax8CompanyId", x.devices, x.licenses, x.variance, x.status, x."monthlyImpact", x."lineCount", x."shownProductId"
-           FROM jsonb_to_recordset($3::jsonb) AS x("organizationId" text, name text, "pax8CompanyId" text, devices int, licenses numeric, variance numeric, status text, "monthlyImpact" numeric, "lineCount" int, "shownProductId" text)`,
-        [tenantId, snapshotId, JSON.stringify(clients)],
+        `INSERT INTO reconciliation_client (tenant_id, snapshot_id, version, organization_id, name, pax8_company_id, devices, licenses, variance, status, monthly_impact,
+                                            revenue_at_risk, overspend, unpriced_seats, unpriced_under_seats, line_count, headline_product_id)
+         SELECT $1, $2, $3, x."organizationId", x.name, x."pax8CompanyId", x.devices, x.licenses, x.variance, x.status, x."monthlyImpact",
+                x."revenueAtRisk", x.overspend, x."unpricedSeats", x."unpricedUnderSeats", x."lineCount", x."headlineProductId"
+           FROM jsonb_to_recordset($4::jsonb) AS x("organizationId" text, name text, "pax8CompanyId" text, devices int, licenses numeric, variance numeric, status text,
+                "monthlyImpact" numeric, "revenueAtRisk" numeric, overspend numeric, "unpricedSeats" int, "unpricedUnderSeats" int, "lineCount" int, "headlineProductId" text)`,
+        [tenantId, snapshotId, version, JSON.stringify(clients)],
       );
     }
+    await q.query(`UPDATE snapshot SET reconciliation_version = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, snapshotId, version]);
+    return { version, created: true };
+  }
+
+  /** The reconciliation a read is about (see RECONCILIATION_SQL); null when the snapshot or version does not exist. */
+  async resolve(tenantId: string, snapshotId: string | null, version: number | null): Promise<ReconciliationRef | null> {
+    const [row]: ReconciliationRef[] = await this.db.query(`SELECT id, taken_at, version, latest FROM (${RECONCILIATION_SQL}) r`, [tenantId, snapshotId, version]);
+    return row ?? null;
   }
 
   /**
-   * One round trip: the snapshot (asked for, else the latest complete one), its client counts by
-   * status and its money. Under load the API is bound by database round trips, not by the scans.
+   * One round trip: the reconciliation (asked for, else the latest), its client counts by status
+   * and its money, summed over the rows the list shows (so the two agree to the cent). Under load
+   * the API is bound by database round trips, not by the scans.
    */
-  async summary(tenantId: string, snapshotId: string | null): Promise<SummaryRecord | null> {
+  async summary(tenantId: string, snapshotId: string | null, version: number | null): Promise<SummaryRecord | null> {
     const [row]: SummaryRecord[] = await this.db.query(
-      `WITH s AS (${COMPLETE_SNAPSHOT_SQL})
-       SELECT s.id, s.taken_at, c.under, c.over, c.matched, c.unmapped, m.risk, m.overspend
+      `WITH s AS (${RECONCILIATION_SQL})
+       SELECT s.id, s.taken_at, s.version, s.latest, c.*
          FROM s
          CROSS JOIN LATERAL (
            SELECT count(*) FILTER (WHERE status = 'under-licensed') AS under, count(*) FILTER (WHERE status = 'over-licensed') AS over,
-                  count(*) FILTER (WHERE status = 'matched') AS matched, count(*) FILTER (WHERE status = 'unmapped') AS unmapped
-             FROM reconciliation_client WHERE tenant_id = $1 AND snapshot_id = s.id) c
-         -- Positive lines are revenue at risk, negative lines overspend (per line: a client under on
-         -- one product and over on another contributes to both).
-         CROSS JOIN LATERAL (
-           SELECT COALESCE(sum(monthly_impact) FILTER (WHERE monthly_impact > 0), 0) AS risk,
-                  COALESCE(-sum(monthly_impact) FILTER (WHERE monthly_impact < 0), 0) AS overspend
-             FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = s.id) m`,
-      [tenantId, snapshotId],
+                  count(*) FILTER (WHERE status = 'matched') AS matched, count(*) FILTER (WHERE status = 'unmapped') AS unmapped,
+                  COALESCE(sum(revenue_at_risk), 0) AS risk, COALESCE(sum(overspend), 0) AS overspend,
+                  COALESCE(sum(unpriced_seats), 0) AS unpriced, COALESCE(sum(unpriced_under_seats), 0) AS unpriced_under,
+                  COALESCE(sum(devices) FILTER (WHERE status <> 'unmapped'), 0) AS billable,
+                  COALESCE(sum(devices) FILTER (WHERE status = 'unmapped'), 0) AS unmapped_devices
+             FROM reconciliation_client WHERE tenant_id = $1 AND snapshot_id = s.id AND version = s.version) c`,
+      [tenantId, snapshotId, version],
     );
     return row ?? null;
   }
 
-  /** One round trip for the usual page: the snapshot, the page and the total (a window count). */
+  /** One round trip for the usual page: the reconciliation, the page with each row's lines, and the list's totals (window sums). */
   async clientPage(tenantId: string, filter: ClientFilter & { limit: number; offset: number }): Promise<ClientPage> {
-    const { where, order, params } = clientQuery(tenantId, filter.snapshotId ?? null, filter, '(SELECT id FROM s)');
-    const rows: Array<Partial<ClientRowRecord> & { snapshot_ref: string; snapshot_taken_at: Date; total: string | null }> = await this.db.query(
-      `WITH s AS (${COMPLETE_SNAPSHOT_SQL}),
-            page AS (SELECT *, count(*) OVER () AS total FROM reconciliation_client WHERE ${where}
+    const { where, order, params } = clientQuery(tenantId, filter, '(SELECT id FROM s)', '(SELECT version FROM s)');
+    const rows: Array<Partial<ClientWithLinesRecord> & { ref_id: string; ref_taken_at: Date; ref_version: number; ref_latest: boolean } & Partial<ListTotalsRecord>> = await this.db.query(
+      `WITH s AS (${RECONCILIATION_SQL}),
+            page AS (SELECT c.*, count(*) OVER () AS total, sum(devices) OVER () AS total_devices, sum(revenue_at_risk) OVER () AS total_risk,
+                            sum(overspend) OVER () AS total_overspend, sum(unpriced_seats) OVER () AS total_unpriced,
+                            row_number() OVER (ORDER BY ${order}) AS rn
+                       FROM reconciliation_client c WHERE ${where}
                       ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2})
-       SELECT s.id AS snapshot_ref, s.taken_at AS snapshot_taken_at, page.* FROM s LEFT JOIN page ON true`,
+       SELECT s.id AS ref_id, s.taken_at AS ref_taken_at, s.version AS ref_version, s.latest AS ref_latest, page.*,
+              (SELECT json_agg(${LINE_JSON} ORDER BY ${LINE_ORDER}) FROM reconciliation_line l
+                WHERE l.tenant_id = $1 AND l.snapshot_id = s.id AND l.version = s.version AND l.organization_id = page.organization_id) AS lines
+         FROM s LEFT JOIN page ON true
+        ORDER BY page.rn`,
       [...params, filter.limit, filter.offset],
     );
-    if (!rows.length) return { snapshot: null, rows: [], total: 0 };
-    const snapshot = { id: rows[0].snapshot_ref, taken_at: rows[0].snapshot_taken_at };
-    const items = rows.filter((r): r is ClientRowRecord & { total: string } & typeof r => r.organization_id != null);
-    // Past the last page the window count is gone with the rows: count separately (rare).
-    const total = items.length ? Number(items[0].total) : await this.countClients(tenantId, snapshot.id, filter);
-    return { snapshot, rows: items, total };
+    if (!rows.length) return { reconciliation: null, rows: [], totals: { total: '0', devices: null, risk: null, overspend: null, unpriced: null } };
+    const first = rows[0] as Record<string, unknown>;
+    const reconciliation = { id: rows[0].ref_id, taken_at: rows[0].ref_taken_at, version: rows[0].ref_version, latest: rows[0].ref_latest };
+    const items = rows.filter((r) => r.organization_id != null) as ClientWithLinesRecord[];
+    // Past the last page the window sums are gone with the rows: total them separately (rare).
+    const totals: ListTotalsRecord = items.length
+      ? { total: String(first.total), devices: first.total_devices as string, risk: first.total_risk as string, overspend: first.total_overspend as string, unpriced: first.total_unpriced as string }
+      : await this.listTotals(tenantId, { ...filter, snapshotId: reconciliation.id, version: reconciliation.version });
+    return { reconciliation, rows: items, totals };
   }
 
-  private async countClients(tenantId: string, snapshotId: string, filter: ClientFilter): Promise<number> {
-    const { where, params } = clientQuery(tenantId, snapshotId, filter);
-    const [{ n }] = await this.db.query(`SELECT count(*) AS n FROM reconciliation_client WHERE ${where}`, params);
-    return Number(n);
+  private async listTotals(tenantId: string, filter: ClientFilter): Promise<ListTotalsRecord> {
+    const { where, params } = clientQuery(tenantId, filter);
+    const [row]: ListTotalsRecord[] = await this.db.query(
+      `SELECT count(*) AS total, sum(devices) AS devices, sum(revenue_at_risk) AS risk, sum(overspend) AS overspend, sum(unpriced_seats) AS unpriced
+         FROM reconciliation_client WHERE ${where}`, params);
+    return row;
   }
 
-  /** The client list of a snapshot in the list's order, through a cursor (the CSV export). */
-  eachClient(tenantId: string, snapshotId: string, filter: ClientFilter, onRow: (row: ClientRowRecord) => void | Promise<void>): Promise<void> {
-    const { where, order, params } = clientQuery(tenantId, snapshotId, filter);
-    return forEachRow(this.db, `SELECT * FROM reconciliation_client WHERE ${where} ORDER BY ${order}`, params, onRow);
+  /** The client list of one version in the list's order, through a cursor (the CSV export). */
+  eachClient(tenantId: string, ref: { snapshotId: string; version: number }, filter: ClientFilter, onRow: (row: ClientRowRecord & { headline_product_name: string | null }) => void | Promise<void>): Promise<void> {
+    const { where, order, params } = clientQuery(tenantId, { ...filter, snapshotId: ref.snapshotId, version: ref.version });
+    return forEachRow(this.db,
+      `SELECT c.*, (SELECT product_name FROM reconciliation_line l WHERE l.tenant_id = c.tenant_id AND l.snapshot_id = c.snapshot_id AND l.version = c.version
+                      AND l.organization_id = c.organization_id AND l.product_id = c.headline_product_id) AS headline_product_name
+         FROM reconciliation_client c WHERE ${where} ORDER BY ${order}`, params, onRow);
   }
 
-  async client(tenantId: string, snapshotId: string, organizationId: string): Promise<ClientRowRecord | null> {
+  async client(tenantId: string, ref: { snapshotId: string; version: number }, organizationId: string): Promise<ClientRowRecord | null> {
     const [row]: ClientRowRecord[] = await this.db.query(
-      `SELECT * FROM reconciliation_client WHERE tenant_id = $1 AND snapshot_id = $2 AND organization_id = $3`, [tenantId, snapshotId, organizationId],
+      `SELECT * FROM reconciliation_client WHERE tenant_id = $1 AND snapshot_id = $2 AND version = $3 AND organization_id = $4`,
+      [tenantId, ref.snapshotId, ref.version, organizationId],
     );
     return row ?? null;
   }
 
   /** A client's product lines, largest gap first (under-licensed before over on a tie). */
-  clientLines(tenantId: string, snapshotId: string, organizationId: string): Promise<LineRecord[]> {
+  clientLines(tenantId: string, ref: { snapshotId: string; version: number }, organizationId: string): Promise<LineRecord[]> {
     return this.db.query(
-      `SELECT * FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2 AND organization_id = $3 ORDER BY abs(variance) DESC, variance DESC, product_name`,
-      [tenantId, snapshotId, organizationId],
+      `SELECT * FROM reconciliation_line l WHERE tenant_id = $1 AND snapshot_id = $2 AND version = $3 AND organization_id = $4 ORDER BY ${LINE_ORDER}`,
+      [tenantId, ref.snapshotId, ref.version, organizationId],
     );
   }
 
   /** A client's product lines through a cursor (the per-client CSV). */
-  eachClientLine(tenantId: string, snapshotId: string, organizationId: string, onRow: (row: LineRecord) => void | Promise<void>): Promise<void> {
+  eachClientLine(tenantId: string, ref: { snapshotId: string; version: number }, organizationId: string, onRow: (row: LineRecord) => void | Promise<void>): Promise<void> {
     return forEachRow(this.db,
-      `SELECT * FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2 AND organization_id = $3 ORDER BY abs(variance) DESC, product_name`,
-      [tenantId, snapshotId, organizationId], onRow);
+      `SELECT * FROM reconciliation_line l WHERE tenant_id = $1 AND snapshot_id = $2 AND version = $3 AND organization_id = $4 ORDER BY ${LINE_ORDER}`,
+      [tenantId, ref.snapshotId, ref.version, organizationId], onRow);
   }
 
-  /** The client's row in the complete snapshots up to `takenAt`, newest first, up to 12. */
+  /**
+   * The client in the complete snapshots up to `takenAt` (the latest version of each), newest
+   * first, up to 12: devices and every product line, with the rules each was computed with.
+   */
   trend(tenantId: string, organizationId: string, takenAt: string): Promise<TrendRecord[]> {
     return this.db.query(
-      `SELECT s.id, s.taken_at, c.devices, c.licenses, c.variance
-         FROM snapshot s JOIN reconciliation_client c ON c.tenant_id = s.tenant_id AND c.snapshot_id = s.id AND c.organization_id = $2
+      `SELECT s.id, s.taken_at, s.reconciliation_version AS version, c.devices, r.rules, r.reason,
+              (SELECT json_agg(json_build_object('product_id', l.product_id, 'product_name', l.product_name,
+                                                 'licensed_quantity', l.licensed_quantity, 'variance', l.variance) ORDER BY l.product_name, l.product_id)
+                 FROM reconciliation_line l WHERE l.tenant_id = s.tenant_id AND l.snapshot_id = s.id AND l.version = s.reconciliation_version AND l.organization_id = $2) AS lines
+         FROM snapshot s
+         JOIN reconciliation_client c ON c.tenant_id = s.tenant_id AND c.snapshot_id = s.id AND c.version = s.reconciliation_version AND c.organization_id = $2
+         JOIN reconciliation r ON r.tenant_id = s.tenant_id AND r.snapshot_id = s.id AND r.version = s.reconciliation_version
         WHERE s.tenant_id = $1 AND s.status = 'complete' AND s.taken_at <= $3
         ORDER BY s.taken_at DESC, s.id DESC LIMIT ${TREND_POINTS}`,
       [tenantId, organizationId, takenAt],
     );
   }
 
-  async countGaps(tenantId: string, snapshotId: string, tolerance: number): Promise<number> {
+  /** Every version of a snapshot's reconciliation, newest first. */
+  versions(tenantId: string, snapshotId: string): Promise<VersionRecord[]> {
+    return this.db.query(
+      `SELECT version, created_at, reason, created_by FROM reconciliation WHERE tenant_id = $1 AND snapshot_id = $2 ORDER BY version DESC`,
+      [tenantId, snapshotId],
+    );
+  }
+
+  /** Per product across the mapped clients of one version: seats on each side apart, money never netted. */
+  productTotals(tenantId: string, ref: { snapshotId: string; version: number }): Promise<ProductTotalsRecord[]> {
+    return this.db.query(
+      `SELECT product_id, min(product_name) AS product_name, count(*) AS clients, sum(devices) AS devices, sum(licensed_quantity) AS licenses,
+              sum(variance) AS variance,
+              COALESCE(sum(variance) FILTER (WHERE status = 'under-licensed'), 0) AS under_seats,
+              COALESCE(-sum(variance) FILTER (WHERE status = 'over-licensed'), 0) AS over_seats,
+              COALESCE(sum(revenue_at_risk), 0) AS risk, COALESCE(sum(overspend), 0) AS overspend, sum(unpriced_seats) AS unpriced
+         FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2 AND version = $3
+        GROUP BY product_id ORDER BY sum(revenue_at_risk) DESC NULLS LAST, min(product_name), product_id`,
+      [tenantId, ref.snapshotId, ref.version],
+    );
+  }
+
+  async countGaps(tenantId: string, ref: { snapshotId: string; version: number }): Promise<number> {
     const [{ n }] = await this.db.query(
-      `SELECT count(*) AS n FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2 AND variance > $3`,
-      [tenantId, snapshotId, tolerance],
+      `SELECT count(*) AS n FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2 AND version = $3 AND status = 'under-licensed'`,
+      [tenantId, ref.snapshotId, ref.version],
     );
     return Number(n);
   }
 
-  /** Under-licensed lines (beyond the tolerance) of a snapshot, largest money first, with the client's name. */
-  gaps(tenantId: string, snapshotId: string, tolerance: number, limit: number, offset: number): Promise<Array<LineRecord & { client_name: string }>> {
+  /** Under-licensed lines of one version, largest money first, with the client's name. */
+  gaps(tenantId: string, ref: { snapshotId: string; version: number }, limit: number, offset: number): Promise<Array<LineRecord & { client_name: string }>> {
     return this.db.query(
       `SELECT l.*, c.name AS client_name FROM reconciliation_line l
-         JOIN reconciliation_client c ON c.tenant_id = l.tenant_id AND c.snapshot_id = l.snapshot_id AND c.organization_id = l.organization_id
-        WHERE l.tenant_id = $1 AND l.snapshot_id = $2 AND l.variance > $3
-        ORDER BY l.monthly_impact DESC NULLS LAST, l.variance DESC, lower(c.name), l.organization_id, l.product_id
+         JOIN reconciliation_client c ON c.tenant_id = l.tenant_id AND c.snapshot_id = l.snapshot_id AND c.version = l.version AND c.organization_id = l.organization_id
+        WHERE l.tenant_id = $1 AND l.snapshot_id = $2 AND l.version = $3 AND l.status = 'under-licensed'
+        ORDER BY l.revenue_at_risk DESC NULLS LAST, l.variance DESC, lower(c.name), l.organization_id, l.product_id
         LIMIT $4 OFFSET $5`,
-      [tenantId, snapshotId, tolerance, limit, offset],
+      [tenantId, ref.snapshotId, ref.version, limit, offset],
     );
   }
 
-  /** The same lines in the snapshots up to `takenAt`, newest first: whether each still had the gap. */
-  gapHistory(tenantId: string, takenAt: string, lines: Array<{ organization_id: string; product_id: string }>, tolerance: number): Promise<GapHistoryRecord[]> {
+  /** The same lines in the snapshots up to `takenAt` (latest version of each), newest first: whether each was under-licensed. */
+  gapHistory(tenantId: string, takenAt: string, lines: Array<{ organization_id: string; product_id: string }>): Promise<GapHistoryRecord[]> {
     return this.db.query(
       `WITH snaps AS (
-         SELECT id, taken_at, row_number() OVER (ORDER BY taken_at DESC, id DESC) AS rn FROM snapshot
+         SELECT id, taken_at, reconciliation_version, row_number() OVER (ORDER BY taken_at DESC, id DESC) AS rn FROM snapshot
           WHERE tenant_id = $1 AND status = 'complete' AND taken_at <= $2
           ORDER BY taken_at DESC, id DESC LIMIT ${HISTORY_SNAPSHOTS}
        ), pairs AS (
          SELECT * FROM unnest($3::text[], $4::text[]) AS p(organization_id, product_id)
        )
-       SELECT p.organization_id, p.product_id, s.rn, s.taken_at, COALESCE(l.variance > $5, false) AS gap
+       SELECT p.organization_id, p.product_id, s.rn, s.taken_at, COALESCE(l.status = 'under-licensed', false) AS gap
          FROM snaps s CROSS JOIN pairs p
-         LEFT JOIN reconciliation_line l ON l.tenant_id = $1 AND l.snapshot_id = s.id AND l.organization_id = p.organization_id AND l.product_id = p.product_id
+         LEFT JOIN reconciliation_line l ON l.tenant_id = $1 AND l.snapshot_id = s.id AND l.version = s.reconciliation_version
+                                        AND l.organization_id = p.organization_id AND l.product_id = p.product_id
         ORDER BY p.organization_id, p.product_id, s.rn`,
-      [tenantId, takenAt, lines.map((l) => l.organization_id), lines.map((l) => l.product_id), tolerance],
+      [tenantId, takenAt, lines.map((l) => l.organization_id), lines.map((l) => l.product_id)],
     );
   }
 }
 
-/** WHERE and ORDER BY of the client list, shared by the list and the CSV export. */
-function clientQuery(tenantId: string, snapshotId: string | null, filter: ClientFilter, snapshotExpr = '$2'): { where: string; order: string; params: unknown[] } {
-  const params: unknown[] = [tenantId, snapshotId];
-  const where = ['tenant_id = $1', `snapshot_id = ${snapshotExpr}`];
-  if (filter.status) where.push(`status = $${params.push(filter.status)}`);
+/**
+ * WHERE and ORDER BY of the client list, shared by the list and the CSV export. `mapped` is every
+ * mapped client (the dashboard's list: unmapped organizations are not a licence gap until mapped,
+ * and are listed on their own); without a status, every row.
+ */
+function clientQuery(tenantId: string, filter: ClientFilter, snapshotExpr = '$2', versionExpr = '$3'): { where: string; order: string; params: unknown[] } {
+  const params: unknown[] = [tenantId, filter.snapshotId ?? null, filter.version ?? null];
+  const where = ['tenant_id = $1', `snapshot_id = ${snapshotExpr}`, `version = ${versionExpr}`];
+  if (filter.status === 'mapped') where.push(`status <> 'unmapped'`);
+  else if (filter.status === 'accepted') where.push('false'); // no exceptions exist yet
+  else if (filter.status) where.push(`status = $${params.push(filter.status)}`);
   if (filter.search) where.push(`name ILIKE $${params.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)} ESCAPE '\\'`);
   const sort = filter.sort ?? 'variance';
   const direction = (filter.order ?? (filter.sort === 'name' ? 'asc' : 'desc')) === 'asc' ? 'ASC' : 'DESC';

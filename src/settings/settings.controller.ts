@@ -21,6 +21,6 @@ export class SettingsController {
   @Access({ role: 'admin' })
   @ApiOkResponse({ type: SettingsDto })
   update(@CurrentPrincipal() p: Principal, @Body() body: UpdateSettingsDto): Promise<SettingsDto> {
-    return this.settings.update(p.tenantId, body);
+    return this.settings.update(p.tenantId, body, p.subject);
   }
 }

@@ -18,7 +18,7 @@ export class SettingsService {
     return this.settings.load(tenantId);
   }
 
-  async update(tenantId: string, change: UpdateSettingsDto): Promise<TenantSettings> {
+  async update(tenantId: string, change: UpdateSettingsDto, by: string | null = null): Promise<TenantSettings> {
     const current = await this.settings.load(tenantId);
     const next: TenantSettings = {
       staleDays: change.staleDays ?? current.staleDays,
@@ -34,7 +34,7 @@ export class SettingsService {
     };
     await this.settings.save(tenantId, next);
     const reconciles = change.matchedTolerance !== undefined || change.licensedStatuses !== undefined;
-    if (reconciles) await this.reconciliation.changed(tenantId);
+    if (reconciles) await this.reconciliation.changed(tenantId, 'counting rules', by);
     return next;
   }
 }

@@ -130,7 +130,7 @@ export class SyncToolsService {
     return {
       phase: 'reconcile',
       run: async (ctx) => {
-        const { snapshotId, clients } = await this.reconciliation.reconcile(ctx.tenantId, ctx.snapshotId);
+        const { snapshotId, clients } = await this.reconciliation.reconcile(ctx.tenantId, ctx.snapshotId, `subscriptions and mappings synced (${ctx.tool})`);
         return { snapshotId, clients };
       },
     };

@@ -13,7 +13,8 @@
 // Echo (E): 5 billable (e1 shares Acme's serial, but in another client). Only M365 (per-user) Active and
 //   EDR in Trial -> no per-device licence: under-licensed by 5, licences 0, money unknown.
 // Summary: under 2 (Beta, Echo), over 1 (Acme), matched 1 (Gamma), unmapped 1 (Delta);
-//   revenue at risk $12.00 (Beta EDR); overspend 4.60 + 30.00 = $34.60.
+//   revenue at risk $12.00 (Beta EDR); overspend 4.60 + 30.00 = $34.60 (never netted: Beta carries
+//   both $12.00 and $30.00); Echo's 5 seats have no price; Delta's 2 devices are apart (no variance).
 // Snapshot: 27 devices, 18 counted (4 + 6 + 3 + 0 + 5).
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
 import { COMPANY, pages, PRODUCT, seedScenario, snapshots } from './scenario.js';
@@ -35,13 +36,32 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
+const line = (productId: string, productName: string, devices: number, licenses: number, status: string, unit: number, risk: number, over: number) => ({
+  productId, productName, devices, licenses, licensedQuantity: licenses, variance: devices - licenses, status, unitPriceMonthly: usd(unit),
+  revenueAtRisk: usd(risk), overspend: usd(over), unpricedSeats: 0, monthlyImpact: usd(Math.round((devices - licenses) * unit * 100) / 100),
+  gapState: status === 'matched' ? null : 'open',
+});
+const LINES = {
+  gammaBackup: line(PRODUCT.backup, 'Datto Endpoint Backup', 3, 3, 'matched', 10, 0, 0),
+  acmeEdr: line(PRODUCT.edr, 'SentinelOne Complete EDR', 4, 5, 'over-licensed', 4.6, 0, 4.6),
+  betaBackup: line(PRODUCT.backup, 'Datto Endpoint Backup', 6, 9, 'over-licensed', 10, 0, 30),
+  betaEdr: line(PRODUCT.edr, 'SentinelOne Complete EDR', 6, 4, 'under-licensed', 6, 12, 0),
+};
+
+// Default order: variance, largest first; Delta (unmapped, no variance) last.
 const EXPECTED_ROWS = [
-  { clientId: 'org-echo', name: 'Echo Partners', pax8CompanyId: COMPANY.echo, devices: 5, licenses: 0, variance: 5, status: 'under-licensed', monthlyImpact: null, lineCount: 0 },
-  { clientId: 'org-delta', name: 'Delta Logistics', pax8CompanyId: null, devices: 2, licenses: 0, variance: 2, status: 'unmapped', monthlyImpact: null, lineCount: 0 },
-  { clientId: 'org-gamma', name: 'Gamma Legal', pax8CompanyId: COMPANY.gamma, devices: 3, licenses: 3, variance: 0, status: 'matched', monthlyImpact: usd(0), lineCount: 1 },
-  { clientId: 'org-acme', name: 'Acme Corp', pax8CompanyId: COMPANY.acme, devices: 4, licenses: 5, variance: -1, status: 'over-licensed', monthlyImpact: usd(-4.6), lineCount: 1 },
-  { clientId: 'org-beta', name: 'Beta Dental', pax8CompanyId: COMPANY.beta, devices: 6, licenses: 9, variance: -3, status: 'under-licensed', monthlyImpact: usd(-18), lineCount: 2 },
+  { clientId: 'org-echo', name: 'Echo Partners', pax8CompanyId: COMPANY.echo, devices: 5, licenses: 0, variance: 5, status: 'under-licensed', headlineProductId: null, headlineProductName: null,
+    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 5, monthlyImpact: null, lineCount: 0, lines: [] },
+  { clientId: 'org-gamma', name: 'Gamma Legal', pax8CompanyId: COMPANY.gamma, devices: 3, licenses: 3, variance: 0, status: 'matched', headlineProductId: PRODUCT.backup, headlineProductName: 'Datto Endpoint Backup',
+    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0, monthlyImpact: usd(0), lineCount: 1, lines: [LINES.gammaBackup] },
+  { clientId: 'org-acme', name: 'Acme Corp', pax8CompanyId: COMPANY.acme, devices: 4, licenses: 5, variance: -1, status: 'over-licensed', headlineProductId: PRODUCT.edr, headlineProductName: 'SentinelOne Complete EDR',
+    revenueAtRisk: usd(0), overspend: usd(4.6), unpricedSeats: 0, monthlyImpact: usd(-4.6), lineCount: 1, lines: [LINES.acmeEdr] },
+  { clientId: 'org-beta', name: 'Beta Dental', pax8CompanyId: COMPANY.beta, devices: 6, licenses: 9, variance: -3, status: 'under-licensed', headlineProductId: PRODUCT.backup, headlineProductName: 'Datto Endpoint Backup',
+    revenueAtRisk: usd(12), overspend: usd(30), unpricedSeats: 0, monthlyImpact: usd(-18), lineCount: 2, lines: [LINES.betaBackup, LINES.betaEdr] },
+  { clientId: 'org-delta', name: 'Delta Logistics', pax8CompanyId: null, devices: 2, licenses: null, variance: null, status: 'unmapped', headlineProductId: null, headlineProductName: null,
+    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0, monthlyImpact: null, lineCount: 0, lines: [] },
 ];
+const BETA = EXPECTED_ROWS[3];
 
 describe('the hand-computed scenario', () => {
   it('the client list, default order (variance, largest first)', async () => {
@@ -55,8 +75,10 @@ describe('the hand-computed scenario', () => {
     const res = await api.http.get('/api/v1/reconciliation/summary').set(viewer).expect(200);
     expect(res.body).toEqual({
       snapshot: { id: snapshotId, takenAt: expect.any(String) },
-      underLicensed: 2, overLicensed: 1, matched: 1, unmapped: 1,
+      version: 1, latest: true,
+      underLicensed: 2, overLicensed: 1, matched: 1, unmapped: 1, accepted: 0,
       revenueAtRisk: usd(12), overspend: usd(34.6),
+      unpricedSeats: 5, unpricedUnderSeats: 5, unpricedOverSeats: 0, billableCount: 18, unmappedDeviceCount: 2,
     });
   });
 
@@ -69,27 +91,28 @@ describe('the hand-computed scenario', () => {
 
   it('a client with two per-device products: one under, one over; every line in the detail', async () => {
     const res = await api.http.get('/api/v1/reconciliation/clients/org-beta').set(viewer).expect(200);
-    expect(res.body).toMatchObject(EXPECTED_ROWS[4]);
-    expect(res.body.lines).toEqual([
-      { productId: PRODUCT.backup, productName: 'Datto Endpoint Backup', devices: 6, licensedQuantity: 9, variance: -3, status: 'over-licensed', unitPriceMonthly: usd(10), monthlyImpact: usd(-30) },
-      { productId: PRODUCT.edr, productName: 'SentinelOne Complete EDR', devices: 6, licensedQuantity: 4, variance: 2, status: 'under-licensed', unitPriceMonthly: usd(6), monthlyImpact: usd(12) },
-    ]);
+    expect(res.body).toMatchObject({ ...BETA, version: 1, latest: true });
+    expect(res.body.lines).toEqual([LINES.betaBackup, LINES.betaEdr]);
     expect(res.body.subscriptions).toHaveLength(3);
     expect(res.body.subscriptions.filter((s: { countsAsLicence: boolean }) => s.countsAsLicence).map((s: { quantity: number }) => s.quantity).sort()).toEqual([4, 9]);
     expect(res.body.contacts).toEqual([{ name: 'Bea Tran', email: 'bea@beta.example', phone: '+1 555 0100', types: ['Billing', 'Admin'] }]);
     expect(res.body.links.pax8Subscriptions).toBe(`https://app.pax8.com/companies/${COMPANY.beta}/subscriptions`);
-    expect(res.body.links.billingSnapshot).toBe(`/api/v1/reconciliation/clients/org-beta/export.csv?snapshotId=${snapshotId}`);
+    expect(res.body.links.billingSnapshot).toBe(`/api/v1/reconciliation/clients/org-beta/export.csv?snapshotId=${snapshotId}&version=1`);
     expect(res.body.recommendedAction).toBe(
-      'Reduce Pax8 quantity of Datto Endpoint Backup from 9 to 6 (3 unused licences). Increase Pax8 quantity of SentinelOne Complete EDR from 4 to 6, or bill 2 more seats.',
+      'Reduce Pax8 quantity of Datto Endpoint Backup from 9 to 6 (3 unused licenses). Increase Pax8 quantity of SentinelOne Complete EDR from 4 to 6, or bill 2 more seats.',
     );
-    expect(res.body.trend).toEqual([{ snapshotId, takenAt: expect.any(String), devices: 6, licenses: 9, variance: -3 }]);
+    expect(res.body.trend).toEqual([{
+      snapshotId, takenAt: expect.any(String), version: 1, devices: 6, rulesChanged: false, reason: 'snapshot taken',
+      lines: [
+        { productId: PRODUCT.backup, productName: 'Datto Endpoint Backup', licenses: 9, variance: -3 },
+        { productId: PRODUCT.edr, productName: 'SentinelOne Complete EDR', licenses: 4, variance: 2 },
+      ],
+    }]);
   });
 
   it('Acme: two subscriptions of one product summed, the annual price made monthly and weighted; device breakdown', async () => {
     const res = await api.http.get('/api/v1/reconciliation/clients/org-acme').set(viewer).expect(200);
-    expect(res.body.lines).toEqual([
-      { productId: PRODUCT.edr, productName: 'SentinelOne Complete EDR', devices: 4, licensedQuantity: 5, variance: -1, status: 'over-licensed', unitPriceMonthly: usd(4.6), monthlyImpact: usd(-4.6) },
-    ]);
+    expect(res.body.lines).toEqual([LINES.acmeEdr]);
     expect(res.body.deviceBreakdown).toEqual({
       total: 8, billable: 4,
       byClass: { WINDOWS_WORKSTATION: 3, MAC: 1, WINDOWS_SERVER: 1, PRINTER: 1, LINUX_SERVER: 1, VMWARE_VM_GUEST: 1 },
@@ -121,7 +144,7 @@ describe('the hand-computed scenario', () => {
     const res = await api.http.get('/api/v1/missed-billing').set(viewer).expect(200);
     expect(res.body.items).toEqual([{
       clientId: 'org-beta', clientName: 'Beta Dental', productId: PRODUCT.edr, productName: 'SentinelOne Complete EDR',
-      devices: 6, licensed: 4, gap: 2, unitPriceMonthly: usd(6), monthlyAmount: usd(12),
+      devices: 6, licensed: 4, gap: 2, unitPriceMonthly: usd(6), monthlyAmount: usd(12), revenueAtRisk: usd(12),
       action: 'Increase Pax8 quantity of SentinelOne Complete EDR from 4 to 6, or bill 2 more seats.',
       since: res.body.snapshot.takenAt, snapshots: 1,
     }]);
@@ -146,10 +169,22 @@ describe('list filters, sorting, paging and search', () => {
     expect(names(await api.http.get('/api/v1/reconciliation/clients?sort=name').set(viewer))).toEqual(['Acme Corp', 'Beta Dental', 'Delta Logistics', 'Echo Partners', 'Gamma Legal']);
     expect(names(await api.http.get('/api/v1/reconciliation/clients?sort=name&order=desc').set(viewer))).toEqual(['Gamma Legal', 'Echo Partners', 'Delta Logistics', 'Beta Dental', 'Acme Corp']);
     expect(names(await api.http.get('/api/v1/reconciliation/clients?sort=devices&order=asc').set(viewer))).toEqual(['Delta Logistics', 'Gamma Legal', 'Acme Corp', 'Echo Partners', 'Beta Dental']);
-    expect(names(await api.http.get('/api/v1/reconciliation/clients?sort=licenses').set(viewer))).toEqual(['Beta Dental', 'Acme Corp', 'Gamma Legal', 'Delta Logistics', 'Echo Partners']);
+    // Delta is unmapped: no licences and no variance, so it sorts last either way.
+    expect(names(await api.http.get('/api/v1/reconciliation/clients?sort=licenses').set(viewer))).toEqual(['Beta Dental', 'Acme Corp', 'Gamma Legal', 'Echo Partners', 'Delta Logistics']);
     expect(names(await api.http.get('/api/v1/reconciliation/clients?sort=monthlyImpact').set(viewer))).toEqual(['Gamma Legal', 'Acme Corp', 'Beta Dental', 'Delta Logistics', 'Echo Partners']);
     expect(names(await api.http.get('/api/v1/reconciliation/clients?sort=monthlyImpact&order=asc').set(viewer))).toEqual(['Beta Dental', 'Acme Corp', 'Gamma Legal', 'Delta Logistics', 'Echo Partners']);
-    expect(names(await api.http.get('/api/v1/reconciliation/clients?sort=variance&order=asc').set(viewer))).toEqual(['Beta Dental', 'Acme Corp', 'Gamma Legal', 'Delta Logistics', 'Echo Partners']);
+    expect(names(await api.http.get('/api/v1/reconciliation/clients?sort=variance&order=asc').set(viewer))).toEqual(['Beta Dental', 'Acme Corp', 'Gamma Legal', 'Echo Partners', 'Delta Logistics']);
+    expect(names(await api.http.get('/api/v1/reconciliation/clients?sort=revenueAtRisk').set(viewer))).toEqual(['Beta Dental', 'Acme Corp', 'Delta Logistics', 'Echo Partners', 'Gamma Legal']);
+    expect(names(await api.http.get('/api/v1/reconciliation/clients?sort=overspend').set(viewer))).toEqual(['Beta Dental', 'Acme Corp', 'Delta Logistics', 'Echo Partners', 'Gamma Legal']);
+    expect(names(await api.http.get('/api/v1/reconciliation/clients?sort=unpricedSeats').set(viewer))).toEqual(['Echo Partners', 'Acme Corp', 'Beta Dental', 'Delta Logistics', 'Gamma Legal']);
+  });
+
+  it('status=mapped lists every mapped client; its totals are the snapshot\'s billable devices and the summary\'s money', async () => {
+    const res = await api.http.get('/api/v1/reconciliation/clients?status=mapped&sort=name').set(viewer).expect(200);
+    expect(names(res)).toEqual(['Acme Corp', 'Beta Dental', 'Echo Partners', 'Gamma Legal']);
+    expect(res.body.totals).toEqual({ devices: 18, revenueAtRisk: usd(12), overspend: usd(34.6), unpricedSeats: 5 });
+    const unmapped = await api.http.get('/api/v1/reconciliation/clients?status=unmapped').set(viewer).expect(200);
+    expect(unmapped.body.totals).toEqual({ devices: 2, revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0 });
   });
 
   it('pages', async () => {
@@ -159,6 +194,9 @@ describe('list filters, sorting, paging and search', () => {
     expect(names(page3)).toEqual(['Gamma Legal']);
     expect(page1.body.total).toBe(5);
     expect(page3.body.total).toBe(5);
+    // Past the end: no rows, the same total and totals.
+    const past = await api.http.get('/api/v1/reconciliation/clients?sort=name&limit=2&offset=10').set(viewer).expect(200);
+    expect(past.body).toMatchObject({ items: [], total: 5, totals: { devices: 20, revenueAtRisk: usd(12), overspend: usd(34.6), unpricedSeats: 5 } });
   });
 
   it('searches names case-insensitively, with LIKE wildcards taken literally', async () => {
@@ -207,7 +245,10 @@ describe('bad query values are a 400 naming the parameter', () => {
   it('another tenant sees none of it', async () => {
     const other = { Authorization: `Bearer ${await api.token(uniqueTenant('other'), 'viewer')}` };
     const summary = await api.http.get('/api/v1/reconciliation/summary').set(other).expect(200);
-    expect(summary.body).toEqual({ snapshot: null, underLicensed: 0, overLicensed: 0, matched: 0, unmapped: 0, revenueAtRisk: usd(0), overspend: usd(0) });
+    expect(summary.body).toEqual({
+      snapshot: null, version: null, latest: true, underLicensed: 0, overLicensed: 0, matched: 0, unmapped: 0, accepted: 0, revenueAtRisk: usd(0), overspend: usd(0),
+      unpricedSeats: 0, unpricedUnderSeats: 0, unpricedOverSeats: 0, billableCount: 0, unmappedDeviceCount: 0,
+    });
     await api.http.get(`/api/v1/snapshots/${snapshotId}`).set(other).expect(404);
     await api.http.get('/api/v1/reconciliation/clients/org-beta').set(other).expect(404);
   });

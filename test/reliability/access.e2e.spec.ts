@@ -36,6 +36,8 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/reconciliation/clients/{clientId}': { role: 'viewer', scope: 'read' },
   'GET /api/v1/reconciliation/clients/{clientId}/export.csv': { role: 'technician', scope: 'read' },
   'GET /api/v1/missed-billing': { role: 'viewer', scope: 'read' },
+  'GET /api/v1/reconciliation/versions': { role: 'viewer', scope: 'read' },
+  'GET /api/v1/products/reconciliation': { role: 'viewer', scope: 'read' },
   'GET /api/v1/sync/runs': { role: 'viewer', scope: 'read' },
   'GET /api/v1/sync/runs/{id}': { role: 'viewer', scope: 'read' },
   'POST /api/v1/sync/{tool}': { role: 'technician', scope: 'sync' },

@@ -155,6 +155,17 @@ const CASES: Record<string, Case[]> = {
   'GET /api/v1/missed-billing': [
     { label: 'limit zero', query: { limit: '0' } },
     { label: 'offset negative', query: { offset: '-10' } },
+    { label: 'version zero', query: { version: '0' } },
+  ],
+  'GET /api/v1/reconciliation/versions': [
+    { label: 'snapshotId not a UUID', query: { snapshotId: 'v1' } },
+    { label: 'a version is not a filter here', query: { version: '1' } },
+  ],
+  'GET /api/v1/products/reconciliation': [
+    { label: 'snapshotId not a UUID', query: { snapshotId: '1; DROP TABLE snapshot' } },
+    { label: 'version fractional', query: { version: '1.5' } },
+    { label: 'version huge', query: { version: '99999999999' } },
+    { label: 'version words', query: { version: 'latest' } },
   ],
   'GET /api/v1/sync/runs': [
     { label: 'unknown tool', query: { tool: 'rm-rf' } },

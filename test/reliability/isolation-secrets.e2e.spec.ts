@@ -113,6 +113,8 @@ const ISOLATION: Record<string, () => { path?: Record<string, string>; query?: R
   'GET /api/v1/reconciliation/clients/{clientId}': () => ({ path: { clientId: bOnly('orgs')[0] } }),
   'GET /api/v1/reconciliation/clients/{clientId}/export.csv': () => ({ path: { clientId: bOnly('orgs')[0] } }),
   'GET /api/v1/missed-billing': () => ({ query: { snapshotId: seeded.b.snapshot } }),
+  'GET /api/v1/reconciliation/versions': () => ({ query: { snapshotId: seeded.b.snapshot } }),
+  'GET /api/v1/products/reconciliation': () => ({ query: { snapshotId: seeded.b.snapshot } }),
   'GET /api/v1/sync/runs/{id}': () => ({ path: { id: seeded.b.run } }),
 };
 

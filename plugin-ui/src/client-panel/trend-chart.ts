@@ -8,16 +8,20 @@ const WIDTH = 480;
 const HEIGHT = 200;
 const PAD = { top: 12, right: 16, bottom: 28, left: 36 };
 
+/** Until the chart draws one series per product: the licences of the first product line (the same product at every point). */
+type Point = TrendPoint & { licenses: number };
+const withLicenses = (point: TrendPoint): Point => ({ ...point, licenses: point.lines[0]?.licenses ?? 0 });
+
 export function renderTrendChart(trend: TrendPoint[]): TemplateResult {
   if (trend.length === 0) return html`<p class="muted">No snapshots yet.</p>`;
-  const points = [...trend].sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt));
+  const points = [...trend].sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt)).map(withLicenses);
   const maxValue = Math.max(1, ...points.flatMap((point) => [point.devices, point.licenses]));
   const yMax = niceCeiling(maxValue);
   const plotWidth = WIDTH - PAD.left - PAD.right;
   const plotHeight = HEIGHT - PAD.top - PAD.bottom;
   const x = (index: number) => PAD.left + (points.length === 1 ? plotWidth / 2 : (index / (points.length - 1)) * plotWidth);
   const y = (value: number) => PAD.top + plotHeight - (value / yMax) * plotHeight;
-  const line = (pick: (point: TrendPoint) => number) => points.map((point, index) => `${x(index)},${y(pick(point))}`).join(' ');
+  const line = (pick: (point: Point) => number) => points.map((point, index) => `${x(index)},${y(pick(point))}`).join(' ');
   const ticks = [0, yMax / 2, yMax];
   const last = points[points.length - 1];
   const description = `${points.length} snapshot${points.length === 1 ? '' : 's'} from ${formatDate(points[0].takenAt)} to ${formatDate(last.takenAt)}. Latest: ${last.devices} devices, ${last.licenses} licences.`;

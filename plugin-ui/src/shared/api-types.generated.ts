@@ -352,6 +352,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reconciliation/versions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReconciliationController_versions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/reconciliation": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReconciliationController_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/runs": {
         parameters: {
             query?: never;
@@ -661,12 +693,59 @@ export interface components {
         };
         SummaryResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
+            version: number | null;
+            /** @description false: history (an earlier snapshot or version) */
+            latest: boolean;
             underLicensed: number;
             overLicensed: number;
             matched: number;
+            /** @description Organizations mapped to no Pax8 company (shown apart: not a licence gap until mapped) */
             unmapped: number;
+            /** @description Clients whose every gap is accepted as an exception */
+            accepted: number;
+            /** @description Sum of the rows' revenueAtRisk */
             revenueAtRisk: components["schemas"]["MoneyDto"];
+            /** @description Sum of the rows' overspend (never netted against revenue at risk) */
             overspend: components["schemas"]["MoneyDto"];
+            /** @description Seats of gaps whose line has no price */
+            unpricedSeats: number;
+            /** @description Of unpricedSeats, those of under-licensed gaps */
+            unpricedUnderSeats: number;
+            /** @description Of unpricedSeats, those of over-licensed gaps */
+            unpricedOverSeats: number;
+            /** @description Billable devices of mapped clients (the sum of the list's devices) */
+            billableCount: number;
+            /** @description Devices of unmapped organizations that would count once mapped */
+            unmappedDeviceCount: number;
+        };
+        LineResponseDto: {
+            productId: string;
+            productName: string;
+            /** @description Billable devices of the client */
+            devices: number;
+            /** @description Sum of quantity over subscriptions of this product in licensed statuses */
+            licenses: number;
+            /** @description The same as licenses (older name) */
+            licensedQuantity: number;
+            /** @description devices - licenses */
+            variance: number;
+            /** @enum {string} */
+            status: "under-licensed" | "over-licensed" | "matched";
+            /** @description Per licence per month, weighted by quantity over the subscriptions, rounded to the cent: variance x this = the amount */
+            unitPriceMonthly: components["schemas"]["MoneyDto"] | null;
+            /** @description An under-licensed line's amount; 0 on any other line; null when the gap has no price */
+            revenueAtRisk: components["schemas"]["MoneyDto"] | null;
+            /** @description An over-licensed line's amount, positive; 0 on any other line; null when the gap has no price */
+            overspend: components["schemas"]["MoneyDto"] | null;
+            /** @description Seats of this line's gap when it has no price */
+            unpricedSeats: number;
+            /** @description variance x unitPriceMonthly, signed (for older callers) */
+            monthlyImpact: components["schemas"]["MoneyDto"] | null;
+            /**
+             * @description open: a gap (under or over beyond the tolerance); null: matched
+             * @enum {string|null}
+             */
+            gapState: "open" | null;
         };
         ClientRowResponseDto: {
             /** @description PanelOne organization id */
@@ -675,36 +754,41 @@ export interface components {
             pax8CompanyId: string | null;
             /** @description Billable devices */
             devices: number;
-            /** @description Licensed quantity of the line shown */
-            licenses: number;
-            /** @description devices - licenses; positive = under-licensed */
-            variance: number;
+            /** @description Licences of the headline line (0 without any per-device line; null when unmapped) */
+            licenses: number | null;
+            /** @description Variance of the headline line (devices - licenses); null when unmapped */
+            variance: number | null;
             /** @enum {string} */
             status: "under-licensed" | "over-licensed" | "matched" | "unmapped";
-            /** @description Sum over the product lines; null when no price is known */
+            /** @description The product whose line licenses and variance stand for */
+            headlineProductId: string | null;
+            headlineProductName: string | null;
+            /** @description Sum of the lines' revenue at risk */
+            revenueAtRisk: components["schemas"]["MoneyDto"];
+            /** @description Sum of the lines' overspend */
+            overspend: components["schemas"]["MoneyDto"];
+            /** @description Seats of gaps without a price (a mapped client without any per-device line: its devices) */
+            unpricedSeats: number;
+            /** @description Signed sum over the product lines (for older callers; never shown) */
             monthlyImpact: components["schemas"]["MoneyDto"] | null;
             /** @description Number of per-device product lines */
             lineCount: number;
+            lines: components["schemas"]["LineResponseDto"][];
+        };
+        ListTotalsDto: {
+            /** @description Sum of devices over the filtered list (every page) */
+            devices: number;
+            revenueAtRisk: components["schemas"]["MoneyDto"];
+            overspend: components["schemas"]["MoneyDto"];
+            unpricedSeats: number;
         };
         ClientListResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
+            version: number | null;
+            latest: boolean;
             items: components["schemas"]["ClientRowResponseDto"][];
             total: number;
-        };
-        LineResponseDto: {
-            productId: string;
-            productName: string;
-            /** @description Billable devices of the client */
-            devices: number;
-            /** @description Sum of quantity over subscriptions of this product in licensed statuses */
-            licensedQuantity: number;
-            /** @description devices - licensedQuantity */
-            variance: number;
-            /** @enum {string} */
-            status: "under-licensed" | "over-licensed" | "matched";
-            /** @description Per licence per month; weighted by quantity over the subscriptions */
-            unitPriceMonthly: components["schemas"]["MoneyDto"] | null;
-            monthlyImpact: components["schemas"]["MoneyDto"] | null;
+            totals: components["schemas"]["ListTotalsDto"];
         };
         SubscriptionResponseDto: {
             id: string;
@@ -729,13 +813,25 @@ export interface components {
                 [key: string]: number;
             };
         };
+        TrendLineDto: {
+            productId: string;
+            productName: string;
+            licenses: number;
+            variance: number;
+        };
         TrendPointDto: {
             /** Format: uuid */
             snapshotId: string;
             takenAt: string;
+            /** @description The version the point shows (the snapshot's latest) */
+            version: number;
             devices: number;
-            licenses: number;
-            variance: number;
+            /** @description The reconciliation was computed with other rules than the point before it */
+            rulesChanged: boolean;
+            /** @description Why this version was made */
+            reason: string;
+            /** @description One per product line, by product name */
+            lines: components["schemas"]["TrendLineDto"][];
         };
         ContactDto: {
             name: string;
@@ -745,7 +841,7 @@ export interface components {
         };
         ClientLinksDto: {
             pax8Subscriptions: string | null;
-            /** @description API path of the per-client CSV for this snapshot */
+            /** @description The per-client CSV of this reconciliation: absolute under PUBLIC_URL when it is set, else an API path for the widget to fetch with its token */
             billingSnapshot: string;
         };
         ClientDetailResponseDto: {
@@ -755,18 +851,30 @@ export interface components {
             pax8CompanyId: string | null;
             /** @description Billable devices */
             devices: number;
-            /** @description Licensed quantity of the line shown */
-            licenses: number;
-            /** @description devices - licenses; positive = under-licensed */
-            variance: number;
+            /** @description Licences of the headline line (0 without any per-device line; null when unmapped) */
+            licenses: number | null;
+            /** @description Variance of the headline line (devices - licenses); null when unmapped */
+            variance: number | null;
             /** @enum {string} */
             status: "under-licensed" | "over-licensed" | "matched" | "unmapped";
-            /** @description Sum over the product lines; null when no price is known */
+            /** @description The product whose line licenses and variance stand for */
+            headlineProductId: string | null;
+            headlineProductName: string | null;
+            /** @description Sum of the lines' revenue at risk */
+            revenueAtRisk: components["schemas"]["MoneyDto"];
+            /** @description Sum of the lines' overspend */
+            overspend: components["schemas"]["MoneyDto"];
+            /** @description Seats of gaps without a price (a mapped client without any per-device line: its devices) */
+            unpricedSeats: number;
+            /** @description Signed sum over the product lines (for older callers; never shown) */
             monthlyImpact: components["schemas"]["MoneyDto"] | null;
             /** @description Number of per-device product lines */
             lineCount: number;
-            snapshot: components["schemas"]["SnapshotRefDto"];
             lines: components["schemas"]["LineResponseDto"][];
+            snapshot: components["schemas"]["SnapshotRefDto"];
+            version: number;
+            /** @description false: history (an earlier snapshot or version) */
+            latest: boolean;
             subscriptions: components["schemas"]["SubscriptionResponseDto"][];
             deviceBreakdown: components["schemas"]["DeviceBreakdownDto"];
             /** @description One point per complete snapshot, oldest first, up to 12 */
@@ -785,7 +893,10 @@ export interface components {
             /** @description devices - licensed */
             gap: number;
             unitPriceMonthly: components["schemas"]["MoneyDto"] | null;
+            /** @description The gap's revenue at risk; null when it has no price */
             monthlyAmount: components["schemas"]["MoneyDto"] | null;
+            /** @description The same as monthlyAmount */
+            revenueAtRisk: components["schemas"]["MoneyDto"] | null;
             /** @example Increase Pax8 quantity of EDR from 8 to 10, or bill 2 more seats. */
             action: string;
             /** @description Taken-at of the first snapshot of the consecutive run with this gap */
@@ -795,8 +906,44 @@ export interface components {
         };
         MissedBillingResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
+            version: number | null;
             items: components["schemas"]["MissedBillingItemDto"][];
             total: number;
+        };
+        VersionDto: {
+            version: number;
+            createdAt: string;
+            /** @example counting rules changed by user-7 */
+            reason: string;
+            createdBy: string | null;
+        };
+        VersionListResponseDto: {
+            snapshot: components["schemas"]["SnapshotRefDto"] | null;
+            /** @description Newest first */
+            items: components["schemas"]["VersionDto"][];
+        };
+        ProductReconciliationDto: {
+            productId: string;
+            productName: string;
+            /** @description Mapped clients with a line of this product */
+            clients: number;
+            devices: number;
+            licenses: number;
+            /** @description Sum of the lines' variance (under and over net out here; see underSeats/overSeats) */
+            variance: number;
+            /** @description Seats missing on under-licensed lines */
+            underSeats: number;
+            /** @description Unused seats on over-licensed lines */
+            overSeats: number;
+            revenueAtRisk: components["schemas"]["MoneyDto"];
+            overspend: components["schemas"]["MoneyDto"];
+            unpricedSeats: number;
+        };
+        ProductReconciliationResponseDto: {
+            snapshot: components["schemas"]["SnapshotRefDto"] | null;
+            version: number | null;
+            /** @description Largest revenue at risk first */
+            items: components["schemas"]["ProductReconciliationDto"][];
         };
         SyncProgressDto: {
             /** @description Units done in the current phase (pages, records, devices) */
@@ -3091,6 +3238,8 @@ export interface operations {
         parameters: {
             query?: {
                 snapshotId?: string;
+                /** @description A version of the snapshot's reconciliation (default: its latest) */
+                version?: number;
             };
             header?: never;
             path?: never;
@@ -3202,10 +3351,12 @@ export interface operations {
         parameters: {
             query?: {
                 snapshotId?: string;
+                /** @description A version of the snapshot's reconciliation (default: its latest) */
+                version?: number;
                 status?: "under-licensed" | "over-licensed" | "matched" | "unmapped";
                 /** @description Case-insensitive substring of the client name */
                 search?: string;
-                sort?: "name" | "devices" | "licenses" | "variance" | "monthlyImpact";
+                sort?: "name" | "devices" | "licenses" | "variance" | "revenueAtRisk" | "overspend" | "unpricedSeats" | "monthlyImpact";
                 order?: "asc" | "desc";
                 limit?: number;
                 offset?: number;
@@ -3320,10 +3471,12 @@ export interface operations {
         parameters: {
             query?: {
                 snapshotId?: string;
+                /** @description A version of the snapshot's reconciliation (default: its latest) */
+                version?: number;
                 status?: "under-licensed" | "over-licensed" | "matched" | "unmapped";
                 /** @description Case-insensitive substring of the client name */
                 search?: string;
-                sort?: "name" | "devices" | "licenses" | "variance" | "monthlyImpact";
+                sort?: "name" | "devices" | "licenses" | "variance" | "revenueAtRisk" | "overspend" | "unpricedSeats" | "monthlyImpact";
                 order?: "asc" | "desc";
             };
             header?: never;
@@ -3434,6 +3587,8 @@ export interface operations {
         parameters: {
             query?: {
                 snapshotId?: string;
+                /** @description A version of the snapshot's reconciliation (default: its latest) */
+                version?: number;
             };
             header?: never;
             path: {
@@ -3547,6 +3702,8 @@ export interface operations {
         parameters: {
             query?: {
                 snapshotId?: string;
+                /** @description A version of the snapshot's reconciliation (default: its latest) */
+                version?: number;
             };
             header?: never;
             path: {
@@ -3657,9 +3814,11 @@ export interface operations {
     ReconciliationController_missed: {
         parameters: {
             query?: {
+                snapshotId?: string;
+                /** @description A version of the snapshot's reconciliation (default: its latest) */
+                version?: number;
                 limit?: number;
                 offset?: number;
-                snapshotId?: string;
             };
             header?: never;
             path?: never;
@@ -3673,6 +3832,230 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MissedBillingResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ReconciliationController_versions: {
+        parameters: {
+            query?: {
+                snapshotId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionListResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ReconciliationController_products: {
+        parameters: {
+            query?: {
+                snapshotId?: string;
+                /** @description A version of the snapshot's reconciliation (default: its latest) */
+                version?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProductReconciliationResponseDto"];
                 };
             };
             /** @description Bad Request: The request is malformed or fails validation */

@@ -17,18 +17,21 @@ export function formatMoney(money: Money | null | undefined, signed = false): st
   return format.format(money.amount).replace('-', '−');
 }
 
-export function formatCount(value: number): string {
-  return new Intl.NumberFormat().format(value);
+/** A count; null (an unmapped organization has no licences) as an en dash. */
+export function formatCount(value: number | null): string {
+  return value === null ? '–' : new Intl.NumberFormat().format(value);
 }
 
-/** "+3", "−2" (a real minus sign), "0". */
-export function formatVariance(variance: number): string {
+/** "+3", "−2" (a real minus sign), "0"; null (not reconciled: unmapped) as an en dash. */
+export function formatVariance(variance: number | null): string {
+  if (variance === null) return '–';
   if (variance > 0) return `+${formatCount(variance)}`;
   if (variance < 0) return `−${formatCount(-variance)}`;
   return '0';
 }
 
-export function varianceTone(variance: number): 'under' | 'over' | 'matched' {
+export function varianceTone(variance: number | null): 'under' | 'over' | 'matched' {
+  if (variance === null) return 'matched';
   return variance > 0 ? 'under' : variance < 0 ? 'over' : 'matched';
 }
 

@@ -1,18 +1,23 @@
 import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery, ValidateEnum, ValidateUuid } from '../../common/validation.js';
 import { SnapshotRefDto } from '../../snapshots/dto/snapshot.dto.js';
 import { CLIENT_STATUSES, type ClientStatus } from '../reconcile.js';
-import { CLIENT_SORTS, type ClientSort } from '../reconciliation.repository.js';
+import { CLIENT_SORTS, LIST_STATUSES, type ClientSort, type ListStatus } from '../reconciliation.repository.js';
 
 export class SnapshotSelectQuery {
   @ValidateUuid({ optional: true })
   snapshotId?: string;
+
+  @ApiPropertyOptional({ description: 'A version of the snapshot\'s reconciliation (default: its latest)', minimum: 1 })
+  @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1_000_000)
+  version?: number;
 }
 
 export class ClientFilterQuery extends SnapshotSelectQuery {
-  @ValidateEnum(CLIENT_STATUSES, { optional: true })
-  status?: ClientStatus;
+  @ValidateEnum(LIST_STATUSES, { optional: true })
+  status?: ListStatus;
 
   @ApiPropertyOptional({ description: 'Case-insensitive substring of the client name', maxLength: 200 })
   @IsOptional() @IsString() @MaxLength(200)
@@ -27,7 +32,9 @@ export class ClientFilterQuery extends SnapshotSelectQuery {
 
 export class ClientListQuery extends IntersectionType(ClientFilterQuery, PageQuery) {}
 
-export class PagedSnapshotQuery extends PageQuery {
+export class PagedSnapshotQuery extends IntersectionType(SnapshotSelectQuery, PageQuery) {}
+
+export class VersionsQuery {
   @ValidateUuid({ optional: true })
   snapshotId?: string;
 }
@@ -39,12 +46,36 @@ export class MoneyDto {
 
 export class SummaryResponseDto {
   @ApiProperty({ type: SnapshotRefDto, nullable: true }) snapshot: SnapshotRefDto | null;
+  @ApiProperty({ nullable: true, type: Number }) version: number | null;
+  @ApiProperty({ description: 'false: history (an earlier snapshot or version)' }) latest: boolean;
   @ApiProperty() underLicensed: number;
   @ApiProperty() overLicensed: number;
   @ApiProperty() matched: number;
-  @ApiProperty() unmapped: number;
-  @ApiProperty({ type: MoneyDto }) revenueAtRisk: MoneyDto;
-  @ApiProperty({ type: MoneyDto }) overspend: MoneyDto;
+  @ApiProperty({ description: 'Organizations mapped to no Pax8 company (shown apart: not a licence gap until mapped)' }) unmapped: number;
+  @ApiProperty({ description: 'Clients whose every gap is accepted as an exception' }) accepted: number;
+  @ApiProperty({ type: MoneyDto, description: 'Sum of the rows\' revenueAtRisk' }) revenueAtRisk: MoneyDto;
+  @ApiProperty({ type: MoneyDto, description: 'Sum of the rows\' overspend (never netted against revenue at risk)' }) overspend: MoneyDto;
+  @ApiProperty({ description: 'Seats of gaps whose line has no price' }) unpricedSeats: number;
+  @ApiProperty({ description: 'Of unpricedSeats, those of under-licensed gaps' }) unpricedUnderSeats: number;
+  @ApiProperty({ description: 'Of unpricedSeats, those of over-licensed gaps' }) unpricedOverSeats: number;
+  @ApiProperty({ description: 'Billable devices of mapped clients (the sum of the list\'s devices)' }) billableCount: number;
+  @ApiProperty({ description: 'Devices of unmapped organizations that would count once mapped' }) unmappedDeviceCount: number;
+}
+
+export class LineResponseDto {
+  @ApiProperty() productId: string;
+  @ApiProperty() productName: string;
+  @ApiProperty({ description: 'Billable devices of the client' }) devices: number;
+  @ApiProperty({ description: 'Sum of quantity over subscriptions of this product in licensed statuses' }) licenses: number;
+  @ApiProperty({ description: 'The same as licenses (older name)' }) licensedQuantity: number;
+  @ApiProperty({ description: 'devices - licenses' }) variance: number;
+  @ApiProperty({ enum: ['under-licensed', 'over-licensed', 'matched'] }) status: string;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: 'Per licence per month, weighted by quantity over the subscriptions, rounded to the cent: variance x this = the amount' }) unitPriceMonthly: MoneyDto | null;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: 'An under-licensed line\'s amount; 0 on any other line; null when the gap has no price' }) revenueAtRisk: MoneyDto | null;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: 'An over-licensed line\'s amount, positive; 0 on any other line; null when the gap has no price' }) overspend: MoneyDto | null;
+  @ApiProperty({ description: 'Seats of this line\'s gap when it has no price' }) unpricedSeats: number;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: 'variance x unitPriceMonthly, signed (for older callers)' }) monthlyImpact: MoneyDto | null;
+  @ApiProperty({ enum: ['open'], nullable: true, type: String, description: 'open: a gap (under or over beyond the tolerance); null: matched' }) gapState: 'open' | null;
 }
 
 export class ClientRowResponseDto {
@@ -52,28 +83,65 @@ export class ClientRowResponseDto {
   @ApiProperty() name: string;
   @ApiProperty({ nullable: true, type: String }) pax8CompanyId: string | null;
   @ApiProperty({ description: 'Billable devices' }) devices: number;
-  @ApiProperty({ description: 'Licensed quantity of the line shown' }) licenses: number;
-  @ApiProperty({ description: 'devices - licenses; positive = under-licensed' }) variance: number;
+  @ApiProperty({ nullable: true, type: Number, description: 'Licences of the headline line (0 without any per-device line; null when unmapped)' }) licenses: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'Variance of the headline line (devices - licenses); null when unmapped' }) variance: number | null;
   @ApiProperty({ enum: CLIENT_STATUSES }) status: ClientStatus;
-  @ApiProperty({ type: MoneyDto, nullable: true, description: 'Sum over the product lines; null when no price is known' }) monthlyImpact: MoneyDto | null;
+  @ApiProperty({ nullable: true, type: String, description: 'The product whose line licenses and variance stand for' }) headlineProductId: string | null;
+  @ApiProperty({ nullable: true, type: String }) headlineProductName: string | null;
+  @ApiProperty({ type: MoneyDto, description: 'Sum of the lines\' revenue at risk' }) revenueAtRisk: MoneyDto;
+  @ApiProperty({ type: MoneyDto, description: 'Sum of the lines\' overspend' }) overspend: MoneyDto;
+  @ApiProperty({ description: 'Seats of gaps without a price (a mapped client without any per-device line: its devices)' }) unpricedSeats: number;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: 'Signed sum over the product lines (for older callers; never shown)' }) monthlyImpact: MoneyDto | null;
   @ApiProperty({ description: 'Number of per-device product lines' }) lineCount: number;
+  @ApiProperty({ type: LineResponseDto, isArray: true }) lines: LineResponseDto[];
+}
+
+export class ListTotalsDto {
+  @ApiProperty({ description: 'Sum of devices over the filtered list (every page)' }) devices: number;
+  @ApiProperty({ type: MoneyDto }) revenueAtRisk: MoneyDto;
+  @ApiProperty({ type: MoneyDto }) overspend: MoneyDto;
+  @ApiProperty() unpricedSeats: number;
 }
 
 export class ClientListResponseDto {
   @ApiProperty({ type: SnapshotRefDto, nullable: true }) snapshot: SnapshotRefDto | null;
+  @ApiProperty({ nullable: true, type: Number }) version: number | null;
+  @ApiProperty() latest: boolean;
   @ApiProperty({ type: ClientRowResponseDto, isArray: true }) items: ClientRowResponseDto[];
   @ApiProperty() total: number;
+  @ApiProperty({ type: ListTotalsDto }) totals: ListTotalsDto;
 }
 
-export class LineResponseDto {
+export class VersionDto {
+  @ApiProperty() version: number;
+  @ApiProperty() createdAt: string;
+  @ApiProperty({ example: 'counting rules changed by user-7' }) reason: string;
+  @ApiProperty({ nullable: true, type: String }) createdBy: string | null;
+}
+
+export class VersionListResponseDto {
+  @ApiProperty({ type: SnapshotRefDto, nullable: true }) snapshot: SnapshotRefDto | null;
+  @ApiProperty({ type: VersionDto, isArray: true, description: 'Newest first' }) items: VersionDto[];
+}
+
+export class ProductReconciliationDto {
   @ApiProperty() productId: string;
   @ApiProperty() productName: string;
-  @ApiProperty({ description: 'Billable devices of the client' }) devices: number;
-  @ApiProperty({ description: 'Sum of quantity over subscriptions of this product in licensed statuses' }) licensedQuantity: number;
-  @ApiProperty({ description: 'devices - licensedQuantity' }) variance: number;
-  @ApiProperty({ enum: ['under-licensed', 'over-licensed', 'matched'] }) status: string;
-  @ApiProperty({ type: MoneyDto, nullable: true, description: 'Per licence per month; weighted by quantity over the subscriptions' }) unitPriceMonthly: MoneyDto | null;
-  @ApiProperty({ type: MoneyDto, nullable: true }) monthlyImpact: MoneyDto | null;
+  @ApiProperty({ description: 'Mapped clients with a line of this product' }) clients: number;
+  @ApiProperty() devices: number;
+  @ApiProperty() licenses: number;
+  @ApiProperty({ description: 'Sum of the lines\' variance (under and over net out here; see underSeats/overSeats)' }) variance: number;
+  @ApiProperty({ description: 'Seats missing on under-licensed lines' }) underSeats: number;
+  @ApiProperty({ description: 'Unused seats on over-licensed lines' }) overSeats: number;
+  @ApiProperty({ type: MoneyDto }) revenueAtRisk: MoneyDto;
+  @ApiProperty({ type: MoneyDto }) overspend: MoneyDto;
+  @ApiProperty() unpricedSeats: number;
+}
+
+export class ProductReconciliationResponseDto {
+  @ApiProperty({ type: SnapshotRefDto, nullable: true }) snapshot: SnapshotRefDto | null;
+  @ApiProperty({ nullable: true, type: Number }) version: number | null;
+  @ApiProperty({ type: ProductReconciliationDto, isArray: true, description: 'Largest revenue at risk first' }) items: ProductReconciliationDto[];
 }
 
 export class SubscriptionResponseDto {
@@ -94,12 +162,21 @@ export class DeviceBreakdownDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'number' } }) excludedByReason: Record<string, number>;
 }
 
+export class TrendLineDto {
+  @ApiProperty() productId: string;
+  @ApiProperty() productName: string;
+  @ApiProperty() licenses: number;
+  @ApiProperty() variance: number;
+}
+
 export class TrendPointDto {
   @ApiProperty({ format: 'uuid' }) snapshotId: string;
   @ApiProperty() takenAt: string;
+  @ApiProperty({ description: 'The version the point shows (the snapshot\'s latest)' }) version: number;
   @ApiProperty() devices: number;
-  @ApiProperty() licenses: number;
-  @ApiProperty() variance: number;
+  @ApiProperty({ description: 'The reconciliation was computed with other rules than the point before it' }) rulesChanged: boolean;
+  @ApiProperty({ description: 'Why this version was made' }) reason: string;
+  @ApiProperty({ type: TrendLineDto, isArray: true, description: 'One per product line, by product name' }) lines: TrendLineDto[];
 }
 
 export class ContactDto {
@@ -111,12 +188,13 @@ export class ContactDto {
 
 export class ClientLinksDto {
   @ApiProperty({ nullable: true, type: String }) pax8Subscriptions: string | null;
-  @ApiProperty({ description: 'API path of the per-client CSV for this snapshot' }) billingSnapshot: string;
+  @ApiProperty({ description: 'The per-client CSV of this reconciliation: absolute under PUBLIC_URL when it is set, else an API path for the widget to fetch with its token' }) billingSnapshot: string;
 }
 
 export class ClientDetailResponseDto extends ClientRowResponseDto {
   @ApiProperty({ type: SnapshotRefDto }) snapshot: SnapshotRefDto;
-  @ApiProperty({ type: LineResponseDto, isArray: true }) lines: LineResponseDto[];
+  @ApiProperty() version: number;
+  @ApiProperty({ description: 'false: history (an earlier snapshot or version)' }) latest: boolean;
   @ApiProperty({ type: SubscriptionResponseDto, isArray: true }) subscriptions: SubscriptionResponseDto[];
   @ApiProperty({ type: DeviceBreakdownDto }) deviceBreakdown: DeviceBreakdownDto;
   @ApiProperty({ type: TrendPointDto, isArray: true, description: 'One point per complete snapshot, oldest first, up to 12' }) trend: TrendPointDto[];
@@ -134,7 +212,8 @@ export class MissedBillingItemDto {
   @ApiProperty() licensed: number;
   @ApiProperty({ description: 'devices - licensed' }) gap: number;
   @ApiProperty({ type: MoneyDto, nullable: true }) unitPriceMonthly: MoneyDto | null;
-  @ApiProperty({ type: MoneyDto, nullable: true }) monthlyAmount: MoneyDto | null;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: 'The gap\'s revenue at risk; null when it has no price' }) monthlyAmount: MoneyDto | null;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: 'The same as monthlyAmount' }) revenueAtRisk: MoneyDto | null;
   @ApiProperty({ example: 'Increase Pax8 quantity of EDR from 8 to 10, or bill 2 more seats.' }) action: string;
   @ApiProperty({ description: 'Taken-at of the first snapshot of the consecutive run with this gap' }) since: string;
   @ApiProperty({ description: 'Number of consecutive snapshots with this gap' }) snapshots: number;
@@ -142,6 +221,7 @@ export class MissedBillingItemDto {
 
 export class MissedBillingResponseDto {
   @ApiProperty({ type: SnapshotRefDto, nullable: true }) snapshot: SnapshotRefDto | null;
+  @ApiProperty({ nullable: true, type: Number }) version: number | null;
   @ApiProperty({ type: MissedBillingItemDto, isArray: true }) items: MissedBillingItemDto[];
   @ApiProperty() total: number;
 }
