@@ -3353,7 +3353,7 @@ export interface operations {
                 snapshotId?: string;
                 /** @description A version of the snapshot's reconciliation (default: its latest) */
                 version?: number;
-                status?: "under-licensed" | "over-licensed" | "matched" | "unmapped";
+                status?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | "mapped";
                 /** @description Case-insensitive substring of the client name */
                 search?: string;
                 sort?: "name" | "devices" | "licenses" | "variance" | "revenueAtRisk" | "overspend" | "unpricedSeats" | "monthlyImpact";
@@ -3473,7 +3473,7 @@ export interface operations {
                 snapshotId?: string;
                 /** @description A version of the snapshot's reconciliation (default: its latest) */
                 version?: number;
-                status?: "under-licensed" | "over-licensed" | "matched" | "unmapped";
+                status?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | "mapped";
                 /** @description Case-insensitive substring of the client name */
                 search?: string;
                 sort?: "name" | "devices" | "licenses" | "variance" | "revenueAtRisk" | "overspend" | "unpricedSeats" | "monthlyImpact";
