@@ -23,7 +23,7 @@ export default {
   mutate: [
     'src/snapshots/device-counting.ts',
     'src/reconciliation/money.ts',
-    'src/reconciliation/reconcile.ts:1-130', // the pure reconcileClients; the SQL that stores it is the integration tier's
+    'src/reconciliation/reconcile.ts',
     'src/mapping/company-name.ts',
     'src/integrations/per-device.ts',
   ],
