@@ -18,8 +18,11 @@ export class AuditLog1796165059287 implements MigrationInterface {
       CREATE TABLE audit_log (
         tenant_id       text NOT NULL REFERENCES tenant(tenant_id) ON DELETE CASCADE,
         id              uuid NOT NULL DEFAULT gen_random_uuid(),
-        -- clock_timestamp(), not now(): entries written in one transaction keep their order.
-        at              timestamptz NOT NULL DEFAULT clock_timestamp(),
+        -- Milliseconds, as the API shows it (JavaScript dates), so a filter on a shown time finds
+        -- that entry; clock_timestamp(), not now(), so entries of one transaction differ.
+        at              timestamptz NOT NULL DEFAULT date_trunc('milliseconds', clock_timestamp()),
+        -- The order entries were written in, for those within the same millisecond.
+        seq             bigint GENERATED ALWAYS AS IDENTITY,
         actor           text NOT NULL CHECK (length(actor) BETWEEN 1 AND 300),
         actor_role      text NOT NULL,
         type            text NOT NULL CHECK (type ~ '^[a-z0-9-]+(\\.[a-z0-9-]+)+$'),
@@ -30,7 +33,7 @@ export class AuditLog1796165059287 implements MigrationInterface {
         correlation_id  text,
         PRIMARY KEY (tenant_id, id)
       )`);
-    await q.query(`CREATE INDEX audit_log_at_idx ON audit_log (tenant_id, at DESC, id DESC)`);
+    await q.query(`CREATE INDEX audit_log_at_idx ON audit_log (tenant_id, at DESC, seq DESC)`);
     await q.query(`CREATE INDEX audit_log_client_idx ON audit_log (tenant_id, client_id, at DESC) WHERE client_id IS NOT NULL`);
     // type filters are exact or by prefix (type LIKE 'settings.%'), which text_pattern_ops serves.
     await q.query(`CREATE INDEX audit_log_type_idx ON audit_log (tenant_id, type text_pattern_ops, at DESC)`);

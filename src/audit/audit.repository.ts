@@ -67,7 +67,7 @@ export class AuditRepository {
     const [rows, [{ total }]] = await Promise.all([
       this.db.query(
         `SELECT id, at, actor, actor_role, type, client_id, subject, before, after FROM audit_log
-          WHERE ${filter} ORDER BY at DESC, id DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+          WHERE ${filter} ORDER BY at DESC, seq DESC LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
         [...params, f.limit, f.offset],
       ),
       this.db.query(`SELECT count(*)::int AS total FROM audit_log WHERE ${filter}`, params),
