@@ -1,12 +1,20 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsOptional, IsString, Length, Matches } from 'class-validator';
+import { isISO8601, IsOptional, IsString, Length, Matches, ValidateBy } from 'class-validator';
 import { PageQuery } from '../../common/validation.js';
 import { ACTOR_ROLES } from '../actor.js';
 import { AUDIT_TYPES } from '../audit-types.js';
 
 // A date, or a date-time with its zone: a time without one would be read in the server's zone.
 const INSTANT = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-const instantMessage = (name: string) => `${name} must be an ISO 8601 date (2025-01-31) or date-time with a zone (2025-01-31T12:00:00Z)`;
+
+/** A real calendar date or date-time (strict: no 2025-02-30) in the form above. */
+const IsInstant = () => ValidateBy({
+  name: 'isInstant',
+  validator: {
+    validate: (value: unknown) => typeof value === 'string' && INSTANT.test(value) && isISO8601(value, { strict: true }),
+    defaultMessage: (args) => `${args?.property} must be an ISO 8601 date (2025-01-31) or date-time with a zone (2025-01-31T12:00:00Z)`,
+  },
+});
 
 export class AuditQuery extends PageQuery {
   @ApiPropertyOptional({ description: 'PanelOne organization id' })
@@ -19,11 +27,11 @@ export class AuditQuery extends PageQuery {
   type?: string;
 
   @ApiPropertyOptional({ description: 'Entries at or after this instant', example: '2025-01-01' })
-  @IsOptional() @IsString() @Matches(INSTANT, { message: instantMessage('from') }) @IsISO8601({ strict: true }, { message: instantMessage('from') })
+  @IsOptional() @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({ description: 'Entries at or before this instant; a date alone includes that whole day (UTC)', example: '2025-01-31' })
-  @IsOptional() @IsString() @Matches(INSTANT, { message: instantMessage('to') }) @IsISO8601({ strict: true }, { message: instantMessage('to') })
+  @IsOptional() @IsInstant()
   to?: string;
 }
 
