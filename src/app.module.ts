@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { loggerParams } from './common/logging.js';
 import { AppConfigModule } from './config/config.module.js';
@@ -54,6 +55,7 @@ export class AppModule {
         OutboundModule,
         ExportSlotsModule,
         TenantsModule,
+        AuditModule,
         AuthModule,
         HealthModule,
         PluginModule,

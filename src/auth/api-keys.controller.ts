@@ -1,5 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, type Actor } from '../audit/actor.js';
 import { UuidParam } from '../common/validation.js';
 import { ApiKeysService } from './api-keys.service.js';
 import { ApiKeyDto, ApiKeyListDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
@@ -14,8 +15,8 @@ export class ApiKeysController {
   @Post()
   @Access({ role: 'admin' })
   @ApiCreatedResponse({ type: CreatedApiKeyDto })
-  create(@CurrentPrincipal() p: Principal, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    return this.apiKeys.create(p, body);
+  create(@CurrentPrincipal() p: Principal, @CurrentActor() by: Actor, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+    return this.apiKeys.create(p, body, by);
   }
 
   @Get()
@@ -29,7 +30,7 @@ export class ApiKeysController {
   @HttpCode(200)
   @Access({ role: 'admin' })
   @ApiOkResponse({ type: ApiKeyDto })
-  revoke(@CurrentPrincipal() p: Principal, @UuidParam('id') id: string): Promise<ApiKeyDto> {
-    return this.apiKeys.revoke(p.tenantId, id);
+  revoke(@CurrentPrincipal() p: Principal, @CurrentActor() by: Actor, @UuidParam('id') id: string): Promise<ApiKeyDto> {
+    return this.apiKeys.revoke(p.tenantId, id, by);
   }
 }

@@ -4,7 +4,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash, randomBytes } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
+import { DataSource, IsNull, type EntityManager } from 'typeorm';
+import type { Actor } from '../audit/actor.js';
+import { AuditService } from '../audit/audit.service.js';
 import { DomainError, ErrorCode, notFound } from '../common/errors.js';
 import { isValidTenantId } from '../tenants/tenant-id.js';
 import { ApiKeyEntity } from './entities/api-key.entity.js';
@@ -12,6 +14,9 @@ import type { ApiKeyScope, Principal } from './principal.js';
 import type { ApiKeyDto, CreateApiKeyDto, CreatedApiKeyDto } from './dto/api-key.dto.js';
 
 const hash = (key: string) => createHash('sha256').update(key).digest('hex');
+
+/** What the audit log keeps of a key: never the key, its prefix or its hash. */
+const audited = (e: ApiKeyEntity) => ({ id: e.id, name: e.name, scopes: e.scopes, revokedAt: e.revokedAt?.toISOString() ?? null });
 
 export function toApiKeyDto(entity: ApiKeyEntity): ApiKeyDto {
   return {
@@ -28,25 +33,33 @@ export function toApiKeyDto(entity: ApiKeyEntity): ApiKeyDto {
 
 @Injectable()
 export class ApiKeysService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly audit: AuditService,
+  ) {}
 
   private get repo() {
     return this.db.getRepository(ApiKeyEntity);
   }
 
-  async create(principal: Principal, input: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+  async create(principal: Principal, input: CreateApiKeyDto, by: Actor): Promise<CreatedApiKeyDto> {
     const key = `b1r_${Buffer.from(principal.tenantId).toString('base64url')}_${randomBytes(32).toString('base64url')}`;
     const scopes = [...new Set<ApiKeyScope>(['read', ...input.scopes])];
-    const entity = await this.repo.save(
-      this.repo.create({
-        tenantId: principal.tenantId,
-        name: input.name,
-        keyPrefix: key.slice(0, 12),
-        keyHash: hash(key),
-        scopes,
-        createdBy: principal.subject,
-      }),
-    );
+    const entity = await this.db.transaction(async (tx: EntityManager) => {
+      const repo = tx.getRepository(ApiKeyEntity);
+      const saved = await repo.save(
+        repo.create({
+          tenantId: principal.tenantId,
+          name: input.name,
+          keyPrefix: key.slice(0, 12),
+          keyHash: hash(key),
+          scopes,
+          createdBy: principal.subject,
+        }),
+      );
+      await this.audit.record(tx, { tenantId: principal.tenantId, type: 'api-key.created', by, subject: saved.id, before: null, after: audited(saved) });
+      return saved;
+    });
     return { ...toApiKeyDto(entity), key };
   }
 
@@ -55,14 +68,19 @@ export class ApiKeysService {
     return rows.map(toApiKeyDto);
   }
 
-  async revoke(tenantId: string, id: string): Promise<ApiKeyDto> {
-    const entity = await this.repo.findOneBy({ tenantId, id });
-    if (!entity) throw notFound('API key');
-    if (!entity.revokedAt) {
-      entity.revokedAt = new Date();
-      await this.repo.update({ tenantId, id }, { revokedAt: entity.revokedAt });
-    }
-    return toApiKeyDto(entity);
+  async revoke(tenantId: string, id: string, by: Actor): Promise<ApiKeyDto> {
+    return this.db.transaction(async (tx: EntityManager) => {
+      const repo = tx.getRepository(ApiKeyEntity);
+      const entity = await repo.findOne({ where: { tenantId, id }, lock: { mode: 'pessimistic_write' } });
+      if (!entity) throw notFound('API key');
+      if (!entity.revokedAt) {
+        const before = audited(entity);
+        entity.revokedAt = new Date();
+        await repo.update({ tenantId, id }, { revokedAt: entity.revokedAt });
+        await this.audit.record(tx, { tenantId, type: 'api-key.revoked', by, subject: id, before, after: audited(entity) });
+      }
+      return toApiKeyDto(entity);
+    });
   }
 
   /** The principal for a presented key, or 401. */

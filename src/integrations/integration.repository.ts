@@ -3,6 +3,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import type { Queryable } from '../database/queryable.js';
 import type { IntegrationKind } from './integration-error.js';
 
 export interface IntegrationRecord {
@@ -31,15 +32,17 @@ export class IntegrationRepository {
   /**
    * Saves the settings. `decide` sees the stored row (locked until the write, so a concurrent save
    * cannot change the hosts in between) and returns the secret to store, or throws to save nothing:
-   * the secret is always written explicitly, never kept by default.
+   * the secret is always written explicitly, never kept by default. `saved` runs after the write,
+   * in the same transaction (the audit entry commits with the change).
    */
   async save(
     tenantId: string, kind: IntegrationKind, change: { enabled: boolean; config: Record<string, string> },
-    decide: (existing: Pick<IntegrationRecord, 'config' | 'secret_enc'> | null) => string,
+    decide: (existing: Pick<IntegrationRecord, 'enabled' | 'config' | 'secret_enc'> | null) => string,
+    saved: (q: Queryable) => Promise<unknown> = async () => undefined,
   ): Promise<void> {
     await this.db.transaction(async (tx) => {
-      const [existing]: Array<Pick<IntegrationRecord, 'config' | 'secret_enc'>> = await tx.query(
-        `SELECT config, secret_enc FROM integration WHERE tenant_id = $1 AND kind = $2 FOR UPDATE`, [tenantId, kind]);
+      const [existing]: Array<Pick<IntegrationRecord, 'enabled' | 'config' | 'secret_enc'>> = await tx.query(
+        `SELECT enabled, config, secret_enc FROM integration WHERE tenant_id = $1 AND kind = $2 FOR UPDATE`, [tenantId, kind]);
       const secretEnc = decide(existing ?? null);
       await tx.query(
         `INSERT INTO integration (tenant_id, kind, enabled, config, secret_enc, updated_at)
@@ -48,6 +51,7 @@ export class IntegrationRepository {
            SET enabled = EXCLUDED.enabled, config = EXCLUDED.config, secret_enc = EXCLUDED.secret_enc, updated_at = now()`,
         [tenantId, kind, change.enabled, JSON.stringify(change.config), secretEnc],
       );
+      await saved(tx);
     });
   }
 

@@ -1,5 +1,6 @@
 import { BadRequestException, Body, Controller, Get, HttpCode, Param, PipeTransform, Post, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiParam, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, type Actor } from '../audit/actor.js';
 import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import {
   ConnectionTestDto, INTEGRATION_KINDS, IntegrationDto, PanelOneConfigDto, PanelOneSettingsDto, Pax8ConfigDto, Pax8SettingsDto,
@@ -33,15 +34,15 @@ export class IntegrationsController {
   @Put('pax8')
   @Access({ role: 'admin' })
   @ApiOkResponse({ type: IntegrationDto })
-  configurePax8(@CurrentPrincipal() p: Principal, @Body() body: Pax8SettingsDto): Promise<IntegrationDto> {
-    return this.integrations.configurePax8(p.tenantId, body);
+  configurePax8(@CurrentPrincipal() p: Principal, @CurrentActor() by: Actor, @Body() body: Pax8SettingsDto): Promise<IntegrationDto> {
+    return this.integrations.configurePax8(p.tenantId, body, by);
   }
 
   @Put('panelone')
   @Access({ role: 'admin' })
   @ApiOkResponse({ type: IntegrationDto })
-  configurePanelOne(@CurrentPrincipal() p: Principal, @Body() body: PanelOneSettingsDto): Promise<IntegrationDto> {
-    return this.integrations.configurePanelOne(p.tenantId, body);
+  configurePanelOne(@CurrentPrincipal() p: Principal, @CurrentActor() by: Actor, @Body() body: PanelOneSettingsDto): Promise<IntegrationDto> {
+    return this.integrations.configurePanelOne(p.tenantId, body, by);
   }
 
   @Post(':kind/test')

@@ -2,6 +2,9 @@
 // required the first time, kept when left out while the hosts stay the same), and test a
 // connection with the stored settings.
 import { Injectable, Logger } from '@nestjs/common';
+import { isDeepStrictEqual } from 'node:util';
+import type { Actor } from '../audit/actor.js';
+import { AuditService } from '../audit/audit.service.js';
 import { invalid } from '../common/errors.js';
 import type {
   ConnectionTestDto, IntegrationDto, PanelOneConfigDto, PanelOneSettingsDto, Pax8ConfigDto, Pax8SettingsDto,
@@ -68,19 +71,20 @@ export class IntegrationsService {
     private readonly integrations: IntegrationRepository,
     private readonly secrets: SecretBox,
     private readonly connections: IntegrationConnections,
+    private readonly audit: AuditService,
   ) {}
 
   async list(tenantId: string): Promise<IntegrationDto[]> {
     return Promise.all((['pax8', 'panelone'] as const).map(async (kind) => toIntegrationDto(kind, await this.connections.load(tenantId, kind))));
   }
 
-  configurePax8(tenantId: string, input: Pax8SettingsDto): Promise<IntegrationDto> {
+  configurePax8(tenantId: string, input: Pax8SettingsDto, by: Actor): Promise<IntegrationDto> {
     const { clientSecret, enabled, baseUrl, tokenUrl, audience, clientId } = input;
-    return this.save(tenantId, 'pax8', { baseUrl, tokenUrl, audience: audience.trim(), clientId: clientId.trim() }, clientSecret, enabled, 'clientSecret');
+    return this.save(tenantId, 'pax8', { baseUrl, tokenUrl, audience: audience.trim(), clientId: clientId.trim() }, clientSecret, enabled, 'clientSecret', by);
   }
 
-  configurePanelOne(tenantId: string, input: PanelOneSettingsDto): Promise<IntegrationDto> {
-    return this.save(tenantId, 'panelone', { baseUrl: input.baseUrl }, input.apiToken, input.enabled, 'apiToken');
+  configurePanelOne(tenantId: string, input: PanelOneSettingsDto, by: Actor): Promise<IntegrationDto> {
+    return this.save(tenantId, 'panelone', { baseUrl: input.baseUrl }, input.apiToken, input.enabled, 'apiToken', by);
   }
 
   /** Tries the stored settings with one small read; a failure is an answer, not an error. */
@@ -101,9 +105,13 @@ export class IntegrationsService {
   }
 
   private async save(
-    tenantId: string, kind: IntegrationKind, config: Record<string, string>, secret: string | undefined, enabled: boolean, secretField: string,
+    tenantId: string, kind: IntegrationKind, config: Record<string, string>, secret: string | undefined, enabled: boolean, secretField: string, by: Actor,
   ): Promise<IntegrationDto> {
+    let before: { enabled: boolean; config: Record<string, unknown> } | null = null;
+    let secretChanged = false;
     await this.integrations.save(tenantId, kind, { enabled, config }, (existing) => {
+      before = existing ? { enabled: existing.enabled, config: existing.config } : null;
+      secretChanged = Boolean(secret) && !this.sameSecret(existing?.secret_enc ?? null, secret!);
       if (secret) return this.secrets.encrypt(secret);
       if (!existing?.secret_enc) {
         throw invalid(`${secretField} is required when ${INTEGRATION_NAMES[kind]} is configured for the first time`);
@@ -113,7 +121,20 @@ export class IntegrationsService {
         throw invalid(`Changing the ${INTEGRATION_NAMES[kind]} host (${moved.join(', ')}) requires entering ${secretField} again; nothing was saved`);
       }
       return existing.secret_enc;
+    }, async (q) => {
+      // The secret itself never enters the log: only whether a different one was entered.
+      if (!secretChanged && isDeepStrictEqual(before, { enabled, config })) return;
+      await this.audit.record(q, { tenantId, type: 'integration.configured', by, subject: kind, before, after: { enabled, config, secretChanged } });
     });
     return toIntegrationDto(kind, await this.connections.load(tenantId, kind));
+  }
+
+  private sameSecret(stored: string | null, secret: string): boolean {
+    if (!stored) return false;
+    try {
+      return this.secrets.decrypt(stored) === secret;
+    } catch {
+      return false; // undecryptable (ENCRYPTION_KEY changed): the new one replaces it
+    }
   }
 }

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Param, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, type Actor } from '../audit/actor.js';
 import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { CatalogService } from './catalog.service.js';
 import { CatalogProductListResponseDto, CatalogProductResponseDto, ClientMappingListResponseDto, ClientMappingResponseDto, SetMappingDto, SetPerDeviceDto } from './dto/mapping.dto.js';
@@ -24,8 +25,8 @@ export class MappingController {
   @Put('clients/:organizationId/mapping')
   @Access({ role: 'admin' })
   @ApiOkResponse({ type: ClientMappingResponseDto })
-  setMapping(@CurrentPrincipal() p: Principal, @Param('organizationId') organizationId: string, @Body() body: SetMappingDto) {
-    return this.mapping.set(p.tenantId, organizationId, body.pax8CompanyId, p.subject);
+  setMapping(@CurrentPrincipal() p: Principal, @CurrentActor() by: Actor, @Param('organizationId') organizationId: string, @Body() body: SetMappingDto) {
+    return this.mapping.set(p.tenantId, organizationId, body.pax8CompanyId, by);
   }
 
   @Get('catalog/products')
@@ -38,7 +39,7 @@ export class MappingController {
   @Put('catalog/products/:productId')
   @Access({ role: 'admin' })
   @ApiOkResponse({ type: CatalogProductResponseDto })
-  setProduct(@CurrentPrincipal() p: Principal, @Param('productId') productId: string, @Body() body: SetPerDeviceDto) {
-    return this.catalog.setPerDevice(p.tenantId, productId, body.perDevice, p.subject);
+  setProduct(@CurrentPrincipal() p: Principal, @CurrentActor() by: Actor, @Param('productId') productId: string, @Body() body: SetPerDeviceDto) {
+    return this.catalog.setPerDevice(p.tenantId, productId, body.perDevice, by);
   }
 }

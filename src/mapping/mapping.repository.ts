@@ -126,8 +126,25 @@ export class MappingRepository {
     );
   }
 
-  async decide(tenantId: string, organizationId: string, pax8CompanyId: string | null, by: string): Promise<void> {
-    await this.db.query(
+  /** Runs `work` in one transaction: a decision and its audit entry commit together. */
+  transaction<T>(work: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(tx));
+  }
+
+  /** The organization's mapping as the audit log shows it (locked until the transaction ends). */
+  async mappingState(q: Queryable, tenantId: string, organizationId: string): Promise<{ pax8CompanyId: string | null; pax8CompanyName: string | null; mappingState: MappingState }> {
+    const [row] = rowsOf<{ pax8_company_id: string | null; company_name: string | null; state: MappingState }>(await q.query(
+      `SELECT m.pax8_company_id, c.name AS company_name, m.state
+         FROM client_mapping m LEFT JOIN pax8_company c ON c.tenant_id = m.tenant_id AND c.id = m.pax8_company_id
+        WHERE m.tenant_id = $1 AND m.organization_id = $2
+          FOR UPDATE OF m`,
+      [tenantId, organizationId],
+    ));
+    return { pax8CompanyId: row?.pax8_company_id ?? null, pax8CompanyName: row?.company_name ?? null, mappingState: row?.state ?? 'none' };
+  }
+
+  async decide(tenantId: string, organizationId: string, pax8CompanyId: string | null, by: string, q: Queryable = this.db): Promise<void> {
+    await q.query(
       `INSERT INTO client_mapping (tenant_id, organization_id, pax8_company_id, state, reason, updated_by)
        VALUES ($1, $2, $3, $4, 'admin', $5)
        ON CONFLICT (tenant_id, organization_id) DO UPDATE
@@ -148,18 +165,18 @@ export class MappingRepository {
     return row ?? null;
   }
 
-  listProducts(tenantId: string, productId?: string): Promise<CatalogProductRecord[]> {
-    return this.db.query(
+  async listProducts(tenantId: string, productId?: string, q: Queryable = this.db): Promise<CatalogProductRecord[]> {
+    return rowsOf<CatalogProductRecord>(await q.query(
       `SELECT p.id, p.name, p.vendor_name, p.sku, ps.per_device
          FROM pax8_product p LEFT JOIN product_setting ps ON ps.tenant_id = p.tenant_id AND ps.product_id = p.id
         WHERE p.tenant_id = $1 AND p.removed_at IS NULL ${productId !== undefined ? 'AND p.id = $2' : ''}
         ORDER BY lower(p.vendor_name), lower(p.name), p.id`,
       productId !== undefined ? [tenantId, productId] : [tenantId],
-    );
+    ));
   }
 
-  async setPerDevice(tenantId: string, productId: string, perDevice: boolean, by: string): Promise<void> {
-    await this.db.query(
+  async setPerDevice(tenantId: string, productId: string, perDevice: boolean, by: string, q: Queryable = this.db): Promise<void> {
+    await q.query(
       `INSERT INTO product_setting (tenant_id, product_id, per_device, updated_by) VALUES ($1, $2, $3, $4)
        ON CONFLICT (tenant_id, product_id) DO UPDATE SET per_device = EXCLUDED.per_device, updated_by = EXCLUDED.updated_by, updated_at = now()`,
       [tenantId, productId, perDevice, by],

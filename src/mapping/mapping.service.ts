@@ -3,6 +3,8 @@
 // normalised name when exactly one company has it. An admin's choice (confirmed, or none)
 // is never overridden by a suggestion.
 import { Injectable } from '@nestjs/common';
+import type { Actor } from '../audit/actor.js';
+import { AuditService } from '../audit/audit.service.js';
 import { notFound } from '../common/errors.js';
 import { ReconciliationInputs } from '../common/reconciliation-inputs.js';
 import { SyncedDataRepository } from '../integrations/synced-data.repository.js';
@@ -18,6 +20,7 @@ export class MappingService {
     private readonly mappings: MappingRepository,
     private readonly synced: SyncedDataRepository,
     private readonly reconciliation: ReconciliationInputs,
+    private readonly audit: AuditService,
   ) {}
 
   /** Refreshes automatic suggestions for every organization not decided by an admin. */
@@ -55,11 +58,16 @@ export class MappingService {
   }
 
   /** An admin's decision: this company, or none. Then the latest snapshot is reconciled again. */
-  async set(tenantId: string, organizationId: string, pax8CompanyId: string | null, by: string): Promise<ClientMappingResponseDto> {
+  async set(tenantId: string, organizationId: string, pax8CompanyId: string | null, by: Actor): Promise<ClientMappingResponseDto> {
     if (!(await this.synced.organizationExists(tenantId, organizationId))) throw notFound('Organization');
     if (pax8CompanyId !== null && !(await this.synced.companyExists(tenantId, pax8CompanyId))) throw notFound('Pax8 company');
-    await this.mappings.decide(tenantId, organizationId, pax8CompanyId, by);
-    await this.reconciliation.changed(tenantId, 'client mapping', by);
+    await this.mappings.transaction(async (q) => {
+      const before = await this.mappings.mappingState(q, tenantId, organizationId);
+      await this.mappings.decide(tenantId, organizationId, pax8CompanyId, by.subject, q);
+      const after = await this.mappings.mappingState(q, tenantId, organizationId);
+      await this.audit.record(q, { tenantId, type: 'mapping.changed', by, subject: organizationId, clientId: organizationId, before, after });
+    });
+    await this.reconciliation.changed(tenantId, 'client mapping', by.subject);
     const row = await this.mappings.decided(tenantId, organizationId);
     if (!row) throw notFound('Organization');
     return toMappingDto(row);

@@ -1,5 +1,6 @@
 import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentActor, type Actor } from '../audit/actor.js';
 import { Access, CurrentPrincipal, type Principal } from '../auth/principal.js';
 import { SettingsDto, UpdateSettingsDto } from './dto/settings.dto.js';
 import { SettingsService } from './settings.service.js';
@@ -20,7 +21,7 @@ export class SettingsController {
   @Put()
   @Access({ role: 'admin' })
   @ApiOkResponse({ type: SettingsDto })
-  update(@CurrentPrincipal() p: Principal, @Body() body: UpdateSettingsDto): Promise<SettingsDto> {
-    return this.settings.update(p.tenantId, body, p.subject);
+  update(@CurrentPrincipal() p: Principal, @CurrentActor() by: Actor, @Body() body: UpdateSettingsDto): Promise<SettingsDto> {
+    return this.settings.update(p.tenantId, body, by);
   }
 }

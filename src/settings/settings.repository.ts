@@ -32,14 +32,20 @@ export class SettingsRepository {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
   /** The tenant's settings, on `q` (a transaction's client) or the pool. */
-  async load(tenantId: string, q: Queryable = this.db): Promise<TenantSettings> {
-    let [row] = rowsOf<SettingsRecord>(await q.query(`SELECT * FROM tenant_settings WHERE tenant_id = $1`, [tenantId]));
+  async load(tenantId: string, q: Queryable = this.db, options: { lock?: boolean } = {}): Promise<TenantSettings> {
+    const select = `SELECT * FROM tenant_settings WHERE tenant_id = $1${options.lock ? ' FOR UPDATE' : ''}`;
+    let [row] = rowsOf<SettingsRecord>(await q.query(select, [tenantId]));
     if (!row) {
       await q.query(`INSERT INTO tenant (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING`, [tenantId]);
       await q.query(`INSERT INTO tenant_settings (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING`, [tenantId]);
-      [row] = rowsOf<SettingsRecord>(await q.query(`SELECT * FROM tenant_settings WHERE tenant_id = $1`, [tenantId]));
+      [row] = rowsOf<SettingsRecord>(await q.query(select, [tenantId]));
     }
     return toSettings(row);
+  }
+
+  /** Runs `work` in one transaction: a change and its audit entries commit together. */
+  transaction<T>(work: (q: Queryable) => Promise<T>): Promise<T> {
+    return this.db.transaction((tx) => work(tx));
   }
 
   async countingRules(tenantId: string, q: Queryable = this.db): Promise<CountingRules> {
@@ -47,8 +53,8 @@ export class SettingsRepository {
     return { staleDays, countedClasses, licensedStatuses, matchedTolerance };
   }
 
-  async save(tenantId: string, next: TenantSettings): Promise<void> {
-    await this.db.query(
+  async save(tenantId: string, next: TenantSettings, q: Queryable = this.db): Promise<void> {
+    await q.query(
       `UPDATE tenant_settings SET stale_days = $2, counted_classes = $3, licensed_statuses = $4, matched_tolerance = $5,
               schedule_cron = $6, schedule_time_zone = $7, schedule_enabled = $8, updated_at = now()
         WHERE tenant_id = $1`,

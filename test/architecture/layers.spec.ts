@@ -9,7 +9,7 @@ const SRC = resolve('src');
 
 /** Folder under src/ -> layer; a file may import its own layer and the ones below it. */
 const LAYERS: Record<string, number> = {
-  common: 0, config: 0, database: 0, auth: 0, tenants: 0, outbound: 0,
+  common: 0, config: 0, database: 0, auth: 0, audit: 0, tenants: 0, outbound: 0,
   integrations: 1, settings: 1, mapping: 1,
   snapshots: 2,
   reconciliation: 3,

@@ -42,6 +42,7 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/sync/runs/{id}': { role: 'viewer', scope: 'read' },
   'POST /api/v1/sync/{tool}': { role: 'technician', scope: 'sync' },
   'POST /api/v1/integrations/{kind}/sync': { role: 'technician', scope: 'sync' },
+  'GET /api/v1/audit': { role: 'admin' },
 };
 
 const PATH_VALUES = {

@@ -183,6 +183,16 @@ const CASES: Record<string, Case[]> = {
     { label: 'unknown kind', path: { kind: 'connectwise' } },
     { label: 'oversized body', path: { kind: 'pax8' }, raw: JSON.stringify({ pad: 'x'.repeat(300_000) }), contentType: 'application/json' },
   ],
+  'GET /api/v1/audit': [
+    { label: 'from after to', query: { from: '2025-02-01', to: '2025-01-01' } },
+    { label: 'from not a date', query: { from: 'yesterday' } },
+    { label: 'to without a zone', query: { to: '2025-01-31T12:00:00' } },
+    { label: 'from an impossible date', query: { from: '2025-02-30' } },
+    { label: 'type with SQL', query: { type: "settings.' OR 1=1 --" } },
+    { label: 'type with a LIKE wildcard', query: { type: 'settings.%' } },
+    { label: 'limit zero', query: { limit: '0' } },
+    { label: 'unknown filter', query: { actor: 'admin' } },
+  ],
 };
 
 /** Cases every route gets from its OpenAPI description. */
