@@ -82,8 +82,9 @@ function writable(node: unknown): unknown {
 let cachedValidator: ValidateFunction | undefined;
 
 /** Validates a PUT body against the document's request schema (compiled once per process). */
-export function requestValidator(document: Record<string, any> = loadPartnerDocument()): ValidateFunction {
+export function requestValidator(): ValidateFunction {
   if (cachedValidator) return cachedValidator;
+  const document = loadPartnerDocument();
   const schema = document.paths['/subscriptions/{subscriptionId}'].put.requestBody.content['application/json'].schema;
   const [subscriptionRef, ...rest] = schema.allOf as Array<Record<string, unknown>>;
   const addFormats = (addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule;
