@@ -43,7 +43,15 @@ export interface Product {
   vendorSku: string;
   requiresCommitment: boolean;
 }
-export interface ProductMeta { perDevice: boolean; category: string }
+export interface ProductMeta {
+  perDevice: boolean;
+  category: string;
+  /**
+   * Whether Pax8 takes a quantity decrease of this product through the API (outside a
+   * commitment term): Microsoft products and a few others yes, most non-Microsoft products no.
+   */
+  decreaseThroughApi: boolean;
+}
 export interface Rate {
   partnerBuyRate: number;
   suggestedRetailPrice: number;
@@ -195,7 +203,7 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
       shortDescription: item.short, description: `${item.short} Sold per ${item.unit.toLowerCase()}.`,
       requiresCommitment: item.terms.length === 1 && item.terms[0] !== 'Monthly',
     });
-    productMeta[id] = { perDevice: item.perDevice, category: item.category };
+    productMeta[id] = { perDevice: item.perDevice, category: item.category, decreaseThroughApi: item.vendor === 'Microsoft' || item.apiDecrease === true };
     pricing[id] = item.terms.map((term) => {
       const months = term === 'Annual' ? 12 : term === '2-Year' ? 24 : term === '3-Year' ? 36 : 1;
       const discount = months >= 12 ? 0.95 : 1;
@@ -308,7 +316,11 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
     };
     if (status === 'Cancelled') sub.endDate = isoTime(Math.min(now - DAY, start + intBetween(rng, 30, 300) * DAY));
     if (entry.commitmentTermInMonths && entry.commitmentTermInMonths > 1) {
-      sub.commitmentTerm = { id: uuidFrom(rng), term: entry.commitmentTerm!, endDate: isoTime(start + entry.commitmentTermInMonths * 30 * DAY) };
+      // Commitment terms renew by themselves: a live subscription is in its current term.
+      const termMs = entry.commitmentTermInMonths * 30 * DAY;
+      let termEnd = start + termMs;
+      while (status !== 'Cancelled' && termEnd <= now) termEnd += termMs;
+      sub.commitmentTerm = { id: uuidFrom(rng), term: entry.commitmentTerm!, endDate: isoTime(termEnd) };
     }
     subscriptions.push(sub);
   };

@@ -3,8 +3,9 @@
 // so a simulator running as a child process can be steered.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Dataset, Device } from './dataset.js';
+import type { Dataset, Device, Subscription } from './dataset.js';
 import { mulberry32, type Rng } from './random.js';
+import { WriteFaultEngine, type WriteFaults } from './write-faults.js';
 
 export interface Faults {
   /** Seed of the fault RNG; the same seed and call sequence give the same faults. Default 1. */
@@ -32,9 +33,15 @@ export interface Faults {
   failPaths?: string[];
   /** Pax8: apply the random faults and `down` to POST /oauth/token too. */
   includeTokenEndpoint?: boolean;
+  /**
+   * Pax8: faults on PUT /subscriptions/{id} (write-faults.ts), decided after the faults above,
+   * which apply to every data call, writes included.
+   */
+  writes?: WriteFaults;
 }
 
-export type FaultKind = 'down' | 'failPath' | 'drop' | 'rate429' | 'rate5xx' | 'malformed' | 'slow' | 'tokenExpired' | 'shift';
+export type FaultKind = 'down' | 'failPath' | 'drop' | 'rate429' | 'rate5xx' | 'malformed' | 'slow' | 'tokenExpired' | 'shift'
+  | 'dropAfterApply' | 'rate5xxAfterApply' | 'bump';
 export interface Decision { kind: 'none' | 'down' | 'failPath' | 'drop' | 'rate429' | 'rate5xx' | 'malformed'; status?: number; retryAfter?: number; delayMs: number }
 
 export interface SimStats {
@@ -52,6 +59,7 @@ export class FaultEngine {
   private faults: Faults = {};
   private rng: Rng = mulberry32(1);
   private failPatterns: RegExp[] = [];
+  readonly writes = new WriteFaultEngine();
 
   get current(): Readonly<Faults> { return this.faults; }
 
@@ -61,6 +69,7 @@ export class FaultEngine {
       if (v !== undefined && !(typeof v === 'number' && v >= 0 && v <= 1)) throw new Error(`${key} must be a probability`);
     }
     this.failPatterns = (faults.failPaths ?? []).map((p) => new RegExp(p));
+    this.writes.set(faults.writes, faults.seed);
     this.faults = { ...faults };
     this.rng = mulberry32(faults.seed ?? 1);
   }
@@ -94,7 +103,10 @@ export class StatsRecorder {
   private static empty(): Omit<SimStats, 'memory'> {
     return {
       totalCalls: 0, byRoute: {}, byStatus: {}, faultsInjected: 0,
-      faults: { down: 0, failPath: 0, drop: 0, rate429: 0, rate5xx: 0, malformed: 0, slow: 0, tokenExpired: 0, shift: 0 },
+      faults: {
+        down: 0, failPath: 0, drop: 0, rate429: 0, rate5xx: 0, malformed: 0, slow: 0, tokenExpired: 0, shift: 0,
+        dropAfterApply: 0, rate5xxAfterApply: 0, bump: 0,
+      },
     };
   }
 
@@ -140,7 +152,15 @@ export async function readBody(req: IncomingMessage, limit = 1_000_000): Promise
 
 export const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-export interface ControlHooks { engine: FaultEngine; stats: StatsRecorder; dataset: Dataset }
+export interface ControlHooks {
+  engine: FaultEngine;
+  stats: StatsRecorder;
+  dataset: Dataset;
+  /** The simulator's own /_sim/ endpoints; answers true when it served the call. */
+  control?: (req: IncomingMessage, res: ServerResponse, path: string) => Promise<boolean>;
+  /** Pax8: PATCH /_sim/subscriptions/{id} changed a quantity (someone else did, out of band). */
+  onQuantityChange?: (subscription: Subscription, before: number) => void;
+}
 
 /** Serves /_sim/*; returns false when the request is not a control call. */
 export async function handleControl(req: IncomingMessage, res: ServerResponse, url: URL, hooks: ControlHooks): Promise<boolean> {
@@ -169,8 +189,8 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
   } else if (req.method === 'POST' && path === '/_sim/reset-stats') {
     hooks.stats.reset();
     sendJson(res, 200, { ok: true });
-  } else {
-    await handleDatasetControl(req, res, path, hooks.dataset);
+  } else if (!(await hooks.control?.(req, res, path))) {
+    await handleDatasetControl(req, res, path, hooks);
   }
   return true;
 }
@@ -180,7 +200,7 @@ export async function handleControl(req: IncomingMessage, res: ServerResponse, u
  * tests mutate `dataset` directly): GET /_sim/truth, POST /_sim/devices,
  * PATCH|DELETE /_sim/devices/{id}, PATCH /_sim/subscriptions/{id} ({ quantity?, status? }).
  */
-async function handleDatasetControl(req: IncomingMessage, res: ServerResponse, path: string, dataset: Dataset): Promise<void> {
+async function handleDatasetControl(req: IncomingMessage, res: ServerResponse, path: string, { dataset, onQuantityChange }: ControlHooks): Promise<void> {
   const deviceMatch = /^\/_sim\/devices(?:\/([^/]+))?$/.exec(path);
   const subscriptionMatch = /^\/_sim\/subscriptions\/([^/]+)$/.exec(path);
   try {
@@ -202,7 +222,9 @@ async function handleDatasetControl(req: IncomingMessage, res: ServerResponse, p
       if (!subscription) return sendJson(res, 404, { error: 'no such subscription' });
       if (body.quantity !== undefined) {
         if (typeof body.quantity !== 'number' || body.quantity < 0) return sendJson(res, 400, { error: 'quantity must be a non-negative number' });
+        const before = subscription.quantity;
         subscription.quantity = body.quantity;
+        onQuantityChange?.(subscription, before);
       }
       if (body.status !== undefined) subscription.status = String(body.status);
       return sendJson(res, 200, subscription);

@@ -44,15 +44,17 @@ export interface CatalogItem {
   terms: string[];
   volume?: boolean;
   flatRate?: boolean;
+  /** A non-Microsoft product whose quantity Pax8 lets the API lower (most do not). */
+  apiDecrease?: boolean;
 }
 
 export const CATALOG: CatalogItem[] = [
   { name: 'SentinelOne Singularity Control', vendor: 'SentinelOne', sku: 'S1-CTRL-EP', vendorSku: 'S1-CONTROL-M', short: 'Endpoint protection with device control and firewall.', category: 'endpoint-security', perDevice: true, unit: 'Device', monthlySrp: 6.5, terms: ['Monthly', 'Annual'], volume: true },
   { name: 'SentinelOne Singularity Complete (EDR)', vendor: 'SentinelOne', sku: 'S1-COMP-EP', vendorSku: 'S1-COMPLETE-M', short: 'EDR with threat hunting and rollback.', category: 'edr', perDevice: true, unit: 'Device', monthlySrp: 9.75, terms: ['Monthly', 'Annual'], volume: true },
-  { name: 'Huntress Managed EDR', vendor: 'Huntress', sku: 'HUN-MEDR', vendorSku: 'HUNTRESS-EDR', short: 'Managed endpoint detection and response, 24/7 SOC.', category: 'edr', perDevice: true, unit: 'Endpoint', monthlySrp: 4.5, terms: ['Monthly'] },
+  { name: 'Huntress Managed EDR', vendor: 'Huntress', sku: 'HUN-MEDR', vendorSku: 'HUNTRESS-EDR', short: 'Managed endpoint detection and response, 24/7 SOC.', category: 'edr', perDevice: true, unit: 'Endpoint', monthlySrp: 4.5, terms: ['Monthly'], apiDecrease: true },
   { name: 'Acronis Cyber Protect Cloud - Workstation Backup', vendor: 'Acronis', sku: 'ACR-CPC-WS', vendorSku: 'SP1AMSENS', short: 'Image backup for workstations, per workstation.', category: 'backup', perDevice: true, unit: 'Workstation', monthlySrp: 5.25, terms: ['Monthly', 'Annual'] },
   { name: 'Datto Endpoint Backup for PCs', vendor: 'Datto', sku: 'DTO-EBPC', vendorSku: 'EBPC-1TB', short: 'Cloud-first backup for Windows PCs.', category: 'backup', perDevice: true, unit: 'Device', monthlySrp: 7.0, terms: ['Monthly', 'Annual'] },
-  { name: 'N-able N-sight RMM Agent', vendor: 'N-able', sku: 'NABLE-NSIGHT', vendorSku: 'NSIGHT-WS', short: 'RMM agent licence per managed device.', category: 'rmm-agent', perDevice: true, unit: 'Device', monthlySrp: 2.1, terms: ['Monthly'] },
+  { name: 'N-able N-sight RMM Agent', vendor: 'N-able', sku: 'NABLE-NSIGHT', vendorSku: 'NSIGHT-WS', short: 'RMM agent licence per managed device.', category: 'rmm-agent', perDevice: true, unit: 'Device', monthlySrp: 2.1, terms: ['Monthly'], apiDecrease: true },
   { name: 'Bitdefender GravityZone Business Security', vendor: 'Bitdefender', sku: 'BD-GZ-BS', vendorSku: 'GZ-BS-1Y', short: 'Antivirus and anti-malware for endpoints.', category: 'antivirus', perDevice: true, unit: 'Device', monthlySrp: 2.95, terms: ['Monthly', 'Annual', '3-Year'] },
   { name: 'Webroot Business Endpoint Protection', vendor: 'OpenText', sku: 'WR-BEP', vendorSku: 'WRB-EP-M', short: 'Cloud-based antivirus.', category: 'antivirus', perDevice: true, unit: 'Device', monthlySrp: 2.5, terms: ['Monthly'] },
   { name: 'Acronis Cyber Protect Cloud - Site Licence', vendor: 'Acronis', sku: 'ACR-CPC-SITE', vendorSku: 'SP1SITE', short: 'Flat-rate site fee.', category: 'platform-fee', perDevice: false, unit: 'Site', monthlySrp: 49, terms: ['Monthly'], flatRate: true },

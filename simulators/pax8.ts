@@ -1,10 +1,16 @@
-// Pax8 Partner API simulator: OAuth client-credentials token endpoint and the read endpoints
-// this project uses, with page-number paging and the error body of Pax8's OpenAPI document
-// (test/simulators/fixtures/partner-endpoints.openapi.json; docs/contracts-pax8.md).
+// Pax8 Partner API simulator: OAuth client-credentials token endpoint, the read endpoints this
+// project uses, with page-number paging and the error body of Pax8's OpenAPI document
+// (test/simulators/fixtures/partner-endpoints.openapi.json; docs/contracts-pax8.md), and the one
+// write, PUT /v1/subscriptions/{id}, whose rules (commitment terms, products that take no
+// decrease through the API) and write log are in pax8-writes.ts.
+//
+// The simulator's clock starts at the dataset's `now` and runs in real time (setNow moves it);
+// commitment ends, future start dates and updatedDate follow it. Write faults: write-faults.ts.
 import { randomBytes } from 'node:crypto';
 import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import { generateDataset, type Company, type Dataset, type Product, type Subscription } from './dataset.js';
 import { FaultEngine, StatsRecorder, applyFault, handleControl, intParam, listen, readBody, sendJson, sendRaw, type Faults, type SimStats } from './http-kit.js';
+import { SubscriptionWrites, serveWrite, type Detail, type WriteLogEntry } from './pax8-writes.js';
 
 export interface Pax8SimulatorOptions {
   port?: number;
@@ -33,6 +39,16 @@ export interface Pax8Simulator {
   reset(): void;
   /** Makes every issued token invalid (the next data call answers 401). */
   revokeTokens(): void;
+  /** Every PUT /v1/subscriptions/{id} and out-of-band change, oldest first (also GET /_sim/writes). */
+  writeLog(): WriteLogEntry[];
+  /** Empties the write log (also DELETE /_sim/writes); reset() leaves it alone. */
+  clearWriteLog(): void;
+  /** Someone else changes a subscription's quantity (also PATCH /_sim/subscriptions/{id}). */
+  setQuantity(subscriptionId: string, quantity: number): void;
+  /** The simulator's clock (ms); it starts at dataset.now. */
+  now(): number;
+  /** Moves the clock (also POST /_sim/clock { now: ISO }); it runs on from there. */
+  setNow(ms: number): void;
   close(): Promise<void>;
 }
 
@@ -101,6 +117,11 @@ export async function startPax8Simulator(opts: Pax8SimulatorOptions = {}): Promi
   const engine = new FaultEngine();
   const stats = new StatsRecorder();
   const tokens = new Map<string, { expiresAt: number; calls: number }>();
+  const startedAt = Date.now();
+  let clockOffset = 0;
+  const clock = () => dataset.now + (Date.now() - startedAt) + clockOffset;
+  const writes = new SubscriptionWrites(dataset, clock);
+  const subscriptionById = (id: string) => dataset.subscriptions.find((s) => s.id === id);
 
   const paged = <T>(url: URL, items: T[]) => {
     const page = intParam(url, 'page') ?? 0;
@@ -203,11 +224,20 @@ export async function startPax8Simulator(opts: Pax8SimulatorOptions = {}): Promi
     },
     {
       pattern: /^\/v1\/subscriptions\/([^/]+)$/, name: 'GET /v1/subscriptions/{subscriptionId}',
-      handle: (_url, [id]) => dataset.subscriptions.find((s) => s.id === id) ?? notFound('Subscription not found'),
+      handle: (_url, [id]) => subscriptionById(id) ?? notFound('Subscription not found'),
     },
   ];
 
   function notFound(message: string): never { throw new HttpError(404, message); }
+
+  /** Write fault: someone else changes the quantity right after the client read it. */
+  function bumpAfterRead(id: string): void {
+    const by = engine.writes.decideBump();
+    const subscription = subscriptionById(id);
+    if (by === 0 || !subscription) return;
+    stats.fault('bump');
+    writes.changeOutOfBand(subscription, Math.max(1, subscription.quantity + by));
+  }
 
   async function handleToken(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const reply = (status: number, body: unknown) => { stats.status(status); sendJson(res, status, body); };
@@ -244,10 +274,31 @@ export async function startPax8Simulator(opts: Pax8SimulatorOptions = {}): Promi
 
   const malformed = '{"content":[{"id":"3f2a9c1e-55b1-4c0e-9a52-0c8e1f6b7d21","name":"Trunc';
 
+  function setQuantity(id: string, quantity: number): void {
+    const subscription = subscriptionById(id);
+    if (!subscription) throw new Error(`no subscription ${id}`);
+    if (!(Number.isInteger(quantity) && quantity >= 0)) throw new Error('quantity must be a non-negative integer');
+    writes.changeOutOfBand(subscription, quantity);
+  }
+
+  /** GET|DELETE /_sim/writes, POST /_sim/clock { now }. */
+  async function control(req: IncomingMessage, res: ServerResponse, path: string): Promise<boolean> {
+    if (path === '/_sim/writes' && req.method === 'GET') sendJson(res, 200, writes.entries());
+    else if (path === '/_sim/writes' && req.method === 'DELETE') { writes.clear(); sendJson(res, 200, { ok: true }); }
+    else if (path === '/_sim/clock' && req.method === 'POST') {
+      let now = Number.NaN;
+      try { now = Date.parse(String((JSON.parse(await readBody(req)) as { now?: unknown }).now)); } catch { /* answered below */ }
+      if (Number.isNaN(now)) sendJson(res, 400, { error: 'now must be an ISO date' });
+      else { clockOffset += now - clock(); sendJson(res, 200, { now: new Date(clock()).toISOString() }); }
+    } else return false;
+    return true;
+  }
+
   const running = await listen(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://sim.local');
     const path = url.pathname.replace(/\/+$/, '') || '/';
-    if (await handleControl(req, res, url, { engine, stats, dataset })) return;
+    const onQuantityChange = (subscription: Subscription, before: number) => writes.changeOutOfBand(subscription, subscription.quantity, before);
+    if (await handleControl(req, res, url, { engine, stats, dataset, control, onQuantityChange })) return;
     const pathWithQuery = `${path}${url.search}`;
 
     if (path === '/oauth/token') {
@@ -261,12 +312,17 @@ export async function startPax8Simulator(opts: Pax8SimulatorOptions = {}): Promi
     }
 
     const route = routes.find((r) => r.pattern.test(path));
-    stats.call(route ? route.name : `${req.method} (unknown)`);
-    const fail = (status: number, message: string, details: Array<{ message: string; type?: string }> = []) => {
+    const isWrite = req.method === 'PUT' && route?.name === 'GET /v1/subscriptions/{subscriptionId}';
+    stats.call(isWrite ? 'PUT /v1/subscriptions/{subscriptionId}' : route ? route.name : `${req.method} (unknown)`);
+    const fail = (status: number, message: string, details: Detail[] = []) => {
       stats.status(status);
       sendJson(res, status, errorBody(status, message, path, details));
     };
     if (!path.startsWith('/v1/')) return fail(404, 'Not found');
+    if (isWrite) {
+      const id = decodeURIComponent(route.pattern.exec(path)![1]);
+      return serveWrite({ engine, stats, writes, checkBearer, malformed, errorBody: (st, m) => errorBody(st, m, path) }, req, res, subscriptionById(id), id, pathWithQuery, fail);
+    }
     const decision = engine.decide(pathWithQuery);
     if (await applyFault(decision, res, stats, (s, m) => errorBody(s, m, path), malformed)) return;
     const authError = checkBearer(req);
@@ -278,6 +334,7 @@ export async function startPax8Simulator(opts: Pax8SimulatorOptions = {}): Promi
       const body = JSON.stringify(route.handle(url, params));
       stats.status(200);
       sendRaw(res, 200, body);
+      if (route.name === 'GET /v1/subscriptions/{subscriptionId}') bumpAfterRead(params[0]);
     } catch (err) {
       if (err instanceof HttpError) return fail(err.status, err.message, err.details);
       throw err;
@@ -294,6 +351,11 @@ export async function startPax8Simulator(opts: Pax8SimulatorOptions = {}): Promi
     resetStats: () => stats.reset(),
     reset: () => { engine.reset(); stats.reset(); },
     revokeTokens: () => tokens.clear(),
+    writeLog: () => writes.entries(),
+    clearWriteLog: () => writes.clear(),
+    setQuantity,
+    now: clock,
+    setNow: (ms) => { clockOffset += ms - clock(); },
     close: () => running.close(),
   };
 }

@@ -1,11 +1,11 @@
 // Fault injection: rates, determinism per seed, the special modes, and steering over HTTP.
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
 import { request } from 'node:http';
 import {
   generateDataset, startPanelOneSimulator, startPax8Simulator,
   type Faults, type PanelOneSimulator, type Pax8Simulator,
 } from '../../simulators/index.js';
-import { NOW, getJson, pax8Token, postJson, walkPanelOne, walkPax8 } from './helpers.js';
+import { NOW, call, getJson, pax8Token, postJson, walkPanelOne, walkPax8 } from './helpers.js';
 
 describe('fault injection', () => {
   let pax8: Pax8Simulator;
@@ -161,5 +161,134 @@ describe('fault injection', () => {
     expect((await getJson(`${panelone.url}/_sim/stats`)).body.faults.failPath).toBe(1);
     await postJson(`${panelone.url}/_sim/reset`, {});
     expect((await getJson(`${panelone.url}/api/v2/devices`, panelone.apiToken)).status).toBe(200);
+  });
+});
+
+describe('fault injection on writes (PUT /v1/subscriptions/{id})', () => {
+  let pax8: Pax8Simulator;
+  let token: string;
+
+  beforeAll(async () => {
+    pax8 = await startPax8Simulator({ dataset: generateDataset({ seed: 9, now: NOW, clients: 80, subscriptions: 300 }) });
+    token = await pax8Token(pax8);
+  });
+  afterAll(() => pax8.close());
+  afterEach(() => { pax8.reset(); pax8.clearWriteLog(); });
+  /** Active subscriptions whose quantity Pax8 lets move both ways, none shared between tests. */
+  const free = pax8Free();
+  function pax8Free() {
+    let next = 0;
+    return () => {
+      const list = pax8.dataset.subscriptions.filter((s) => s.status === 'Active' && !s.commitmentTerm && pax8.dataset.productMeta[s.productId].decreaseThroughApi);
+      return list[next++];
+    };
+  }
+  /** A status, or 'dropped' when the socket was destroyed without an answer. */
+  const put = (id: string, quantity: number) => call('PUT', `${pax8.url}/subscriptions/${id}`, { quantity }, { authorization: `Bearer ${token}` })
+    .then((res) => `${res.status}${res.headers['retry-after'] ? `/ra=${res.headers['retry-after']}` : ''}`, () => 'dropped');
+  const quantity = async (id: string) => (await getJson(`${pax8.url}/subscriptions/${id}`, token)).body.quantity as number;
+  const effective = (id: string) => pax8.writeLog().filter((e) => e.subscriptionId === id && e.outcome !== 'changed-out-of-band' && e.quantityBefore !== e.quantityAfter);
+
+  it('a script decides the nth write: 429 (with and without Retry-After), 5xx and drops before applying, drop and 5xx after', async () => {
+    const sub = free();
+    const q0 = sub.quantity;
+    pax8.setFaults({ writes: { script: ['rate429', 'rate429RetryAfter', 'rate5xx', 'dropBeforeApply', 'dropAfterApply', 'rate5xxAfterApply', 'none'], retryAfterSeconds: 2 } });
+    const seen: Array<[string, number]> = [];
+    for (let i = 0; i < 7; i++) seen.push([(await put(sub.id, q0 + 1 + i)).replace(/^5\d\d$/, '5xx'), await quantity(sub.id)]);
+    expect(seen).toEqual([['429', q0], ['429/ra=2', q0], ['5xx', q0], ['dropped', q0], ['dropped', q0 + 5], ['5xx', q0 + 6], ['200', q0 + 7]]);
+    expect(pax8.writeLog().map((e) => [e.outcome, e.fault, e.quantityBefore, e.quantityAfter])).toEqual([
+      ['failed-before-apply', 'rate429', q0, q0], ['failed-before-apply', 'rate429RetryAfter', q0, q0], ['failed-before-apply', 'rate5xx', q0, q0],
+      ['failed-before-apply', 'dropBeforeApply', q0, q0], ['dropped-after-apply', 'dropAfterApply', q0, q0 + 5],
+      ['failed-after-apply', 'rate5xxAfterApply', q0 + 5, q0 + 6], ['applied', undefined, q0 + 6, q0 + 7],
+    ]);
+    expect(pax8.writeLog().map((e) => e.status)).toEqual([429, 429, expect.any(Number), null, null, expect.any(Number), 200]);
+    const { faults } = pax8.stats();
+    expect([faults.rate429, faults.rate5xx, faults.drop, faults.dropAfterApply, faults.rate5xxAfterApply]).toEqual([2, 1, 1, 1, 1]);
+  });
+
+  it('a write whose answer was lost was applied exactly once: the read shows it, a repeat of the same quantity changes nothing', async () => {
+    const sub = free();
+    const target = sub.quantity + 10;
+    pax8.setFaults({ writes: { script: ['dropAfterApply'] } });
+    expect(await put(sub.id, target)).toBe('dropped');
+    expect(await quantity(sub.id)).toBe(target);
+    expect(await put(sub.id, target)).toBe('200');
+    expect(effective(sub.id)).toEqual([expect.objectContaining({ outcome: 'dropped-after-apply', quantityAfter: target })]);
+    expect(pax8.writeLog().map((e) => e.outcome)).toEqual(['dropped-after-apply', 'applied']);
+  });
+
+  /** A client that makes its writes safe: read, write only when not at the target, read again after any failure. */
+  async function storm(ids: string[], targets: Map<string, number>): Promise<string[]> {
+    const answers: string[] = [];
+    for (const id of ids) {
+      for (let attempt = 0; attempt < 30 && (await quantity(id)) !== targets.get(id); attempt++) answers.push(await put(id, targets.get(id)!));
+    }
+    return answers;
+  }
+
+  it('seeded write rates: under a storm a safe client gets every subscription to its target with one effective change each; same seed, same storm', async () => {
+    const ids = Array.from({ length: 40 }, () => free().id);
+    const targets = new Map(ids.map((id) => [id, pax8.dataset.subscriptions.find((s) => s.id === id)!.quantity + 3]));
+    const faults = { writes: { seed: 4, rate429: 0.15, retryAfterRatio: 0.5, rate5xx: 0.1, dropBeforeApplyRate: 0.1, dropAfterApplyRate: 0.15, rate5xxAfterApply: 0.1 } };
+    pax8.setFaults(faults);
+    const answers = await storm(ids, targets);
+    for (const id of ids) {
+      expect(await quantity(id)).toBe(targets.get(id));
+      expect(effective(id)).toHaveLength(1);
+    }
+    const log = pax8.writeLog();
+    const byFault = (kind: string) => log.filter((e) => e.fault === kind).length;
+    for (const kind of ['rate429', 'rate5xx', 'dropBeforeApply', 'dropAfterApply', 'rate5xxAfterApply']) expect(byFault(kind)).toBeGreaterThan(0);
+    expect(answers.some((a) => a.startsWith('429/ra='))).toBe(true);
+    expect(answers.filter((a) => a === 'dropped')).toHaveLength(byFault('dropBeforeApply') + byFault('dropAfterApply'));
+    expect(pax8.stats().faults.dropAfterApply).toBe(byFault('dropAfterApply'));
+    const outcomes = log.map((e) => `${e.outcome}:${e.fault ?? ''}`);
+
+    // The same storm again from the same starting quantities: the same faults in the same order.
+    for (const id of ids) pax8.dataset.subscriptions.find((s) => s.id === id)!.quantity = targets.get(id)! - 3;
+    pax8.clearWriteLog();
+    pax8.setFaults(faults);
+    expect(await storm(ids, targets)).toEqual(answers);
+    expect(pax8.writeLog().map((e) => `${e.outcome}:${e.fault ?? ''}`)).toEqual(outcomes);
+    for (const id of ids) pax8.dataset.subscriptions.find((s) => s.id === id)!.quantity = targets.get(id)! - 3;
+    pax8.setFaults({ writes: { ...faults.writes, seed: 5 } });
+    expect(await storm(ids, targets)).not.toEqual(answers);
+  });
+
+  it('someone else changes the quantity between a read and the next write (scripted and by rate)', async () => {
+    const sub = free();
+    const q0 = sub.quantity;
+    pax8.setFaults({ writes: { bumpAfterReads: [1] } });
+    expect([await quantity(sub.id), await quantity(sub.id), await quantity(sub.id)]).toEqual([q0, q0, q0 + 1]);
+    expect(pax8.writeLog()).toEqual([expect.objectContaining({ subscriptionId: sub.id, outcome: 'changed-out-of-band', quantityBefore: q0, quantityAfter: q0 + 1 })]);
+    pax8.setFaults({ writes: { bumpAfterReadRate: 1, bumpBy: -2 } });
+    expect([await quantity(sub.id), await quantity(sub.id)]).toEqual([q0 + 1, q0 - 1]);
+    expect(pax8.stats().faults.bump).toBe(3);
+  });
+
+  it('the read faults reach writes too, before anything is applied', async () => {
+    const sub = free();
+    pax8.setFaults({ down: true });
+    expect(await put(sub.id, sub.quantity + 1)).toBe('503');
+    pax8.setFaults({ failPaths: ['^/v1/subscriptions/'] });
+    expect(await put(sub.id, sub.quantity + 1)).toBe('500');
+    pax8.reset();
+    expect(await quantity(sub.id)).toBe(sub.quantity);
+    expect(pax8.writeLog().map((e) => [e.outcome, e.fault])).toEqual([['failed-before-apply', 'down'], ['failed-before-apply', 'failPath']]);
+  });
+
+  it('write faults are steerable over HTTP, checked, and cleared by /_sim/reset', async () => {
+    const origin = new URL(pax8.url).origin;
+    const sub = free();
+    expect((await postJson(`${origin}/_sim/faults`, { writes: { script: ['dropAfterApply'] } })).status).toBe(200);
+    expect((await getJson(`${origin}/_sim/faults`)).body.writes).toEqual({ script: ['dropAfterApply'] });
+    expect(await put(sub.id, sub.quantity + 1)).toBe('dropped');
+    expect((await getJson(`${origin}/_sim/writes`)).body.map((e: { outcome: string }) => e.outcome)).toEqual(['dropped-after-apply']);
+    for (const bad of [{ writes: { rate429: 3 } }, { writes: { script: ['explode'] } }, { writes: { bumpBy: 0 } }, { writes: { bumpAfterReads: [-1] } }, { writes: [] }]) {
+      expect((await postJson(`${origin}/_sim/faults`, bad)).status).toBe(400);
+    }
+    await postJson(`${origin}/_sim/faults`, { writes: { rate5xx: 1 } });
+    await postJson(`${origin}/_sim/reset`, {});
+    expect(await put(sub.id, sub.quantity + 1)).toBe('200');
   });
 });

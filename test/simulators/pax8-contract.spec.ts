@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateDataset, startPax8Simulator, type Pax8Simulator } from '../../simulators/index.js';
-import { NOW, getJson, pax8Token, postJson, walkPax8 } from './helpers.js';
+import { NOW, call, getJson, pax8Token, postJson, walkPax8 } from './helpers.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 // Pax8's own OpenAPI documents, kept as Pax8 publishes them (docs/contracts-pax8.md).
@@ -156,5 +156,82 @@ describe('Pax8 simulator follows the published OpenAPI schemas', () => {
       expectValid(errorValidator, res.body);
       expect(res.body.status).toBe(status);
     }
+  });
+});
+
+// The write: what the simulator takes must be a body Pax8's request schema takes (as published,
+// so the check does not lean on the simulator's own stricter reading), and every answer must have
+// the schema the document gives for its status.
+describe('Pax8 simulator follows the published OpenAPI schemas: PUT /subscriptions/{id}', () => {
+  let sim: Pax8Simulator;
+  let token: string;
+  const put = partnerSpec.paths['/subscriptions/{subscriptionId}'].put;
+  const asPublished = (schema: unknown) => JSON.parse(JSON.stringify(schema).replaceAll('"#/components/', `"${PUBLISHED_ID}#/components/`));
+  const PUBLISHED_ID = 'https://sim.local/pax8-partner-published.json';
+  ajv.addSchema({ $id: PUBLISHED_ID, components: partnerSpec.components });
+  const publishedRequest = ajv.compile(asPublished(put.requestBody.content['application/json'].schema));
+  const answer = (status: string) => ajv.compile(JSON.parse(JSON.stringify(closeObjects(put.responses[status].content['application/json'].schema)).replaceAll('"#/components/', `"${SPEC_ID}#/components/`)));
+  const ok = answer('200');
+  const notFoundAnswer = answer('404');
+  const refusedAnswer = answer('422');
+
+  beforeAll(async () => {
+    sim = await startPax8Simulator({ dataset: generateDataset({ seed: 7, now: NOW }) });
+    token = await pax8Token(sim);
+  });
+  afterAll(() => sim.close());
+  const send = (id: string, body: unknown) => call('PUT', `${sim.url}/subscriptions/${id}`, body, { authorization: `Bearer ${token}` });
+  const active = () => sim.dataset.subscriptions.find((s) => s.status === 'Active' && !s.commitmentTerm && sim.dataset.productMeta[s.productId].decreaseThroughApi)!;
+
+  it('the request check itself can fail: the published schema refuses a body without an updatable field or with a string quantity', () => {
+    expect(publishedRequest({ quantity: 3 })).toBe(true);
+    expect(publishedRequest({})).toBe(false);
+    expect(publishedRequest({ quantity: '3' })).toBe(false);
+    expect(publishedRequest({ billingTerm: 'Weekly' })).toBe(false);
+  });
+
+  it('every body the simulator applies is one the request schema takes, and the answer is a Subscription', async () => {
+    const sub = active();
+    const bodies = [{ quantity: sub.quantity + 1 }, { quantity: sub.quantity + 2, price: sub.price }, { price: sub.price }, { quantity: sub.quantity + 3, billingTerm: sub.billingTerm }];
+    for (const body of bodies) {
+      const res = await send(sub.id, body);
+      expect(res.status).toBe(200);
+      expect(publishedRequest(body)).toBe(true);
+      expectValid(ok, res.body);
+      expect(res.body).toEqual((await getJson(`${sim.url}/subscriptions/${sub.id}`, token)).body);
+    }
+  });
+
+  it('bodies the request schema refuses are a 422 with the Error schema', async () => {
+    const sub = active();
+    for (const body of [{}, { quantity: '3' }, { quantity: null }, { billingTerm: 'Weekly' }, { startDate: 'soon' }, { price: 'free' }, [3], 'quantity=3']) {
+      expect(publishedRequest(body)).toBe(false);
+      const res = await send(sub.id, body);
+      expect(res.status).toBe(422);
+      expectValid(refusedAnswer, res.body);
+      expect(res.body.status).toBe(422);
+    }
+  });
+
+  it('refusals the schema does not express (fractional, negative, read-only or unknown fields, commitment decreases) are 422 with the Error schema too', async () => {
+    const sub = active();
+    const committed = sim.dataset.subscriptions.find((s) => s.status === 'Active' && s.commitmentTerm && s.quantity > 1)!;
+    const cases: Array<[string, unknown]> = [
+      [sub.id, { quantity: 2.5 }], [sub.id, { quantity: -1 }], [sub.id, { quantity: 0 }], [sub.id, { quantity: 3, id: sub.id }],
+      [sub.id, { quantity: 3, seats: 3 }], [committed.id, { quantity: committed.quantity - 1 }],
+    ];
+    for (const [id, body] of cases) {
+      const res = await send(id, body);
+      expect(res.status).toBe(422);
+      expectValid(refusedAnswer, res.body);
+      expect(res.body.details.length).toBeGreaterThan(0);
+      for (const detail of res.body.details) expectValid(ajv.compile({ $ref: `${SPEC_ID}#/components/schemas/ErrorDetail` }), detail);
+    }
+  });
+
+  it('an unknown subscription is a 404 with the Error schema', async () => {
+    const res = await send('00000000-0000-4000-8000-000000000000', { quantity: 3 });
+    expect(res.status).toBe(404);
+    expectValid(notFoundAnswer, res.body);
   });
 });
