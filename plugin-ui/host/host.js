@@ -57,7 +57,13 @@ async function loadClientChoices() {
   const { items } = await response.json();
   // The panel's client is the truth: after a drill-down the picker must not keep the previous one.
   const current = clientPanel().getAttribute('client-id') || clientSelect.value || '';
-  clientSelect.replaceChildren(new Option('Choose a client…', ''), ...items.map((item) => new Option(item.name, item.clientId)));
+  const options = items.map((item) => new Option(item.name, item.clientId));
+  if (current && !items.some((item) => item.clientId === current)) {
+    // A client past the first page of names (or unmapped): still the one shown, so still the one picked.
+    const detail = await fetch(`${location.origin}/api/v1/reconciliation/clients/${encodeURIComponent(current)}`, { headers: { Authorization: `Bearer ${token}` } });
+    if (detail.ok) options.push(new Option((await detail.json()).name, current));
+  }
+  clientSelect.replaceChildren(new Option('Choose a client…', ''), ...options);
   clientSelect.value = current;
 }
 

@@ -64,15 +64,13 @@ export function renderTrendChart(trend: TrendPoint[], width: number): TemplateRe
       ${series.map((s) => html`<span class="legend-product"><span class="swatch licenses s${s.index}" aria-hidden="true"></span>${s.productName} licenses</span>`)}
       ${points.some((point) => point.rulesChanged) ? html`<span><span class="swatch rules" aria-hidden="true"></span>Counting rules changed</span>` : nothing}
     </figcaption>
-    <div class="scroll trend-table-wrap visually-hidden">
-      <table>
+    <div class="visually-hidden"><table>
         <caption>Devices and licenses per snapshot</caption>
         <thead><tr><th scope="col">Snapshot</th><th scope="col">Devices</th>${series.map((s) => html`<th scope="col">${s.productName} licenses</th><th scope="col">${s.productName} variance</th>`)}<th scope="col">Note</th></tr></thead>
         <tbody>${points.map((point) => html`<tr><td>${new Date(point.takenAt).toLocaleString()}</td><td>${point.devices}</td>
           ${series.map((s) => { const line = point.lines.find((candidate) => candidate.productId === s.productId); return html`<td>${line?.licenses ?? ''}</td><td>${line?.variance ?? ''}</td>`; })}
           <td>${point.rulesChanged ? point.reason ?? 'Counting rules changed' : ''}</td></tr>`)}</tbody>
-      </table>
-    </div>
+    </table></div>
   </figure>`;
 }
 

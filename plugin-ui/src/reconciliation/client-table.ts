@@ -76,8 +76,7 @@ function renderClient(row: ClientRow, options: TableOptions): TemplateResult {
       <td data-label="Devices" class="num devices">${formatCount(row.devices)}</td>
       <td data-label="Licenses" class="num licenses">${unmapped ? html`<span class="muted">not mapped</span>`
         : html`${formatCount(row.licenses ?? 0)}<span class="headline muted">${row.headlineProductName ?? 'no per-device subscription'}</span>`}</td>
-      <td data-label="Variance" class="num variance ${unmapped || row.variance === null ? '' : `tone-${varianceTone(row.variance)}`}">
-        ${unmapped || row.variance === null ? html`<span class="muted">not counted</span>` : formatVariance(row.variance)}</td>
+      <td data-label="Variance" class="num variance ${unmapped || row.variance === null ? '' : `tone-${varianceTone(row.variance)}`}">${unmapped || row.variance === null ? html`<span class="muted">not counted</span>` : formatVariance(row.variance)}</td>
       <td data-label="Status"><span class="status ${row.status}">${statusLabels[row.status] ?? row.status}</span></td>
       <td data-label="Revenue at risk" class="num money risk">${unmapped ? html`<span class="muted">not mapped</span>` : renderMoney(row.revenueAtRisk, unpricedUnder, 'under')}</td>
       <td data-label="Overspend" class="num money overspend">${unmapped ? html`<span class="muted">not mapped</span>` : renderMoney(row.overspend, unpricedOver, 'over')}</td>

@@ -4,7 +4,7 @@ export const reconciliationStyles = css`
   section { display: flex; flex-direction: column; gap: 0.75rem; }
   .toolbar { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.5rem; }
   .toolbar h2 { margin: 0; }
-  .snapshot-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0.75rem; }
+  .snapshot-bar { min-width: 0; max-width: 100%; display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0.75rem; }
   /* Space for the progress bar and its line is kept, so the toolbar does not reflow when a run starts. */
   .snapshot-run { flex-basis: 100%; min-height: 2.6rem; }
   .reason { font-size: 0.8rem; }
