@@ -22,5 +22,6 @@ export const tableStyles = css`
     tbody th, tfoot th { grid-column: 1 / -1; font-size: 1rem; }
     td::before { content: attr(data-label); display: block; font-size: 0.75rem; color: var(--_muted); }
     td.blank { display: none; }
+    td.num { text-align: left; }
   }
 `;
