@@ -1,6 +1,7 @@
 // The demo host's glue: fetches a dev context token, keeps every widget's `context-token`
 // fresh before it expires, routes between pages and follows b1r-client-select.
-const WIDGETS = 'billingone-reconciliation, billingone-home-card, billingone-client-panel, billingone-sync-tools, billingone-settings';
+const WIDGETS = 'billingone-reconciliation, billingone-home-card, billingone-client-panel, billingone-sync-tools, billingone-settings, billingone-missed-billing, billingone-products';
+const PAGES = ['dashboard', 'missed-billing', 'products', 'client', 'sync', 'settings'];
 const REFRESH_MARGIN_MS = 60_000;
 const roleSelect = document.getElementById('role');
 const tokenStatus = document.getElementById('token-status');
@@ -54,24 +55,40 @@ async function loadClientChoices() {
   });
   if (!response.ok) return;
   const { items } = await response.json();
-  const current = clientSelect.value || clientPanel().getAttribute('client-id') || '';
-  clientSelect.replaceChildren(new Option('Choose a client…', ''), ...items.map((item) => new Option(item.name, item.clientId)));
+  // The panel's client is the truth: after a drill-down the picker must not keep the previous one.
+  const current = clientPanel().getAttribute('client-id') || clientSelect.value || '';
+  const options = items.map((item) => new Option(item.name, item.clientId));
+  if (current && !items.some((item) => item.clientId === current)) {
+    // A client past the first page of names (or unmapped): still the one shown, so still the one picked.
+    const detail = await fetch(`${location.origin}/api/v1/reconciliation/clients/${encodeURIComponent(current)}`, { headers: { Authorization: `Bearer ${token}` } });
+    if (detail.ok) options.push(new Option((await detail.json()).name, current));
+  }
+  clientSelect.replaceChildren(new Option('Choose a client…', ''), ...options);
   clientSelect.value = current;
 }
 
 function route() {
-  const [page, clientId] = location.hash.replace(/^#/, '').split('/');
-  const name = ['dashboard', 'client', 'sync', 'settings'].includes(page) ? page : 'dashboard';
+  const [path, search = ''] = location.hash.replace(/^#/, '').split('?');
+  const [page, clientId] = path.split('/');
+  const name = PAGES.includes(page) ? page : 'dashboard';
   for (const section of document.querySelectorAll('main > section')) section.hidden = section.id !== `page-${name}`;
   for (const link of document.querySelectorAll('nav a')) {
     if (link.getAttribute('href') === `#${name}`) link.setAttribute('aria-current', 'page');
     else link.removeAttribute('aria-current');
   }
   if (name === 'client') {
-    if (clientId) clientPanel().setAttribute('client-id', decodeURIComponent(clientId));
+    if (clientId) {
+      clientPanel().setAttribute('client-id', decodeURIComponent(clientId));
+      clientSelect.value = decodeURIComponent(clientId);
+    }
     void loadClientChoices();
   }
-  if (page === 'dashboard-list') document.getElementById('dashboard-list').scrollIntoView();
+  if (page === 'dashboard-list') {
+    // The Home card's "N under-licensed" opens the list filtered to them.
+    const list = document.getElementById('dashboard-list');
+    list.setAttribute('status', new URLSearchParams(search).get('status') ?? '');
+    list.scrollIntoView();
+  }
 }
 
 document.addEventListener('b1r-client-select', (event) => {

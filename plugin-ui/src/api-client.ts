@@ -62,9 +62,14 @@ export class ApiClient {
     return this.json<T>('PUT', path, body, signal);
   }
 
-  /** Fetches a file with the bearer header and hands it to the browser as a download. */
+  /**
+   * Fetches a file with the bearer header and hands it to the browser as a download, under the
+   * name the server gives in Content-Disposition. `path` is an API path (`/reconciliation/...`),
+   * or a full `/api/v1/...` path or URL as the API itself links it (same origin as api-base only,
+   * so the token never goes elsewhere).
+   */
   async download(path: string, query: Query, fallbackName: string): Promise<string> {
-    const response = await this.request('GET', path + toQueryString(query));
+    const response = await this.request('GET', this.apiPath(path) + toQueryString(query));
     const blob = await response.blob();
     const fileName = fileNameFrom(response.headers.get('content-disposition')) ?? fallbackName;
     const url = URL.createObjectURL(blob);
@@ -77,6 +82,16 @@ export class ApiClient {
     anchor.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     return fileName;
+  }
+
+  private apiPath(link: string): string {
+    if (link.startsWith('/api/v1/')) return link.slice('/api/v1'.length); // relative to api-base
+    if (!/^https?:\/\//.test(link)) return link;
+    const base = new URL(this.connection().apiBase || location.href, location.href);
+    const url = new URL(link);
+    const at = url.pathname.indexOf('/api/v1/');
+    if (url.origin !== base.origin || at < 0) throw new Error('The download link points outside BillingOne Reconcile.');
+    return url.pathname.slice(at + '/api/v1'.length) + url.search;
   }
 
   private async json<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {

@@ -5,4 +5,6 @@ export { HomeCardElement } from './home-card/home-card.js';
 export { ClientPanelElement } from './client-panel/client-panel.js';
 export { SyncToolsElement } from './sync-tools/sync-tools.js';
 export { SettingsElement } from './settings/settings.js';
+export { MissedBillingElement } from './missed-billing/missed-billing.js';
+export { ProductsElement } from './products/products.js';
 export { ApiClient, ApiError, SessionExpiredError } from './api-client.js';

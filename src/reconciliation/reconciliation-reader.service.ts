@@ -45,7 +45,7 @@ export class ReconciliationReader {
       if (select.snapshotId || select.version) throw notFound(select.version ? 'Reconciliation version' : 'Snapshot');
       return {
         ...NO_RECONCILIATION, underLicensed: 0, overLicensed: 0, matched: 0, unmapped: 0, accepted: 0, revenueAtRisk: usd(0), overspend: usd(0),
-        unpricedSeats: 0, unpricedUnderSeats: 0, unpricedOverSeats: 0, billableCount: 0, unmappedDeviceCount: 0,
+        unpricedSeats: 0, unpricedUnderSeats: 0, unpricedOverSeats: 0, billableCount: 0, unmappedDeviceCount: 0, unconfirmedMappings: 0,
       };
     }
     const unpriced = Number(row.unpriced);
@@ -55,7 +55,7 @@ export class ReconciliationReader {
       underLicensed: Number(row.under), overLicensed: Number(row.over), matched: Number(row.matched), unmapped: Number(row.unmapped), accepted: 0,
       revenueAtRisk: usd(Number(row.risk)), overspend: usd(Number(row.overspend)),
       unpricedSeats: unpriced, unpricedUnderSeats: unpricedUnder, unpricedOverSeats: unpriced - unpricedUnder,
-      billableCount: Number(row.billable), unmappedDeviceCount: Number(row.unmapped_devices),
+      billableCount: Number(row.billable), unmappedDeviceCount: Number(row.unmapped_devices), unconfirmedMappings: row.unconfirmed_mappings,
     };
   }
 
@@ -97,10 +97,10 @@ export class ReconciliationReader {
 
   async products(tenantId: string, select: ReconciliationSelect): Promise<ProductReconciliationResponseDto> {
     const ref = await this.resolve(tenantId, select);
-    if (!ref) return { snapshot: null, version: null, items: [] };
+    if (!ref) return { snapshot: null, version: null, latest: true, items: [] };
     const rows = await this.reconciliations.productTotals(tenantId, { snapshotId: ref.id, version: ref.version });
     return {
-      snapshot: toSnapshotRef(ref), version: ref.version,
+      snapshot: toSnapshotRef(ref), version: ref.version, latest: ref.latest,
       items: rows.map((r) => ({
         productId: r.product_id, productName: r.product_name, clients: Number(r.clients), devices: Number(r.devices), licenses: Number(r.licenses),
         variance: Number(r.variance), underSeats: Number(r.under_seats), overSeats: Number(r.over_seats),

@@ -89,7 +89,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     q: Queryable, tenantId: string, snapshotId: string, rules: CountingRules, why: { reason: string; createdBy: string | null },
   ): Promise<{ clients: number; version: number; created: boolean }> {
     const devices = await this.snapshots.billableByClient(q, tenantId, snapshotId);
-    const { mapping, names } = await this.mappings.loadMapping(q, tenantId);
+    const { mapping, names, unconfirmed } = await this.mappings.loadMapping(q, tenantId);
     const subscriptions = await this.synced.subscriptions(q, tenantId, [...new Set(mapping.values())], rules.licensedStatuses);
     const perDevice = await this.mappings.perDeviceChoices(tenantId, [...new Set(subscriptions.map((s) => s.product_id))], q);
     const { clients, lines } = reconcileClients(
@@ -102,7 +102,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
       })),
       rules,
     );
-    const { version, created } = await this.reconciliations.insertVersion(q, tenantId, snapshotId, clients, lines, { ...why, inputs: { rules } });
+    const { version, created } = await this.reconciliations.insertVersion(q, tenantId, snapshotId, clients, lines, { ...why, inputs: { rules, unconfirmedMappings: unconfirmed } });
     return { clients: clients.length, version, created };
   }
 }

@@ -25,6 +25,7 @@ const SORT_COLUMNS: Record<ClientSort, string> = {
  * says whether it is what the dashboard shows by default (else: history).
  */
 const RECONCILIATION_SQL = `SELECT sn.id, sn.taken_at, v.version, v.reason, v.created_at AS version_created_at,
+    COALESCE((v.rules->>'unconfirmedMappings')::int, 0) AS unconfirmed_mappings,
     (v.version = sn.reconciliation_version AND sn.id = (SELECT id FROM snapshot WHERE tenant_id = $1 AND status = 'complete' ORDER BY taken_at DESC, id DESC LIMIT 1)) AS latest
   FROM (${COMPLETE_SNAPSHOT_SQL.replace('SELECT id, taken_at FROM', 'SELECT id, taken_at, reconciliation_version FROM')}) sn
   JOIN reconciliation v ON v.tenant_id = $1 AND v.snapshot_id = sn.id AND v.version = COALESCE($3::int, sn.reconciliation_version)`;
@@ -99,6 +100,7 @@ export interface SummaryRecord extends ReconciliationRef {
   unpriced_under: string;
   billable: string;
   unmapped_devices: string;
+  unconfirmed_mappings: number;
 }
 
 export interface ListTotalsRecord {
@@ -236,7 +238,7 @@ export class ReconciliationRepository {
   async summary(tenantId: string, snapshotId: string | null, version: number | null): Promise<SummaryRecord | null> {
     const [row]: SummaryRecord[] = await this.db.query(
       `WITH s AS (${RECONCILIATION_SQL})
-       SELECT s.id, s.taken_at, s.version, s.latest, c.*
+       SELECT s.id, s.taken_at, s.version, s.latest, s.unconfirmed_mappings, c.*
          FROM s
          CROSS JOIN LATERAL (
            SELECT count(*) FILTER (WHERE status = 'under-licensed') AS under, count(*) FILTER (WHERE status = 'over-licensed') AS over,
@@ -325,7 +327,7 @@ export class ReconciliationRepository {
    */
   trend(tenantId: string, organizationId: string, takenAt: string): Promise<TrendRecord[]> {
     return this.db.query(
-      `SELECT s.id, s.taken_at, s.reconciliation_version AS version, c.devices, r.rules, r.reason,
+      `SELECT s.id, s.taken_at, s.reconciliation_version AS version, c.devices, COALESCE(r.rules->'rules', r.rules) AS rules, r.reason,
               (SELECT json_agg(json_build_object('product_id', l.product_id, 'product_name', l.product_name,
                                                  'licensed_quantity', l.licensed_quantity, 'variance', l.variance) ORDER BY l.product_name, l.product_id)
                  FROM reconciliation_line l WHERE l.tenant_id = s.tenant_id AND l.snapshot_id = s.id AND l.version = s.reconciliation_version AND l.organization_id = $2) AS lines

@@ -79,6 +79,7 @@ describe('the hand-computed scenario', () => {
       underLicensed: 2, overLicensed: 1, matched: 1, unmapped: 1, accepted: 0,
       revenueAtRisk: usd(12), overspend: usd(34.6),
       unpricedSeats: 5, unpricedUnderSeats: 5, unpricedOverSeats: 0, billableCount: 18, unmappedDeviceCount: 2,
+      unconfirmedMappings: 1, // Beta's suggested mapping
     });
   });
 
@@ -247,7 +248,7 @@ describe('bad query values are a 400 naming the parameter', () => {
     const summary = await api.http.get('/api/v1/reconciliation/summary').set(other).expect(200);
     expect(summary.body).toEqual({
       snapshot: null, version: null, latest: true, underLicensed: 0, overLicensed: 0, matched: 0, unmapped: 0, accepted: 0, revenueAtRisk: usd(0), overspend: usd(0),
-      unpricedSeats: 0, unpricedUnderSeats: 0, unpricedOverSeats: 0, billableCount: 0, unmappedDeviceCount: 0,
+      unpricedSeats: 0, unpricedUnderSeats: 0, unpricedOverSeats: 0, billableCount: 0, unmappedDeviceCount: 0, unconfirmedMappings: 0,
     });
     await api.http.get(`/api/v1/snapshots/${snapshotId}`).set(other).expect(404);
     await api.http.get('/api/v1/reconciliation/clients/org-beta').set(other).expect(404);

@@ -10,7 +10,7 @@ const stack = useFixtureStack();
 
 describe('billingone-client-panel', () => {
   it('shows devices vs licences, subscriptions with the Pax8 link, breakdown, contacts and an SVG trend', async () => {
-    const client = stack.api.clients.find((row) => row.variance > 0 && row.lineCount === 2)!;
+    const client = stack.api.clients.find((row) => (row.variance ?? 0) > 0 && row.lineCount === 2)!;
     const { page, context, errors } = await newPage(stack.browser);
     await mountWidget(page, stack.api.baseUrl, PANEL, { 'api-base': stack.api.baseUrl, 'context-token': 'tok-1', 'client-id': client.clientId });
     await page.locator(`${PANEL} h2`, { hasText: client.name }).waitFor();
@@ -18,7 +18,7 @@ describe('billingone-client-panel', () => {
     expect(figures.join(' ')).toContain(String(client.devices));
     expect(figures.join(' ')).toContain(`+${client.variance}`);
     const subscriptions = page.locator(`${PANEL} section`, { hasText: 'Pax8 subscriptions' });
-    await expect(subscriptions.locator('tbody tr').count()).resolves.toBe(3);
+    await expect(subscriptions.locator('tbody tr').count()).resolves.toBe(client.lines.length + 2);
     await expect(subscriptions.textContent()).resolves.toContain('Microsoft 365 Business Premium');
     expect(await subscriptions.locator('a', { hasText: 'Open subscriptions in Pax8' }).getAttribute('href')).toBe(`https://app.pax8.com/companies/${client.clientId}/subscriptions`);
     await expect(page.locator(`${PANEL} section`, { hasText: 'Product lines' }).locator('tbody tr').count()).resolves.toBe(2);
@@ -26,9 +26,10 @@ describe('billingone-client-panel', () => {
     await expect(page.locator(`${PANEL} .action`).textContent()).resolves.toContain(`Raise SentinelOne Control by ${client.variance}`);
     await expect(page.locator(`${PANEL} .contacts`).textContent()).resolves.toContain('dana@example.com');
     const chart = page.locator(`${PANEL} svg[role=img]`);
-    await expect(chart.locator('polyline').count()).resolves.toBe(2);
-    await expect(chart.locator('desc').textContent()).resolves.toMatch(/6 snapshots .* Latest: \d+ devices, \d+ licences\./);
-    await expect(page.locator(`${PANEL} figcaption`).textContent()).resolves.toMatch(/Devices\s*Licences/);
+    // Devices plus one series per product line (US English "licenses" everywhere).
+    await expect(chart.locator('polyline').count()).resolves.toBe(1 + client.lines.length);
+    await expect(chart.locator('desc').textContent()).resolves.toMatch(/9 snapshots .* Latest: \d+ devices; SentinelOne Control \d+ licenses, Acronis Cyber Protect \d+ licenses\./);
+    await expect(page.locator(`${PANEL} figcaption`).textContent()).resolves.toMatch(/Devices\s*SentinelOne Control licenses\s*Acronis Cyber Protect licenses/);
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'client-panel-desktop');
     expect(errors).toEqual([]);
@@ -63,8 +64,9 @@ describe('billingone-home-card', () => {
     await page.locator(`${HOME} .figure`).first().waitFor();
     const text = await page.locator(`${HOME} .figures`).textContent();
     expect(text).toContain(String(summary.underLicensed));
-    expect(text).toContain(`$${summary.revenueAtRisk.amount.toLocaleString('en-US')}.00`);
-    expect(await page.locator(`${HOME} a`).getAttribute('href')).toBe('/reconciliation');
+    expect(text).toContain(new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(summary.revenueAtRisk.amount));
+    expect(await page.locator(`${HOME} a.more`).getAttribute('href')).toBe('/reconciliation');
+    expect(await page.locator(`${HOME} a.figure-link`).getAttribute('href')).toBe('/reconciliation?status=under-licensed');
     expect(await seriousAxeViolations(page)).toEqual([]);
     await screenshot(page, 'home-card-desktop');
     await context.close();

@@ -1,10 +1,11 @@
 // A small node:http stand-in for the plugin API, used by the widget tests in real Chromium:
 // serves the built bundle and a blank test page, and implements the REST API v1 shapes with
-// in-memory data, filter/sort/paging, runs that finish after 3 polls, and fault modes.
+// in-memory data, filter/sort/paging, history (earlier snapshots and versions), roles read from
+// JWT-shaped tokens, runs that finish after 3 polls, and fault modes.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { clientDetail, makeAdminData, makeClients, type FixtureClient } from './fixture-data.js';
+import { fixtureToken, PRODUCTS, SNAPSHOTS, cents, clientDetail, makeAdminData, makeClients, makeUnmapped, money, type FixtureClient } from './fixture-data.js';
 
 export const BUNDLE_PATH = new URL('../../dist/plugin/billingone-reconcile.js', import.meta.url);
 const HOST_DIR = new URL('../../plugin-ui/host/', import.meta.url);
@@ -21,8 +22,11 @@ export interface RecordedRequest { method: string; path: string; authorization: 
 export class FixtureApi {
   baseUrl = '';
   clients: FixtureClient[] = makeClients();
+  unmapped: FixtureClient[] = makeUnmapped();
   admin = makeAdminData();
-  snapshot: { id: string; takenAt: string } | null = { id: 'snap-6', takenAt: '2026-11-01T02:00:00.000Z' };
+  snapshot: { id: string; takenAt: string } | null = latestSnapshot();
+  /** Snapshots taken by runs during the test (newest last). */
+  taken: { id: string; takenAt: string; trigger: string }[] = [];
   runs: Run[] = [];
   requests: RecordedRequest[] = [];
   /** Tokens the API accepts; any other bearer gets 401. Empty = accept every token. */
@@ -36,8 +40,10 @@ export class FixtureApi {
 
   reset(): void {
     this.clients = makeClients();
+    this.unmapped = makeUnmapped();
     this.admin = makeAdminData();
-    this.snapshot = { id: 'snap-6', takenAt: '2026-11-01T02:00:00.000Z' };
+    this.snapshot = latestSnapshot();
+    this.taken = [];
     this.runs = [];
     this.requests = [];
     this.acceptedTokens.clear();
@@ -96,7 +102,8 @@ export class FixtureApi {
       return void res.end(readFileSync(new URL(file, HOST_DIR)));
     }
     if (path === '/demo/context-token') {
-      return this.send(res, 200, { token: `demo-${url.searchParams.get('role') ?? 'admin'}-${Date.now()}`, expiresAt: new Date(Date.now() + 15 * 60_000).toISOString() });
+      const role = (url.searchParams.get('role') ?? 'admin') as 'admin' | 'technician' | 'viewer';
+      return this.send(res, 200, { token: fixtureToken(role, String(Date.now())), expiresAt: new Date(Date.now() + 15 * 60_000).toISOString() });
     }
     if (!path.startsWith('/api/v1/')) return this.error(res, 404, 'Not Found', `Cannot ${req.method} ${path}`);
 
@@ -112,30 +119,57 @@ export class FixtureApi {
       return this.error(res, failure.status, failure.status >= 500 ? 'Internal Server Error' : 'Error', failure.message);
     }
     const body = req.method === 'PUT' || req.method === 'POST' ? await readJson(req) : undefined;
-    await this.route(req.method ?? 'GET', path.slice('/api/v1'.length), url.searchParams, body, res);
+    await this.route(req.method ?? 'GET', path.slice('/api/v1'.length), url.searchParams, body, res, roleOf(token) ?? this.role);
   }
 
-  private async route(method: string, path: string, query: URLSearchParams, body: any, res: ServerResponse): Promise<void> {
-    const isAdmin = this.role === 'admin';
-    const canSync = this.role !== 'viewer';
+  private async route(method: string, path: string, query: URLSearchParams, body: any, res: ServerResponse, role: string): Promise<void> {
+    const isAdmin = role === 'admin';
+    const canSync = role !== 'viewer';
     let match: RegExpMatchArray | null;
-    if (method === 'GET' && path === '/reconciliation/summary') return this.send(res, 200, this.summary());
+    if (method === 'GET' && path === '/reconciliation/summary') return this.send(res, 200, this.summary(query));
     if (method === 'GET' && path === '/reconciliation/clients') {
       const rows = this.filtered(query);
       const limit = Number(query.get('limit') ?? 25);
       const offset = Number(query.get('offset') ?? 0);
-      return this.send(res, 200, { items: rows.slice(offset, offset + limit), total: rows.length });
+      return this.send(res, 200, { ...this.mark(query), items: rows.slice(offset, offset + limit), total: rows.length, totals: totalsOf(rows) });
     }
     if (method === 'GET' && path === '/reconciliation/export.csv') {
       if (!canSync) return this.error(res, 403, 'Forbidden', 'Requires the technician role');
-      const lines = ['clientId,name,devices,licenses,variance,status,monthlyImpact',
-        ...this.filtered(query).map((row) => [row.clientId, csvCell(row.name), row.devices, row.licenses, row.variance, row.status, row.monthlyImpact?.amount ?? ''].join(','))];
-      res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': 'attachment; filename="reconciliation-2026-11-25.csv"' });
+      const labels: Record<string, string> = { 'under-licensed': 'Under-licensed', 'over-licensed': 'Over-licensed', matched: 'Properly licensed', unmapped: 'Unmapped' };
+      const lines = ['Client ID,Client,Devices,Licenses,Variance,Status,Revenue at risk,Overspend,Seats with no price,Headline product',
+        ...this.filtered(query).map((row) => [row.clientId, csvCell(row.name), row.devices, row.licenses ?? '', row.variance ?? '', labels[row.status], row.revenueAtRisk.amount.toFixed(2), row.overspend.amount.toFixed(2), row.unpricedSeats, csvCell(row.headlineProductName ?? '')].join(','))];
+      const status = query.get('status');
+      res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="reconciliation-${status ? `${status}-` : ''}2026-11-25.csv"` });
       return void res.end(lines.join('\r\n') + '\r\n');
     }
+    if (method === 'GET' && (match = path.match(/^\/reconciliation\/clients\/([^/]+)\/export\.csv$/))) {
+      if (!canSync) return this.error(res, 403, 'Forbidden', 'Requires the technician role');
+      const client = this.world(query).find((row) => row.clientId === decodeURIComponent(match![1]));
+      if (!client) return this.error(res, 404, 'Not Found', 'Client not found');
+      res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="billing-snapshot-${client.clientId}-2026-11-24.csv"` });
+      return void res.end(['Product,Devices,Licenses,Variance', ...client.lines.map((line) => [csvCell(line.productName), line.devices, line.licenses, line.variance].join(','))].join('\r\n') + '\r\n');
+    }
     if (method === 'GET' && (match = path.match(/^\/reconciliation\/clients\/([^/]+)$/))) {
-      const client = this.clients.find((row) => row.clientId === decodeURIComponent(match![1]));
-      return client ? this.send(res, 200, clientDetail(client)) : this.error(res, 404, 'Not Found', 'Client not found');
+      const id = decodeURIComponent(match[1]);
+      const client = [...this.world(query), ...this.unmapped].find((row) => row.clientId === id);
+      return client ? this.send(res, 200, clientDetail(client, this.mark(query) as never)) : this.error(res, 404, 'Not Found', 'Client not found');
+    }
+    if (method === 'GET' && path === '/snapshots') {
+      const items = this.snapshotList().map((snapshot) => ({ ...snapshot, status: 'complete', deviceCount: 20_000, billableCount: 18_000, rules: {} }));
+      return this.send(res, 200, { items, total: items.length });
+    }
+    if (method === 'GET' && path === '/reconciliation/versions') {
+      const snapshot = this.snapshotList().find((candidate) => candidate.id === (query.get('snapshotId') || this.snapshot?.id));
+      if (!snapshot) return this.error(res, 404, 'Not Found', 'Snapshot not found');
+      const items = snapshot.id === this.snapshot?.id
+        ? [{ version: 2, createdAt: '2026-11-24T16:00:00.000Z', reason: 'Counting rules changed by admin', createdBy: 'user-admin' }, { version: 1, createdAt: snapshot.takenAt, reason: 'Snapshot taken', createdBy: 'schedule' }]
+        : [{ version: 1, createdAt: snapshot.takenAt, reason: 'Snapshot taken', createdBy: 'schedule' }];
+      return this.send(res, 200, { snapshot: { id: snapshot.id, takenAt: snapshot.takenAt }, items });
+    }
+    if (method === 'GET' && path === '/products/reconciliation') return this.send(res, 200, { ...this.mark(query), items: this.products(query) });
+    if (method === 'GET' && path === '/missed-billing') {
+      const items = this.missedBilling();
+      return this.send(res, 200, { snapshot: this.snapshot, items, total: items.length });
     }
     if (method === 'POST' && ((match = path.match(/^\/sync\/([a-z-]+)$/)) || (match = path.match(/^\/integrations\/(pax8|panelone)\/sync$/)))) {
       if (!canSync) return this.error(res, 403, 'Forbidden', 'Requires the technician role');
@@ -186,17 +220,47 @@ export class FixtureApi {
     return this.error(res, 404, 'Not Found', `Cannot ${method} /api/v1${path}`);
   }
 
-  summary() {
-    const sum = (status: string) => this.clients.filter((row) => row.status === status);
-    const money = (rows: FixtureClient[]) => ({ amount: Math.abs(rows.reduce((total, row) => total + (row.monthlyImpact?.amount ?? 0), 0)), currency: 'USD' });
+  /** Where a read stands: the latest version of the latest snapshot unless the query asks otherwise. */
+  mark(query: URLSearchParams = new URLSearchParams()) {
+    const snapshotId = query.get('snapshotId') || this.snapshot?.id;
+    const snapshot = this.snapshotList().find((candidate) => candidate.id === snapshotId) ?? null;
+    const isLatestSnapshot = snapshot?.id === this.snapshot?.id;
+    const version = Number(query.get('version')) || (isLatestSnapshot ? 2 : 1);
+    return { snapshot: snapshot && { id: snapshot.id, takenAt: snapshot.takenAt }, version: snapshot ? version : null, latest: isLatestSnapshot && version === 2 };
+  }
+
+  /** The mapped clients of the reconciliation the query reads (history has other numbers). */
+  world(query: URLSearchParams = new URLSearchParams()): FixtureClient[] {
+    return this.mark(query).latest ? this.clients : makeClients(1 + SNAPSHOTS.findIndex((snapshot) => snapshot.id === query.get('snapshotId')) + Number(query.get('version') ?? 0));
+  }
+
+  snapshotList() {
+    return [...SNAPSHOTS, ...this.taken].filter((snapshot) => this.snapshot && Date.parse(snapshot.takenAt) <= Date.parse(this.snapshot.takenAt)).reverse();
+  }
+
+  summary(query: URLSearchParams = new URLSearchParams()) {
+    const rows = this.world(query);
+    const of = (status: string) => rows.filter((row) => row.status === status);
+    const lines = rows.flatMap((row) => row.lines);
+    const unpriced = (sign: number) => lines.filter((line) => Math.sign(line.variance) === sign).reduce((sum, line) => sum + line.unpricedSeats, 0)
+      + (sign > 0 ? rows.filter((row) => !row.lines.length).reduce((sum, row) => sum + row.unpricedSeats, 0) : 0);
+    const totals = totalsOf(rows);
     return {
-      snapshot: this.snapshot,
-      underLicensed: sum('under-licensed').length,
-      overLicensed: sum('over-licensed').length,
-      matched: sum('matched').length,
-      unmapped: 2,
-      revenueAtRisk: money(sum('under-licensed')),
-      overspend: money(sum('over-licensed')),
+      ...this.mark(query),
+      ...(this.snapshot ? {} : { snapshot: null, version: null, latest: true }),
+      underLicensed: of('under-licensed').length,
+      overLicensed: of('over-licensed').length,
+      matched: of('matched').length,
+      unmapped: this.unmapped.length,
+      accepted: 0,
+      revenueAtRisk: totals.revenueAtRisk,
+      overspend: totals.overspend,
+      unpricedSeats: totals.unpricedSeats,
+      unpricedUnderSeats: unpriced(1),
+      unpricedOverSeats: unpriced(-1),
+      billableCount: totals.devices,
+      unmappedDeviceCount: this.unmapped.reduce((sum, row) => sum + row.devices, 0),
+      unconfirmedMappings: this.admin.mappings.items.filter((item) => item.mappingState === 'suggested').length,
     };
   }
 
@@ -204,17 +268,46 @@ export class FixtureApi {
   filtered(query: URLSearchParams): FixtureClient[] {
     const status = query.get('status');
     const search = query.get('search')?.toLowerCase();
-    const sort = (query.get('sort') ?? 'variance') as keyof FixtureClient;
+    const sort = query.get('sort') ?? 'variance';
     const direction = query.get('order') === 'asc' ? 1 : -1;
-    const value = (row: FixtureClient) => (sort === 'monthlyImpact' ? row.monthlyImpact?.amount ?? 0 : row[sort]);
-    return this.clients
+    const value = (row: FixtureClient): string | number => {
+      if (sort === 'name') return row.name;
+      if (sort === 'revenueAtRisk' || sort === 'overspend') return row[sort].amount;
+      if (sort === 'monthlyImpact') return row.monthlyImpact?.amount ?? 0;
+      const number = row[sort as 'devices' | 'licenses' | 'variance' | 'unpricedSeats'];
+      return number ?? Number.NEGATIVE_INFINITY;
+    };
+    const source = status === 'unmapped' ? this.unmapped : this.world(query);
+    return source
       .filter((row) => (!status || row.status === status) && (!search || row.name.toLowerCase().includes(search)))
       .sort((a, b) => {
-        const left = value(a) as string | number;
-        const right = value(b) as string | number;
-        const order = typeof left === 'string' ? left.localeCompare(String(right)) : left - (right as number);
+        const left = value(a);
+        const right = value(b);
+        const order = typeof left === 'string' ? left.localeCompare(String(right)) : left === right ? 0 : left - (right as number);
         return order * direction || a.clientId.localeCompare(b.clientId);
       });
+  }
+
+  products(query: URLSearchParams = new URLSearchParams()) {
+    return PRODUCTS.map((product) => {
+      const lines = this.world(query).flatMap((row) => row.lines.filter((line) => line.productId === product.productId));
+      const sum = (pick: (line: (typeof lines)[number]) => number) => lines.reduce((total, line) => total + pick(line), 0);
+      return {
+        ...product, clients: lines.length, devices: sum((line) => line.devices), licenses: sum((line) => line.licenses), variance: sum((line) => line.variance),
+        underSeats: sum((line) => Math.max(0, line.variance)), overSeats: sum((line) => Math.max(0, -line.variance)),
+        revenueAtRisk: money(sum((line) => cents(line.revenueAtRisk))), overspend: money(sum((line) => cents(line.overspend))), unpricedSeats: sum((line) => line.unpricedSeats),
+      };
+    }).sort((a, b) => b.revenueAtRisk.amount - a.revenueAtRisk.amount);
+  }
+
+  missedBilling() {
+    return this.clients.flatMap((row, index) => row.lines.filter((line) => line.variance > 0).map((line) => ({
+      clientId: row.clientId, clientName: row.name, productId: line.productId, productName: line.productName,
+      devices: line.devices, licensed: line.licenses, gap: line.variance, unitPriceMonthly: line.unitPriceMonthly,
+      monthlyAmount: line.revenueAtRisk, revenueAtRisk: line.revenueAtRisk,
+      action: `Increase Pax8 quantity of ${line.productName} from ${line.licenses} to ${line.devices}, or bill ${line.variance} more seats.`,
+      since: SNAPSHOTS[index % 6].takenAt, snapshots: SNAPSHOTS.length - (index % 6),
+    }))).sort((a, b) => (b.revenueAtRisk?.amount ?? -1) - (a.revenueAtRisk?.amount ?? -1));
   }
 
   private newRun(tool: string): Run {
@@ -236,13 +329,40 @@ export class FixtureApi {
         Object.assign(run, { status: 'failed', error: 'PanelOne answered 503 three times; the previous snapshot is kept' });
       } else {
         run.status = 'succeeded';
-        run.result = { devicesRead: 1234, clients: this.clients.length };
+        run.result = { deviceCount: 1234, clients: this.clients.length, snapshotId: `snap-${run.id}` };
         if (run.tool === 'device-snapshot' || run.tool === 'sync-all' || run.tool === 'full-reconcile') {
           this.snapshot = { id: `snap-${run.id}`, takenAt: '2026-11-25T09:30:00.000Z' };
+          this.taken.push({ ...this.snapshot, trigger: 'manual' });
+          this.clients = makeClients(5); // a new snapshot has other numbers
         }
       }
     }
     return { ...run, progress: { ...run.progress } };
+  }
+}
+
+function latestSnapshot() {
+  const last = SNAPSHOTS[SNAPSHOTS.length - 1];
+  return { id: last.id, takenAt: last.takenAt };
+}
+
+export function totalsOf(rows: FixtureClient[]) {
+  return {
+    devices: rows.reduce((sum, row) => sum + row.devices, 0),
+    revenueAtRisk: money(rows.reduce((sum, row) => sum + cents(row.revenueAtRisk), 0)),
+    overspend: money(rows.reduce((sum, row) => sum + cents(row.overspend), 0)),
+    unpricedSeats: rows.reduce((sum, row) => sum + row.unpricedSeats, 0),
+  };
+}
+
+/** The role of a JWT-shaped token (read, never verified: it is a fixture); null for opaque tokens. */
+function roleOf(token: string): string | null {
+  const payload = token.split('.')[1];
+  if (token.split('.').length !== 3 || !payload) return null;
+  try {
+    return (JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { roles?: string[] }).roles?.[0] ?? null;
+  } catch {
+    return null;
   }
 }
 

@@ -1,82 +1,133 @@
-// Deterministic in-memory data for the widget fixture API: 412 clients (one with a hostile
-// name), their detail, integrations, mappings, products and counting settings.
+// Deterministic in-memory data for the widget fixture API, in the issue-13 shapes: 412 mapped
+// clients (one with a hostile name) with one to two product lines each, unpriced gaps, clients
+// without any per-device subscription, three unmapped organizations, and their detail. Money is
+// computed in cents so that every figure adds up exactly (summary = rows, row = lines,
+// unit x variance = amount).
 
 export const HOSTILE_NAME = '<img src=x onerror=alert(1)>';
 export const CLIENT_COUNT = 412;
+export const UNMAPPED_COUNT = 3;
 
-export interface FixtureClient {
-  clientId: string;
-  name: string;
-  devices: number;
-  licenses: number;
-  variance: number;
+export interface Money { amount: number; currency: 'USD' }
+export interface FixtureLine {
+  productId: string; productName: string; devices: number; licenses: number; variance: number;
   status: 'under-licensed' | 'over-licensed' | 'matched';
-  monthlyImpact: { amount: number; currency: string } | null;
-  lineCount?: number;
+  unitPriceMonthly: Money | null; revenueAtRisk: Money | null; overspend: Money | null; unpricedSeats: number; gapState: 'open' | null;
 }
+export interface FixtureClient {
+  clientId: string; name: string; pax8CompanyId: string | null;
+  status: 'under-licensed' | 'over-licensed' | 'matched' | 'unmapped';
+  devices: number; licenses: number | null; variance: number | null;
+  headlineProductId: string | null; headlineProductName: string | null; lineCount: number;
+  revenueAtRisk: Money; overspend: Money; unpricedSeats: number; monthlyImpact: Money | null; lines: FixtureLine[];
+}
+
+export const PRODUCTS = [
+  { productId: 'prod-edr', productName: 'SentinelOne Control' },
+  { productId: 'prod-backup', productName: 'Acronis Cyber Protect' },
+];
 
 const WORDS = ['Acme', 'Northwind', 'Contoso', 'Fabrikam', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Tyrell', 'Cyberdyne', 'Soylent', 'Hooli', 'Vandelay', 'Wonka', 'Oceanic', 'Massive', 'Pied Piper', 'Aperture', 'Gringotts'];
 const SUFFIXES = ['Dental', 'Legal', 'Logistics', 'Clinic', 'Builders', 'Accounting', 'Foods', 'Realty', 'Studios', 'Partners', 'Motors', 'Labs'];
 
-function statusOf(variance: number): FixtureClient['status'] {
+export const money = (cents: number): Money => ({ amount: cents / 100, currency: 'USD' });
+export const cents = (value: Money | null | undefined): number => Math.round((value?.amount ?? 0) * 100);
+
+function lineStatus(variance: number): FixtureLine['status'] {
   return variance > 0 ? 'under-licensed' : variance < 0 ? 'over-licensed' : 'matched';
 }
 
-export function makeClients(): FixtureClient[] {
+/** A line whose unit price is whole cents, so variance x unit is its amount to the cent. */
+export function makeLine(product: { productId: string; productName: string }, devices: number, variance: number, unitCents: number | null): FixtureLine {
+  const priced = unitCents !== null;
+  const gap = Math.abs(variance);
+  return {
+    ...product, devices, licenses: devices - variance, variance, status: lineStatus(variance),
+    unitPriceMonthly: priced ? money(unitCents) : null,
+    revenueAtRisk: variance > 0 ? (priced ? money(variance * unitCents) : null) : money(0),
+    overspend: variance < 0 ? (priced ? money(gap * unitCents) : null) : money(0),
+    unpricedSeats: priced ? 0 : gap,
+    gapState: variance > 0 ? 'open' : null,
+  };
+}
+
+/** A client row from its lines: headline = the line with the largest |variance|. */
+export function rowFromLines(base: { clientId: string; name: string; devices: number }, lines: FixtureLine[]): FixtureClient {
+  const headline = [...lines].sort((a, b) => Math.abs(b.variance) - Math.abs(a.variance))[0];
+  const status = !lines.length || lines.some((line) => line.variance > 0) ? 'under-licensed' : lines.some((line) => line.variance < 0) ? 'over-licensed' : 'matched';
+  const risk = lines.reduce((sum, line) => sum + cents(line.revenueAtRisk), 0);
+  const over = lines.reduce((sum, line) => sum + cents(line.overspend), 0);
+  return {
+    ...base, pax8CompanyId: `c-${base.clientId}`, status,
+    licenses: headline ? headline.licenses : 0, variance: headline ? headline.variance : base.devices,
+    headlineProductId: headline?.productId ?? null, headlineProductName: headline?.productName ?? null, lineCount: lines.length,
+    revenueAtRisk: money(risk), overspend: money(over),
+    unpricedSeats: lines.length ? lines.reduce((sum, line) => sum + line.unpricedSeats, 0) : base.devices,
+    monthlyImpact: lines.length && lines.every((line) => line.unitPriceMonthly) ? money(risk - over) : null,
+    lines,
+  };
+}
+
+/** The mapped clients of one reconciliation; `shift` makes an earlier version's numbers differ. */
+export function makeClients(shift = 0): FixtureClient[] {
   const clients: FixtureClient[] = [];
   for (let index = 0; index < CLIENT_COUNT; index++) {
     const devices = 5 + ((index * 37) % 90);
-    // Roughly 30% under, 25% over, the rest matched; deterministic.
-    const bucket = (index * 7) % 20;
+    const bucket = ((index + shift) * 7) % 20;
     const variance = bucket < 6 ? 1 + ((index * 3) % 9) : bucket < 11 ? -(1 + ((index * 5) % 6)) : 0;
-    const unitPrice = 4 + (index % 5) * 2;
+    const unitCents = index % 29 === 5 ? null : 288 + (index % 5) * 125; // $2.88, $4.13, ...
     const name = index === 3 ? HOSTILE_NAME : `${WORDS[index % WORDS.length]} ${SUFFIXES[(index * 5) % SUFFIXES.length]} ${String(index + 1).padStart(3, '0')}`;
-    clients.push({
-      clientId: `org-${String(index + 1).padStart(4, '0')}`,
-      name,
-      devices,
-      licenses: devices - variance,
-      variance,
-      status: statusOf(variance),
-      monthlyImpact: index % 29 === 5 ? null : { amount: variance * unitPrice, currency: 'USD' },
-      lineCount: index % 10 === 0 ? 2 : 1,
-    });
+    const clientId = `org-${String(index + 1).padStart(4, '0')}`;
+    const lines = index % 53 === 7 ? [] : [makeLine(PRODUCTS[0], devices, variance, unitCents)];
+    if (index % 10 === 0) lines.push(makeLine(PRODUCTS[1], devices, index % 20 === 0 ? -2 : 3, 300));
+    clients.push(rowFromLines({ clientId, name, devices }, lines));
   }
   return clients;
 }
 
-export function clientDetail(client: FixtureClient) {
-  const unitPrice = client.monthlyImpact && client.variance ? client.monthlyImpact.amount / client.variance : 6;
-  const money = (amount: number) => ({ amount, currency: 'USD' });
-  const trend = Array.from({ length: 6 }, (_, month) => ({
-    snapshotId: `snap-${month + 1}`,
-    takenAt: new Date(Date.UTC(2026, 5 + month, 1, 2)).toISOString(),
-    devices: Math.max(0, client.devices - (5 - month) * 2 + (month % 2)),
-    licenses: Math.max(0, client.licenses - (month < 3 ? 2 : 0)),
+export function makeUnmapped(): FixtureClient[] {
+  return ['Alpine Builders', 'Harbor Vet Clinic', 'Quartz Media'].map((name, index) => ({
+    clientId: `org-u${index + 1}`, name, pax8CompanyId: null, status: 'unmapped', devices: [125, 19, 7][index],
+    licenses: null, variance: null, headlineProductId: null, headlineProductName: null, lineCount: 0,
+    revenueAtRisk: money(0), overspend: money(0), unpricedSeats: 0, monthlyImpact: null, lines: [],
   }));
+}
+
+/** Complete snapshots, oldest first: monthly on the 1st, then three taken by hand on one day. */
+export const SNAPSHOTS = [
+  ...Array.from({ length: 6 }, (_, month) => ({ id: `snap-${month + 1}`, takenAt: new Date(Date.UTC(2026, 5 + month, 1, 2)).toISOString(), trigger: 'schedule' })),
+  { id: 'snap-7', takenAt: '2026-11-24T09:00:00.000Z', trigger: 'manual' },
+  { id: 'snap-8', takenAt: '2026-11-24T11:30:00.000Z', trigger: 'manual' },
+  { id: 'snap-9', takenAt: '2026-11-24T15:45:00.000Z', trigger: 'manual' },
+];
+
+export function clientDetail(client: FixtureClient, mark: { snapshot: unknown; version: number; latest: boolean }) {
+  const trend = SNAPSHOTS.map((snapshot, index) => ({
+    snapshotId: snapshot.id, takenAt: snapshot.takenAt, version: index === SNAPSHOTS.length - 1 ? 2 : 1,
+    devices: Math.max(0, client.devices - (SNAPSHOTS.length - 1 - index)),
+    rulesChanged: index === 4, reason: index === 4 ? 'Counting rules changed by admin (stale after 45 days)' : null,
+    lines: client.lines.map((line) => ({ productId: line.productId, productName: line.productName, licenses: Math.max(0, line.licenses - (index < 3 ? 2 : 0)),
+      variance: Math.max(0, client.devices - (SNAPSHOTS.length - 1 - index)) - Math.max(0, line.licenses - (index < 3 ? 2 : 0)) })),
+  }));
+  const headline = client.lines.find((line) => line.productId === client.headlineProductId);
   return {
-    ...client,
-    lines: [
-      { productId: 'prod-edr', productName: 'SentinelOne Control', devices: client.devices, licensedQuantity: client.licenses, variance: client.variance, unitPriceMonthly: money(unitPrice), monthlyImpact: money(client.variance * unitPrice) },
-      ...(client.lineCount && client.lineCount > 1
-        ? [{ productId: 'prod-backup', productName: 'Acronis Cyber Protect', devices: client.devices, licensedQuantity: client.devices, variance: 0, unitPriceMonthly: money(3), monthlyImpact: money(0) }]
-        : []),
-    ],
+    ...client, ...mark,
     subscriptions: [
-      { id: 'sub-1', productId: 'prod-edr', productName: 'SentinelOne Control', quantity: client.licenses, status: 'Active', billingTerm: 'Monthly', price: unitPrice, countsAsLicence: true },
-      { id: 'sub-2', productId: 'prod-m365', productName: 'Microsoft 365 Business Premium', quantity: 12, status: 'Active', billingTerm: 'Annual', price: 22, countsAsLicence: false },
-      { id: 'sub-3', productId: 'prod-edr', productName: 'SentinelOne Control (trial)', quantity: 2, status: 'Cancelled', billingTerm: 'Monthly', price: unitPrice, countsAsLicence: false },
+      ...client.lines.map((line, index) => ({ id: `sub-${index + 1}`, productId: line.productId, productName: line.productName, quantity: line.licenses, status: 'Active', billingTerm: 'Monthly', price: line.unitPriceMonthly, countsAsLicence: true })),
+      { id: 'sub-m365', productId: 'prod-m365', productName: 'Microsoft 365 Business Premium', quantity: 12, status: 'Active', billingTerm: 'Annual', price: money(26400), countsAsLicence: false },
+      { id: 'sub-trial', productId: 'prod-edr', productName: 'SentinelOne Control (trial)', quantity: 2, status: 'PendingManual', billingTerm: 'Trial', price: null, countsAsLicence: false },
     ],
     deviceBreakdown: {
+      total: client.devices + 8, billable: client.devices,
       byClass: { WINDOWS_WORKSTATION: Math.ceil(client.devices * 0.7), WINDOWS_SERVER: 2, MAC: Math.max(0, Math.floor(client.devices * 0.3) - 2) },
       excludedByReason: { stale: 3, 'excluded-class': 4, 'duplicate-serial': 1 },
     },
     trend,
     contacts: [{ name: 'Dana Whitfield', email: 'dana@example.com', phone: '+1 555 0100', types: ['Billing', 'Primary'] }],
-    links: { pax8Subscriptions: `https://app.pax8.com/companies/${client.clientId}/subscriptions`, billingSnapshot: null },
-    recommendedAction: client.variance > 0
-      ? `Raise SentinelOne Control by ${client.variance} in Pax8, or bill the ${client.variance} new devices.`
-      : client.variance < 0 ? `Lower SentinelOne Control by ${-client.variance} to stop the overspend.` : 'Nothing to do: devices match licences.',
+    links: { pax8Subscriptions: `https://app.pax8.com/companies/${client.clientId}/subscriptions`, billingSnapshot: `/api/v1/reconciliation/clients/${client.clientId}/export.csv` },
+    recommendedAction: !headline ? 'Add a per-device subscription in Pax8, or bill these devices.'
+      : headline.variance > 0 ? `Raise ${headline.productName} by ${headline.variance} in Pax8, or bill the ${headline.variance} new devices.`
+      : headline.variance < 0 ? `Lower ${headline.productName} by ${-headline.variance} to stop the overspend.` : 'Nothing to do: devices match licenses.',
   };
 }
 
@@ -93,7 +144,8 @@ export function makeAdminData() {
         { organizationId: 'org-0001', name: 'Acme Dental 001', pax8CompanyId: 'c-1', pax8CompanyName: 'Acme Dental LLC', mappingState: 'confirmed' },
         { organizationId: 'org-0002', name: 'Northwind Logistics 002', pax8CompanyId: 'c-2', pax8CompanyName: 'Northwind Logistics Inc', mappingState: 'suggested' },
         { organizationId: 'org-0003', name: 'Contoso Builders 003', pax8CompanyId: null, mappingState: 'none' },
-      ],
+        { organizationId: 'org-0005', name: 'Globex Accounting 005', pax8CompanyId: 'c-5', pax8CompanyName: 'Globex Accounting', mappingState: 'suggested' },
+      ] as { organizationId: string; name: string; pax8CompanyId: string | null; pax8CompanyName?: string; mappingState: string }[],
       unmatchedCompanies: [{ pax8CompanyId: 'c-9', name: 'Contoso Construction' }],
     },
     products: {
@@ -111,4 +163,10 @@ export function makeAdminData() {
       schedule: { cron: '0 2 1 * *', timeZone: 'America/Chicago', enabled: true },
     },
   };
+}
+
+/** An unsigned JWT-shaped context token (the fixture never verifies signatures). */
+export function fixtureToken(role: 'admin' | 'technician' | 'viewer', id = 'x'): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part({ sub: `user-${role}`, tid: 'tenant-1', roles: [role], jti: id })}.sig`;
 }

@@ -15,7 +15,8 @@ async function open(options: { token?: string; viewport?: { width: number; heigh
   return { page, context, errors };
 }
 
-const rows = (page: Page) => page.locator(`${TAG} tbody tr`);
+const rows = (page: Page) => page.locator(`${TAG} tbody tr.client-row`);
+const usd = (amount: number) => new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(amount);
 const card = (page: Page, name: string) => page.locator(`${TAG} button.card`, { hasText: name });
 async function rowNames(page: Page): Promise<string[]> {
   return rows(page).locator('.client-name').allTextContents();
@@ -26,8 +27,8 @@ describe('billingone-reconciliation', () => {
     const { page, context, errors } = await open();
     const summary = stack.api.summary();
     await expect(card(page, 'Under-licensed').textContent()).resolves.toContain(String(summary.underLicensed));
-    await expect(card(page, 'Under-licensed').textContent()).resolves.toContain(`$${summary.revenueAtRisk.amount.toLocaleString('en-US')}.00`);
-    await expect(card(page, 'Over-licensed').textContent()).resolves.toContain(`$${summary.overspend.amount.toLocaleString('en-US')}.00`);
+    await expect(card(page, 'Under-licensed').textContent()).resolves.toContain(usd(summary.revenueAtRisk.amount));
+    await expect(card(page, 'Over-licensed').textContent()).resolves.toContain(usd(summary.overspend.amount));
     await expect(card(page, 'Properly licensed').textContent()).resolves.toContain(String(summary.matched));
     await rows(page).first().waitFor();
     expect(await rows(page).count()).toBe(25);
@@ -68,7 +69,7 @@ describe('billingone-reconciliation', () => {
     expect(stack.api.apiRequests('/reconciliation/clients?').length).toBe(before + 1); // one request for five keystrokes
     for (const name of await rowNames(page)) expect(name.toLowerCase()).toContain('wonka');
 
-    const clientHeader = page.locator(`${TAG} th`, { hasText: 'Client' });
+    const clientHeader = page.locator(`${TAG} thead th`, { hasText: 'Client' });
     await clientHeader.locator('button').click();
     await waitUntil(() => clientHeader.getAttribute('aria-sort'), 'ascending');
     const ascending = [...wonka].sort((a, b) => a.localeCompare(b));
@@ -94,10 +95,10 @@ describe('billingone-reconciliation', () => {
     await card(page, 'Over-licensed').click();
     await page.locator(`${TAG} .pager`, { hasText: `of ${stack.api.summary().overLicensed}` }).waitFor();
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator(`${TAG} button`, { hasText: 'Export CSV' }).click()]);
-    expect(download.suggestedFilename()).toBe('reconciliation-2026-11-25.csv');
+    expect(download.suggestedFilename()).toBe('reconciliation-over-licensed-2026-11-25.csv'); // the name follows the filter
     const csv = readFileSync(await download.path(), 'utf8').trim().split('\r\n');
     expect(csv).toHaveLength(stack.api.summary().overLicensed + 1);
-    expect(csv.slice(1).every((line) => line.includes(',over-licensed,'))).toBe(true);
+    expect(csv.slice(1).every((line) => line.includes(',Over-licensed,'))).toBe(true);
     const request = stack.api.apiRequests('/reconciliation/export.csv').at(-1)!;
     expect(request.path).toContain('status=over-licensed');
     expect(request.authorization).toBe('Bearer tok-1');
@@ -170,7 +171,7 @@ describe('billingone-reconciliation', () => {
     });
     const firstId = await rows(page).first().getAttribute('data-client-id');
     await rows(page).first().click();
-    await rows(page).nth(1).focus();
+    await rows(page).nth(1).locator('a.client-name').focus(); // rows are real links
     await page.keyboard.press('Enter');
     const secondId = await rows(page).nth(1).getAttribute('data-client-id');
     expect(await page.evaluate(() => (window as unknown as { selected: string[] }).selected)).toEqual([firstId, secondId]);

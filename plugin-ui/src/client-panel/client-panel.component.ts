@@ -3,16 +3,19 @@ import { property, state } from 'lit/decorators.js';
 import { Task, initialState } from '@lit/task';
 import { B1rElement } from '../shared/base-element.js';
 import { baseStyles } from '../shared/base.styles.js';
-import { renderEmpty, renderError, renderPending } from '../shared/states.js';
+import { errorMessage, renderEmpty, renderError, renderNoToken, renderPending } from '../shared/states.js';
 import { ApiError } from '../api-client.js';
-import { formatCount, formatMoney, formatVariance, humanize, statusLabels, varianceTone } from '../shared/format.js';
+import { ROLE_REASONS } from '../shared/roles.js';
+import { formatCount, formatMoney, formatUnpriced, formatVariance, humanize, pax8Status, statusLabels, varianceTone } from '../shared/format.js';
 import type { ClientDetail, Money, Subscription } from '../shared/types.js';
+import { renderHistoryBanner } from '../history/history-banner.js';
 import { renderTrendChart } from './trend-chart.js';
+import { renderProductLines } from './product-lines.js';
 import { clientPanelStyles } from './client-panel.styles.js';
 
 /**
- * Client-page drill-down: devices vs licences per product line, subscriptions, device
- * breakdown, trend over snapshots, contacts and the recommended action.
+ * Client-page drill-down: devices vs licenses per product line with their money, subscriptions,
+ * device breakdown, trend per product over the snapshots, contacts and the recommended action.
  *
  * @cssproperty --b1r-color-accent - devices line of the trend chart. Also the palette listed on
  *   `billingone-reconciliation`.
@@ -24,13 +27,25 @@ export class ClientPanelElement extends B1rElement {
   /** PanelOne organization id of the client to show. */
   @property({ attribute: 'client-id' }) clientId = '';
 
+  /** An earlier snapshot to show ('' = the latest). */
+  @property({ attribute: 'snapshot-id' }) snapshotId = '';
+
+  /** An earlier reconciliation version of that snapshot (unset = its latest). */
+  @property({ type: Number }) version?: number;
+
   @state() private reloads = 0;
+  @state() private chartWidth = 480;
+  @state() private downloadMessage = '';
+  private readonly resizeObserver = new ResizeObserver((entries) => {
+    const width = Math.floor(entries[0]?.contentRect.width ?? 0);
+    if (width && Math.abs(width - this.chartWidth) > 2) this.chartWidth = width;
+  });
 
   private readonly detailTask = new Task(this, {
-    args: () => [this.readyBase, this.clientId, this.reloads] as const,
-    task: async ([apiBase, clientId], { signal }) => {
+    args: () => [this.readyBase, this.clientId, this.reloads, this.snapshotId, this.version] as const,
+    task: async ([apiBase, clientId, , snapshotId, version], { signal }) => {
       if (!apiBase || !clientId) return initialState;
-      return this.api.get<ClientDetail>(`/reconciliation/clients/${encodeURIComponent(clientId)}`, undefined, signal).catch((error) => {
+      return this.api.get<ClientDetail>(`/reconciliation/clients/${encodeURIComponent(clientId)}`, { snapshotId, version }, signal).catch((error) => {
         this.noteError(error);
         throw error;
       });
@@ -41,8 +56,23 @@ export class ClientPanelElement extends B1rElement {
     this.reloads++;
   }
 
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.resizeObserver.disconnect();
+  }
+
+  protected override updated(changed: Map<PropertyKey, unknown>): void {
+    super.updated(changed);
+    const box = this.renderRoot.querySelector('.trend-box');
+    if (box && !box.hasAttribute('data-observed')) {
+      box.setAttribute('data-observed', '');
+      this.resizeObserver.observe(box);
+    }
+  }
+
   protected override render(): TemplateResult {
-    if (!this.clientId) return renderEmpty('No client selected');
+    if (!this.clientId) return renderEmpty('No client selected', html`<span class="muted">Choose a client to see its product lines.</span>`);
+    if (this.waitingForToken) return renderNoToken();
     return this.detailTask.render({
       initial: () => renderPending(),
       pending: () => renderPending('Loading client…'),
@@ -55,38 +85,34 @@ export class ClientPanelElement extends B1rElement {
   }
 
   private renderDetail(detail: ClientDetail): TemplateResult {
-    const tone = varianceTone(detail.variance);
+    const unmapped = detail.status === 'unmapped' || detail.variance === null;
+    const tone = unmapped ? 'matched' : varianceTone(detail.variance!);
+    const headline = detail.headlineProductName ? html`<span class="label-product">${detail.headlineProductName}</span>` : nothing;
+    const money = (amount: Money, unpriced: number, side: string) => unpriced && !amount.amount
+      ? html`<span class="value unpriced">${formatUnpriced(unpriced)}</span>`
+      : html`<span class="value tone-${amount.amount ? side : 'matched'}">${formatMoney(amount)}</span>${unpriced ? html`<span class="unpriced">+ ${formatUnpriced(unpriced)}</span>` : nothing}`;
+    const unpricedUnder = detail.lines.length ? detail.lines.filter((line) => line.variance > 0).reduce((sum, line) => sum + line.unpricedSeats, 0) : detail.unpricedSeats;
+    const unpricedOver = detail.lines.filter((line) => line.variance < 0).reduce((sum, line) => sum + line.unpricedSeats, 0);
     return html`<article aria-labelledby="client-name">
       <header class="head">
         <h2 id="client-name">${detail.name}</h2>
         <span class="status ${detail.status}">${statusLabels[detail.status] ?? detail.status}</span>
       </header>
+      ${renderHistoryBanner(detail)}
       <div class="figures">
         <div class="figure"><span class="label">Billable devices</span><span class="value">${formatCount(detail.devices)}</span></div>
-        <div class="figure"><span class="label">Licences</span><span class="value">${formatCount(detail.licenses)}</span></div>
-        <div class="figure"><span class="label">Variance</span><span class="value tone-${tone}">${formatVariance(detail.variance)}</span></div>
-        <div class="figure"><span class="label">Monthly impact</span><span class="value tone-${tone}">${formatMoney(detail.monthlyImpact, true)}</span></div>
+        <div class="figure"><span class="label">Licenses ${headline}</span><span class="value">${unmapped ? 'not mapped' : formatCount(detail.licenses ?? 0)}</span></div>
+        <div class="figure"><span class="label">Variance ${headline}</span><span class="value tone-${tone}">${unmapped ? 'not counted' : formatVariance(detail.variance!)}</span></div>
+        <div class="figure"><span class="label">Revenue at risk / month</span>${money(detail.revenueAtRisk, unpricedUnder, 'under')}</div>
+        <div class="figure"><span class="label">Overspend / month</span>${money(detail.overspend, unpricedOver, 'over')}</div>
       </div>
       ${detail.recommendedAction ? html`<p class="action" part="action"><strong>Recommended action:</strong> ${detail.recommendedAction}</p>` : nothing}
       <div class="grid">
-        ${this.renderLines(detail)} ${this.renderSubscriptions(detail)}
-        <section class="panel" part="section"><h3>Trend</h3>${renderTrendChart(detail.trend ?? [])}</section>
+        ${renderProductLines(detail)} ${this.renderSubscriptions(detail)}
+        <section class="panel wide" part="section"><h3>Trend</h3><div class="trend-box">${renderTrendChart(detail.trend ?? [], this.chartWidth)}</div></section>
         ${this.renderBreakdown(detail)} ${this.renderContacts(detail)}
       </div>
     </article>`;
-  }
-
-  private renderLines(detail: ClientDetail): TemplateResult | typeof nothing {
-    if (!detail.lines?.length) return nothing;
-    return html`<section class="panel wide" part="section"><h3>Product lines</h3>
-      <div class="scroll"><table>
-        <thead><tr><th scope="col">Product</th><th scope="col" class="num">Devices</th><th scope="col" class="num">Licensed</th>
-          <th scope="col" class="num">Variance</th><th scope="col" class="num">Unit / month</th><th scope="col" class="num">Impact / month</th></tr></thead>
-        <tbody>${detail.lines.map((line) => html`<tr>
-          <td>${line.productName}</td><td class="num">${line.devices}</td><td class="num">${line.licensedQuantity}</td>
-          <td class="num tone-${varianceTone(line.variance)}"><strong>${formatVariance(line.variance)}</strong></td>
-          <td class="num">${formatMoney(line.unitPriceMonthly)}</td><td class="num">${formatMoney(line.monthlyImpact, true)}</td></tr>`)}
-        </tbody></table></div></section>`;
   }
 
   private renderSubscriptions(detail: ClientDetail): TemplateResult {
@@ -94,19 +120,33 @@ export class ClientPanelElement extends B1rElement {
     return html`<section class="panel wide" part="section">
       <h3>Pax8 subscriptions</h3>
       ${detail.subscriptions?.length
-        ? html`<div class="scroll"><table>
+        ? html`<div class="scroll" tabindex="0" role="region" aria-label="Pax8 subscriptions"><table>
             <thead><tr><th scope="col">Product</th><th scope="col" class="num">Quantity</th><th scope="col">Status</th>
-              <th scope="col">Term</th><th scope="col" class="num">Price</th><th scope="col">Counts as licence</th></tr></thead>
+              <th scope="col">Term</th><th scope="col" class="num">Price</th><th scope="col">Counts as license</th></tr></thead>
             <tbody>${detail.subscriptions.map((subscription) => html`<tr>
-              <td>${subscription.productName}</td><td class="num">${subscription.quantity}</td><td>${subscription.status}</td>
-              <td>${subscription.billingTerm}</td><td class="num">${formatPrice(subscription)}</td>
+              <td>${subscription.productName}</td><td class="num">${subscription.quantity}</td><td>${pax8Status(subscription.status)}</td>
+              <td>${subscription.billingTerm ?? 'Unknown'}</td><td class="num">${formatPrice(subscription)}</td>
               <td>${subscription.countsAsLicence ? 'Yes' : 'No'}</td></tr>`)}</tbody></table></div>`
         : html`<p class="muted">No subscriptions for this client's Pax8 company.</p>`}
       <p class="links">
         ${pax8 ? html`<a href=${safeUrl(pax8)} target="_blank" rel="noopener noreferrer">Open subscriptions in Pax8</a>` : nothing}
-        ${detail.links?.billingSnapshot ? html`<a href=${safeUrl(detail.links.billingSnapshot)} target="_blank" rel="noopener noreferrer">Billing snapshot</a>` : nothing}
+        ${detail.links?.billingSnapshot ? html`<button class="btn" part="button" ?disabled=${!this.may('technician')}
+          title=${this.may('technician') ? '' : ROLE_REASONS.technician} @click=${() => this.downloadSnapshot(detail)}>Download billing snapshot (CSV)</button>` : nothing}
+        <span class="muted" role="status">${this.downloadMessage}</span>
       </p>
     </section>`;
+  }
+
+  /** The CSV needs the bearer token: fetched and handed over as a file, never a bare link (401). */
+  private async downloadSnapshot(detail: ClientDetail): Promise<void> {
+    this.downloadMessage = 'Preparing CSV…';
+    try {
+      const name = await this.api.download(detail.links.billingSnapshot, {}, `billing-snapshot-${detail.clientId}.csv`);
+      this.downloadMessage = `Downloaded ${name}`;
+    } catch (error) {
+      this.noteError(error);
+      this.downloadMessage = `Download failed: ${errorMessage(error)}`;
+    }
   }
 
   private renderBreakdown(detail: ClientDetail): TemplateResult {

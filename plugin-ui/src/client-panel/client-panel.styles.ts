@@ -9,7 +9,9 @@ export const clientPanelStyles = css`
   .status.over-licensed { color: var(--_over); }
   .status.matched { color: var(--_matched); }
   .status.unmapped { color: var(--_muted); }
-  .figures { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 0.75rem; }
+  .figures { display: grid; grid-template-columns: repeat(5, minmax(0, 1fr)); gap: 0.75rem; }
+  .label-product { display: block; font-size: 0.75rem; }
+  .figure .unpriced { font-weight: 600; }
   .figure { display: flex; flex-direction: column; padding: 0.75rem; border: 1px solid var(--_border); border-radius: var(--_radius); }
   .figure .label { color: var(--_muted); font-size: 0.8rem; }
   .figure .value { font-size: 1.4rem; font-weight: 700; }
@@ -30,17 +32,36 @@ export const clientPanelStyles = css`
   .trend { margin: 0; }
   .trend svg { width: 100%; height: auto; display: block; }
   .trend .gridline { stroke: var(--_border); stroke-width: 1; }
-  .trend .axis { fill: var(--_muted); font-size: 11px; }
+  .trend svg { max-width: 100%; }
+  .trend .axis { fill: var(--_muted); font-size: 12px; }
   .series { fill: none; stroke-width: 2.5; }
   .series.devices, .dot.devices { stroke: var(--_accent); }
-  .series.licenses, .dot.licenses { stroke: var(--_matched); }
+  .s0 { --_series: var(--_matched); } .s1 { --_series: var(--_over); } .s2 { --_series: #8250df; }
+  .s3 { --_series: #bf3989; } .s4 { --_series: #1b7c83; }
+  .series.licenses, .dot.licenses { stroke: var(--_series); }
   .series.licenses { stroke-dasharray: 6 4; }
   .dot { fill: var(--_surface); stroke-width: 2; }
-  .legend { display: flex; gap: 1rem; font-size: 0.85rem; color: var(--_muted); }
+  .rules-mark { stroke: var(--_under); stroke-width: 1.5; stroke-dasharray: 2 3; }
+  .trend .rules-label { fill: var(--_under); }
+  .legend { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; font-size: 0.85rem; color: var(--_muted); }
   .swatch { display: inline-block; width: 1.25rem; height: 0; border-top: 3px solid var(--_accent); vertical-align: middle; margin-right: 0.35rem; }
-  .swatch.licenses { border-top: 3px dashed var(--_matched); }
+  .swatch.licenses { border-top: 3px dashed var(--_series); }
+  .swatch.rules { border-top: 2px dotted var(--_under); }
+  .lines .product { font-weight: 600; background: none; }
+  .lines .product .status { margin-left: 0.35rem; font-weight: 400; }
+  .lines tfoot th, .lines tfoot td { font-weight: 700; border-top: 2px solid var(--_border); }
+  .unpriced { white-space: normal; }
+  @container (max-width: 900px) { .figures { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
   @container (max-width: 600px) {
     .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); }
     .grid { grid-template-columns: minmax(0, 1fr); }
+    /* Each product line becomes a labelled card: every column stays visible on a phone. */
+    .lines, .lines thead, .lines tbody, .lines tfoot, .lines tr, .lines th, .lines td { display: block; }
+    .lines thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+    .lines tr { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 0.2rem 0.5rem; padding: 0.6rem 0; border-bottom: 1px solid var(--_border); }
+    .lines th.product, .lines tfoot th { grid-column: 1 / -1; border: 0; padding: 0; }
+    .lines td { border: 0; padding: 0; text-align: left; }
+    .lines td.blank { display: none; }
+    .lines td::before { content: attr(data-label); display: block; font-size: 0.75rem; color: var(--_muted); font-weight: 400; }
   }
 `;

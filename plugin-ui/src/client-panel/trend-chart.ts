@@ -1,55 +1,90 @@
-// A small SVG line chart of devices vs licences over the snapshots, with axis labels, a
-// legend and a text alternative (an SVG title/description plus a visually hidden table).
-import { html, svg, type TemplateResult } from 'lit';
-import { formatDate } from '../shared/format.js';
+// An SVG line chart of a client's devices and each product line's licenses over the snapshots,
+// on a time axis (placed by date; several snapshots on one day share one label), with a
+// marker where the counting rules changed, a legend and a text alternative. It is drawn at the
+// container's real pixel width, so its labels keep their size on a phone.
+import { html, nothing, svg, type TemplateResult } from 'lit';
+import { formatDate, formatDay } from '../shared/format.js';
 import type { TrendPoint } from '../shared/types.js';
 
-const WIDTH = 480;
-const HEIGHT = 200;
-const PAD = { top: 12, right: 16, bottom: 28, left: 36 };
+const HEIGHT = 220;
+const PAD = { top: 16, right: 28, bottom: 30, left: 40 };
+/** Minimum room between two date labels, in pixels. */
+const LABEL_GAP = 64;
+export const SERIES_COUNT = 5;
 
-/** Until the chart draws one series per product: the licences of the first product line (the same product at every point). */
-type Point = TrendPoint & { licenses: number };
-const withLicenses = (point: TrendPoint): Point => ({ ...point, licenses: point.lines[0]?.licenses ?? 0 });
+interface Series { productId: string; productName: string; index: number }
 
-export function renderTrendChart(trend: TrendPoint[]): TemplateResult {
+export function trendSeries(points: TrendPoint[]): Series[] {
+  const byId = new Map<string, Series>();
+  for (const point of points) {
+    for (const line of point.lines) {
+      if (!byId.has(line.productId)) byId.set(line.productId, { productId: line.productId, productName: line.productName, index: byId.size % SERIES_COUNT });
+    }
+  }
+  return [...byId.values()];
+}
+
+export function renderTrendChart(trend: TrendPoint[], width: number): TemplateResult {
   if (trend.length === 0) return html`<p class="muted">No snapshots yet.</p>`;
-  const points = [...trend].sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt)).map(withLicenses);
-  const maxValue = Math.max(1, ...points.flatMap((point) => [point.devices, point.licenses]));
-  const yMax = niceCeiling(maxValue);
-  const plotWidth = WIDTH - PAD.left - PAD.right;
+  const points = [...trend].sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt));
+  const series = trendSeries(points);
+  const licenses = (point: TrendPoint, productId: string) => point.lines.find((line) => line.productId === productId)?.licenses;
+  const values = points.flatMap((point) => [point.devices, ...point.lines.map((line) => line.licenses)]);
+  const yMax = niceCeiling(Math.max(1, ...values));
+  const w = Math.max(260, Math.round(width));
+  const plotWidth = w - PAD.left - PAD.right;
   const plotHeight = HEIGHT - PAD.top - PAD.bottom;
-  const x = (index: number) => PAD.left + (points.length === 1 ? plotWidth / 2 : (index / (points.length - 1)) * plotWidth);
+  const t0 = Date.parse(points[0].takenAt);
+  const span = Date.parse(points[points.length - 1].takenAt) - t0;
+  const x = (point: TrendPoint) => PAD.left + (span === 0 ? plotWidth / 2 : ((Date.parse(point.takenAt) - t0) / span) * plotWidth);
   const y = (value: number) => PAD.top + plotHeight - (value / yMax) * plotHeight;
-  const line = (pick: (point: Point) => number) => points.map((point, index) => `${x(index)},${y(pick(point))}`).join(' ');
-  const ticks = [0, yMax / 2, yMax];
+  const path = (pick: (point: TrendPoint) => number | undefined) =>
+    points.filter((point) => pick(point) !== undefined).map((point) => `${x(point).toFixed(1)},${y(pick(point)!).toFixed(1)}`).join(' ');
   const last = points[points.length - 1];
-  const description = `${points.length} snapshot${points.length === 1 ? '' : 's'} from ${formatDate(points[0].takenAt)} to ${formatDate(last.takenAt)}. Latest: ${last.devices} devices, ${last.licenses} licences.`;
-  const labelEvery = Math.ceil(points.length / 6);
+  const latestLines = last.lines.map((line) => `${line.productName} ${line.licenses} licenses`).join(', ');
+  const description = `${points.length} snapshot${points.length === 1 ? '' : 's'} from ${formatDay(points[0].takenAt)} to ${formatDay(last.takenAt)}. Latest: ${last.devices} devices${latestLines ? `; ${latestLines}` : ''}.`;
 
   return html`<figure class="trend" part="trend">
-    <svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-labelledby="trend-title trend-desc">
-      <title id="trend-title">Devices and licences over time</title>
+    <svg width=${w} height=${HEIGHT} viewBox="0 0 ${w} ${HEIGHT}" role="img" aria-labelledby="trend-title trend-desc">
+      <title id="trend-title">Devices and licenses per product over time</title>
       <desc id="trend-desc">${description}</desc>
-      ${ticks.map((tick) => svg`<line class="gridline" x1=${PAD.left} x2=${WIDTH - PAD.right} y1=${y(tick)} y2=${y(tick)}></line>
+      ${[0, yMax / 2, yMax].map((tick) => svg`<line class="gridline" x1=${PAD.left} x2=${w - PAD.right} y1=${y(tick)} y2=${y(tick)}></line>
         <text class="axis" x=${PAD.left - 6} y=${y(tick) + 4} text-anchor="end">${Math.round(tick)}</text>`)}
-      ${points.map((point, index) => (index % labelEvery === 0 || index === points.length - 1)
-        ? svg`<text class="axis" x=${x(index)} y=${HEIGHT - 8} text-anchor="middle">${formatDate(point.takenAt)}</text>` : null)}
-      <polyline class="series devices" points=${line((point) => point.devices)}></polyline>
-      <polyline class="series licenses" points=${line((point) => point.licenses)}></polyline>
-      ${points.map((point, index) => svg`<circle class="dot devices" cx=${x(index)} cy=${y(point.devices)} r="3"></circle>
-        <circle class="dot licenses" cx=${x(index)} cy=${y(point.licenses)} r="3"></circle>`)}
+      ${dateLabels(points, x).map(({ at, label }) => svg`<text class="axis date" x=${at} y=${HEIGHT - 8} text-anchor="middle">${label}</text>`)}
+      ${points.filter((point) => point.rulesChanged).map((point) => svg`<line class="rules-mark" x1=${x(point)} x2=${x(point)} y1=${PAD.top} y2=${PAD.top + plotHeight}>
+        <title>${point.reason ?? 'Counting rules changed'} (${formatDay(point.takenAt)})</title></line>
+        <text class="axis rules-label" x=${x(point) + 3} y=${PAD.top + 10}>rules</text>`)}
+      <polyline class="series devices" points=${path((point) => point.devices)}></polyline>
+      ${series.map((s) => svg`<polyline class="series licenses s${s.index}" data-product-id=${s.productId} points=${path((point) => licenses(point, s.productId))}></polyline>`)}
+      ${points.map((point) => svg`<circle class="dot devices" cx=${x(point)} cy=${y(point.devices)} r="3"></circle>
+        ${point.lines.map((line) => svg`<circle class="dot licenses s${series.find((s) => s.productId === line.productId)!.index}" cx=${x(point)} cy=${y(line.licenses)} r="3"></circle>`)}`)}
     </svg>
     <figcaption class="legend">
       <span><span class="swatch devices" aria-hidden="true"></span>Devices</span>
-      <span><span class="swatch licenses" aria-hidden="true"></span>Licences</span>
+      ${series.map((s) => html`<span class="legend-product"><span class="swatch licenses s${s.index}" aria-hidden="true"></span>${s.productName} licenses</span>`)}
+      ${points.some((point) => point.rulesChanged) ? html`<span><span class="swatch rules" aria-hidden="true"></span>Counting rules changed</span>` : nothing}
     </figcaption>
-    <table class="visually-hidden">
-      <caption>Devices and licences per snapshot</caption>
-      <thead><tr><th scope="col">Snapshot</th><th scope="col">Devices</th><th scope="col">Licences</th></tr></thead>
-      <tbody>${points.map((point) => html`<tr><td>${formatDate(point.takenAt)}</td><td>${point.devices}</td><td>${point.licenses}</td></tr>`)}</tbody>
-    </table>
+    <div class="visually-hidden"><table>
+        <caption>Devices and licenses per snapshot</caption>
+        <thead><tr><th scope="col">Snapshot</th><th scope="col">Devices</th>${series.map((s) => html`<th scope="col">${s.productName} licenses</th><th scope="col">${s.productName} variance</th>`)}<th scope="col">Note</th></tr></thead>
+        <tbody>${points.map((point) => html`<tr><td>${new Date(point.takenAt).toLocaleString()}</td><td>${point.devices}</td>
+          ${series.map((s) => { const line = point.lines.find((candidate) => candidate.productId === s.productId); return html`<td>${line?.licenses ?? ''}</td><td>${line?.variance ?? ''}</td>`; })}
+          <td>${point.rulesChanged ? point.reason ?? 'Counting rules changed' : ''}</td></tr>`)}</tbody>
+    </table></div>
   </figure>`;
+}
+
+/** One label per calendar day, skipping days too close to the previous label. */
+function dateLabels(points: TrendPoint[], x: (point: TrendPoint) => number): { at: number; label: string }[] {
+  const labels: { at: number; label: string }[] = [];
+  for (const point of points) {
+    const label = formatDate(point.takenAt);
+    const at = x(point);
+    const previous = labels[labels.length - 1];
+    if (previous && (previous.label === label || at - previous.at < LABEL_GAP)) continue;
+    labels.push({ at, label });
+  }
+  return labels;
 }
 
 function niceCeiling(value: number): number {

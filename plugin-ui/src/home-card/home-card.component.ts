@@ -3,13 +3,14 @@ import { property, state } from 'lit/decorators.js';
 import { Task, initialState } from '@lit/task';
 import { B1rElement } from '../shared/base-element.js';
 import { baseStyles } from '../shared/base.styles.js';
-import { renderError, renderPending } from '../shared/states.js';
-import { formatCount, formatDateTime, formatMoney } from '../shared/format.js';
+import { renderError, renderNoToken, renderPending } from '../shared/states.js';
+import { formatCount, formatDateTime, formatMoney, formatUnpriced } from '../shared/format.js';
 import type { ReconciliationSummary } from '../shared/types.js';
 import { homeCardStyles } from './home-card.styles.js';
 
 /**
- * Compact Home-screen card: how many clients are under-licensed and the revenue at risk.
+ * Compact Home-screen card: how many clients are under-licensed and the revenue at risk. It
+ * follows every reconciliation finished on the page (b1r-reconciliation-changed).
  *
  * @cssproperty --b1r-color-under - accent of the count and money. Also the palette listed on
  *   `billingone-reconciliation`.
@@ -18,7 +19,7 @@ import { homeCardStyles } from './home-card.styles.js';
 export class HomeCardElement extends B1rElement {
   static override styles = [baseStyles, homeCardStyles];
 
-  /** URL of the full reconciliation view. */
+  /** URL of the full reconciliation view; the count links to it with `?status=under-licensed`. */
   @property() href = '';
 
   @state() private reloads = 0;
@@ -40,8 +41,8 @@ export class HomeCardElement extends B1rElement {
 
   protected override render(): TemplateResult {
     return html`<article class="panel" part="card" aria-labelledby="title">
-      <h2 id="title">Licence reconciliation</h2>
-      ${this.summaryTask.render({
+      <h2 id="title">License reconciliation</h2>
+      ${this.waitingForToken ? renderNoToken() : this.summaryTask.render({
         pending: () => renderPending(),
         error: (error) => renderError(error, () => this.reload()),
         complete: (summary) => this.renderSummary(summary),
@@ -54,12 +55,18 @@ export class HomeCardElement extends B1rElement {
     if (!summary.snapshot) {
       return html`<p class="muted">No snapshot yet. Configure the integrations, then run Sync All.</p>`;
     }
+    const under = html`<span class="value">${formatCount(summary.underLicensed)}</span>
+      <span class="label">Under-licensed ${summary.underLicensed === 1 ? 'client' : 'clients'}</span>`;
     return html`<div class="figures">
-        <p class="figure"><span class="value">${formatCount(summary.underLicensed)}</span>
-          <span class="label">Under-licensed ${summary.underLicensed === 1 ? 'client' : 'clients'}</span></p>
+        <p class="figure">${this.href ? html`<a class="figure-link" part="link" href=${this.filtered('under-licensed')}>${under}</a>` : under}</p>
         <p class="figure"><span class="value">${formatMoney(summary.revenueAtRisk)}</span>
-          <span class="label">Revenue at risk / month</span></p>
+          <span class="label">Revenue at risk / month</span>
+          ${summary.unpricedUnderSeats ? html`<span class="unpriced">+ ${formatUnpriced(summary.unpricedUnderSeats)}</span>` : nothing}</p>
       </div>
-      <p class="muted small">Snapshot ${formatDateTime(summary.snapshot.takenAt)}</p>`;
+      <p class="muted small snapshot">Snapshot <time datetime=${summary.snapshot.takenAt}>${formatDateTime(summary.snapshot.takenAt)}</time></p>`;
+  }
+
+  private filtered(status: string): string {
+    return `${this.href}${this.href.includes('?') ? '&' : '?'}status=${status}`;
   }
 }

@@ -4,10 +4,11 @@ export const reconciliationStyles = css`
   section { display: flex; flex-direction: column; gap: 0.75rem; }
   .toolbar { display: flex; flex-wrap: wrap; align-items: center; justify-content: space-between; gap: 0.5rem; }
   .toolbar h2 { margin: 0; }
-  .snapshot-bar { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0.75rem; }
-  .snapshot-run { flex-basis: 100%; }
-  .snapshot-run:empty { display: none; }
-  .cards { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 0.75rem; }
+  .snapshot-bar { min-width: 0; max-width: 100%; display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0.75rem; }
+  /* Space for the progress bar and its line is kept, so the toolbar does not reflow when a run starts. */
+  .snapshot-run { flex-basis: 100%; min-height: 2.6rem; }
+  .reason { font-size: 0.8rem; }
+  .cards { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 0.75rem; }
   .card {
     font: inherit; color: inherit; text-align: left; cursor: pointer;
     display: flex; flex-direction: column; gap: 0.15rem; padding: 0.85rem 1rem;
@@ -17,6 +18,8 @@ export const reconciliationStyles = css`
   .card.under-licensed { --_tone: var(--_under); }
   .card.over-licensed { --_tone: var(--_over); }
   .card.matched { --_tone: var(--_matched); }
+  .card.unmapped { --_tone: var(--_muted); }
+  .card-unpriced { font-weight: 600; }
   .card:hover { background: var(--_surface-alt); }
   .card[aria-pressed='true'] { background: var(--_surface-alt); box-shadow: inset 0 0 0 2px var(--_tone); }
   .card-label { font-weight: 600; }
@@ -42,10 +45,22 @@ export const reconciliationStyles = css`
   th, td { padding: 0.5rem 0.75rem; border-bottom: 1px solid var(--_border); text-align: left; }
   th { background: var(--_surface-alt); font-weight: 600; white-space: nowrap; }
   th.num, td.num { text-align: right; font-variant-numeric: tabular-nums; }
-  tbody tr:last-child td { border-bottom: 0; }
-  tbody tr { cursor: pointer; }
-  tbody tr:hover, tbody tr:focus-visible { background: var(--_surface-alt); }
-  tbody tr:focus-visible { outline-offset: -2px; }
+  tbody tr.client-row { cursor: pointer; }
+  tbody tr.client-row:hover { background: var(--_surface-alt); }
+  tbody.open tr { background: var(--_surface-alt); }
+  tr.line td { border-bottom: 1px dashed var(--_border); font-size: 0.9em; }
+  tr.line .line-name { padding-left: 1.75rem; font-weight: 400; }
+  tfoot th, tfoot td { border-top: 2px solid var(--_border); border-bottom: 0; font-weight: 700; background: var(--_surface-alt); }
+  tfoot .unpriced { display: block; font-weight: 600; }
+  .client-name { color: inherit; text-decoration: none; font-weight: 600; }
+  .client-name:hover { text-decoration: underline; }
+  .lines-toggle {
+    display: block; font: inherit; font-size: 0.8rem; color: var(--_accent); background: none; border: 0;
+    padding: 0.15rem 0; cursor: pointer; text-decoration: underline;
+  }
+  .headline, .unit { display: block; font-size: 0.75rem; font-weight: 400; }
+  .money .unpriced, .money .amount { display: block; }
+  .sort-by { display: flex; align-items: center; gap: 0.35rem; }
   .sort {
     font: inherit; font-weight: 600; color: inherit; background: none; border: 0; padding: 0.1rem 0;
     cursor: pointer; display: inline-flex; gap: 0.3rem; align-items: center;
@@ -62,9 +77,11 @@ export const reconciliationStyles = css`
   .steps { margin: 0.25rem 0 0; padding-left: 1.25rem; }
 
   @container (max-width: 600px) {
-    .cards { grid-template-columns: 1fr; }
+    .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+    .card { padding: 0.6rem 0.7rem; }
     .table-wrap { border: 0; overflow: visible; }
-    table, thead, tbody, tr, td { display: block; }
+    table, thead, tbody, tfoot, tr, td, th { display: block; }
+    .table-wrap { outline-offset: 4px; }
     thead tr { display: flex; flex-wrap: wrap; gap: 0.25rem 0.75rem; padding: 0.25rem 0; }
     thead th { display: block; background: none; border: 0; padding: 0.25rem 0; }
     thead th:not([aria-sort]) { display: none; }
@@ -72,11 +89,17 @@ export const reconciliationStyles = css`
       display: grid; grid-template-columns: 1fr 1fr; gap: 0.15rem 0.75rem; padding: 0.75rem;
       margin-bottom: 0.5rem; border: 1px solid var(--_border); border-radius: var(--_radius);
     }
-    td { border: 0; padding: 0.1rem 0; text-align: left; }
+    tbody tr.line { margin: -0.35rem 0 0.5rem 1rem; border-style: dashed; }
+    tfoot tr { display: grid; grid-template-columns: 1fr 1fr; gap: 0.15rem 0.75rem; padding: 0.75rem; border: 2px solid var(--_border); border-radius: var(--_radius); }
+    tfoot th, tfoot td { border: 0; padding: 0.1rem 0; }
+    td.blank { display: none; }
+    td, tfoot td { border: 0; padding: 0.1rem 0; text-align: left; }
     td.num { text-align: left; }
     td::before { content: attr(data-label); display: block; font-size: 0.75rem; color: var(--_muted); font-weight: 400; }
-    td.name { grid-column: 1 / -1; font-size: 1rem; }
-    td.name::before { content: none; }
+    td.name, th.name { grid-column: 1 / -1; font-size: 1rem; }
+    td.name::before, th.name::before { content: none; }
+    tr.line .line-name { padding-left: 0; font-weight: 600; }
+    th.num, td.num { text-align: left; }
     .pager { justify-content: space-between; }
   }
 `;

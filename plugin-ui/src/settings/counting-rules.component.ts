@@ -4,9 +4,10 @@ import { Task, initialState } from '@lit/task';
 import { B1rElement } from '../shared/base-element.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { errorMessage, renderError, renderPending } from '../shared/states.js';
-import { humanize } from '../shared/format.js';
+import { humanize, PAX8_STATUSES } from '../shared/format.js';
 import type { CountingSettings } from '../shared/types.js';
 import { settingsStyles } from './settings.styles.js';
+import { announceReconciliationChanged } from '../shared/events.js';
 
 const DEVICE_CLASSES = [
   'WINDOWS_WORKSTATION', 'WINDOWS_SERVER', 'MAC', 'LINUX_WORKSTATION', 'LINUX_SERVER', 'VMWARE_VM_GUEST',
@@ -32,6 +33,8 @@ export class CountingRulesElement extends B1rElement {
       });
     },
   });
+
+  protected override followsReconciliation = false;
 
   protected reload(): void {
     this.reloads++;
@@ -61,9 +64,12 @@ export class CountingRulesElement extends B1rElement {
           <input id="staleDays" name="staleDays" type="number" min="1" required .value=${String(settings.staleDays)} /></div>
         <div class="field"><label for="matchedTolerance">Matched tolerance (devices)</label>
           <input id="matchedTolerance" name="matchedTolerance" type="number" min="0" required .value=${String(settings.matchedTolerance)} /></div>
-        <div class="field"><label for="licensedStatuses">Licensed subscription statuses (comma-separated)</label>
-          <input id="licensedStatuses" name="licensedStatuses" type="text" .value=${settings.licensedStatuses.join(', ')} /></div>
       </div>
+      <fieldset><legend>Subscription statuses that count as licensed</legend>
+        <div class="checks">${[...new Set([...Object.keys(PAX8_STATUSES), ...settings.licensedStatuses])].map((status) => html`<label class="check">
+          <input type="checkbox" name="licensedStatuses" value=${status} .checked=${settings.licensedStatuses.includes(status)} />
+          ${PAX8_STATUSES[status] ?? status}</label>`)}</div>
+      </fieldset>
       <div class="row">
         <div class="field"><label for="cron">Snapshot schedule (cron)</label>
           <input id="cron" name="cron" type="text" class="mono" .value=${settings.schedule.cron} /></div>
@@ -87,15 +93,20 @@ export class CountingRulesElement extends B1rElement {
       staleDays: Number(form.get('staleDays')),
       matchedTolerance: Number(form.get('matchedTolerance')),
       countedClasses: form.getAll('countedClasses').map(String) as CountingSettings['countedClasses'],
-      licensedStatuses: String(form.get('licensedStatuses') ?? '').split(',').map((status) => status.trim()).filter(Boolean),
+      licensedStatuses: form.getAll('licensedStatuses').map(String),
       schedule: { cron: String(form.get('cron') ?? '').trim(), timeZone: String(form.get('timeZone') ?? '').trim(), enabled: form.get('scheduleEnabled') === 'on' },
     };
+    if (!body.licensedStatuses.length) {
+      this.formError = 'Tick at least one subscription status: with none, no subscription would count as a license.';
+      return;
+    }
     this.saving = true;
     this.formError = '';
     this.savedMessage = '';
     try {
       await this.api.put('/settings', body);
-      this.savedMessage = 'Saved';
+      this.savedMessage = 'Saved. The latest snapshot was re-reconciled as a new version; earlier versions stay readable.';
+      announceReconciliationChanged({ tool: 'counting-rules', runId: '' });
     } catch (error) {
       this.noteError(error);
       this.formError = errorMessage(error);

@@ -31,6 +31,8 @@ export class IntegrationFormElement extends B1rElement {
 
   private readonly tracker = new RunTracker(this, this.api, () => this.emit('b1r-integration-saved', { kind: this.integration.kind }));
 
+  protected override followsReconciliation = false;
+
   protected reload(): void {
     this.emit('b1r-integration-saved', { kind: this.integration.kind });
   }

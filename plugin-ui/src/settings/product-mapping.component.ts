@@ -6,6 +6,7 @@ import { baseStyles } from '../shared/base.styles.js';
 import { errorMessage, renderEmpty, renderError, renderPending } from '../shared/states.js';
 import type { CatalogProduct } from '../shared/types.js';
 import { settingsStyles } from './settings.styles.js';
+import { announceReconciliationChanged } from '../shared/events.js';
 
 /** Which Pax8 products count as per-device licences (internal to `billingone-settings`). */
 export class ProductMappingElement extends B1rElement {
@@ -25,6 +26,8 @@ export class ProductMappingElement extends B1rElement {
     },
   });
 
+  protected override followsReconciliation = false;
+
   protected reload(): void {
     this.reloads++;
   }
@@ -37,7 +40,7 @@ export class ProductMappingElement extends B1rElement {
         pending: () => renderPending(),
         error: (error) => renderError(error, () => this.reload()),
         complete: ({ items }) => items.length
-          ? html`<div class="scroll"><table>
+          ? html`<div class="scroll" tabindex="0" role="region" aria-label="Per-device products"><table>
               <thead><tr><th scope="col">Per device</th><th scope="col">Product</th><th scope="col">Vendor</th><th scope="col">SKU</th></tr></thead>
               <tbody>${items.map((product) => html`<tr>
                 <td><input type="checkbox" id="product-${product.productId}" .checked=${product.perDevice}
@@ -56,7 +59,8 @@ export class ProductMappingElement extends B1rElement {
     try {
       await this.api.put(`/catalog/products/${encodeURIComponent(product.productId)}`, { perDevice });
       product.perDevice = perDevice;
-      this.message = `${product.name}: ${perDevice ? 'counts' : 'does not count'} as a per-device licence.`;
+      this.message = `${product.name}: ${perDevice ? 'counts' : 'does not count'} as a per-device license. The latest snapshot was re-reconciled as a new version.`;
+      announceReconciliationChanged({ tool: 'product-flag', runId: '' });
     } catch (error) {
       this.noteError(error);
       checkbox.checked = !perDevice;

@@ -3,7 +3,7 @@ import { state } from 'lit/decorators.js';
 import { Task, initialState } from '@lit/task';
 import { B1rElement } from '../shared/base-element.js';
 import { baseStyles } from '../shared/base.styles.js';
-import { renderError, renderPending } from '../shared/states.js';
+import { renderEmpty, renderError, renderNoToken, renderPending } from '../shared/states.js';
 import type { Integration } from '../shared/types.js';
 import { settingsStyles } from './settings.styles.js';
 import './integration-form.component.js';
@@ -25,15 +25,18 @@ export class SettingsElement extends B1rElement {
   @state() private reloads = 0;
 
   private readonly integrationsTask = new Task(this, {
-    args: () => [this.readyBase, this.reloads] as const,
-    task: async ([apiBase], { signal }) => {
-      if (!apiBase) return initialState;
+    args: () => [this.readyBase, this.reloads, this.may('admin')] as const,
+    task: async ([apiBase, , admin], { signal }) => {
+      // Not asked at all without the admin role: the answer would only be a 403.
+      if (!apiBase || !admin) return initialState;
       return this.api.get<Integration[]>('/integrations', undefined, signal).catch((error) => {
         this.noteError(error);
         throw error;
       });
     },
   });
+
+  protected override followsReconciliation = false;
 
   protected reload(): void {
     this.reloads++;
@@ -42,7 +45,9 @@ export class SettingsElement extends B1rElement {
   protected override render(): TemplateResult {
     return html`<section class="settings" aria-labelledby="title">
       <h2 id="title">BillingOne Reconcile settings</h2>
-      ${this.integrationsTask.render({
+      ${this.waitingForToken ? renderNoToken() : !this.may('admin')
+        ? html`<div role="alert">${renderEmpty('Admins only', html`<span class="muted">Ask an administrator to change the integrations, mapping and counting rules.</span>`)}</div>`
+        : this.integrationsTask.render({
         pending: () => (this.integrationsTask.value ? this.renderSections(this.integrationsTask.value) : renderPending('Loading settings…')),
         error: (error) => renderError(error, () => this.reload(), { 403: 'Admins only: ask an administrator to change these settings.' }),
         complete: (integrations) => this.renderSections(integrations),

@@ -38,4 +38,17 @@ export const settingsStyles = css`
   .row-action { white-space: nowrap; }
   .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
   section.panel { display: flex; flex-direction: column; gap: 0.5rem; }
+
+  .mapping-tools { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
+  .mapping-tools .search { flex: 1 1 14rem; display: flex; }
+  .mapping-tools .search input { width: 100%; }
+  @container (max-width: 600px) {
+    /* Each mapping becomes a card: State and Confirm stay visible on a phone. */
+    .mapping, .mapping tbody, .mapping tr, .mapping td { display: block; }
+    .mapping thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+    .mapping tr { display: grid; grid-template-columns: minmax(0, 1fr) auto; gap: 0.3rem 0.5rem; padding: 0.6rem 0; border-bottom: 1px solid var(--_border); }
+    .mapping td { border: 0; padding: 0; }
+    .mapping td.org, .mapping td:nth-child(2) { grid-column: 1 / -1; }
+    .mapping td select { width: 100%; }
+  }
 `;

@@ -763,6 +763,8 @@ export interface components {
             billableCount: number;
             /** @description Devices of unmapped organizations that would count once mapped */
             unmappedDeviceCount: number;
+            /** @description Mapped organizations whose mapping is still a suggestion nobody confirmed (when this version was made) */
+            unconfirmedMappings: number;
         };
         LineResponseDto: {
             productId: string;
@@ -988,6 +990,8 @@ export interface components {
         ProductReconciliationResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
             version: number | null;
+            /** @description false: history (an earlier snapshot or version) */
+            latest: boolean;
             /** @description Largest revenue at risk first */
             items: components["schemas"]["ProductReconciliationDto"][];
         };

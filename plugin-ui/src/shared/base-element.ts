@@ -3,6 +3,8 @@
 import { LitElement, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { ApiClient, SessionExpiredError } from '../api-client.js';
+import { RECONCILIATION_CHANGED } from './events.js';
+import { mayAct, type Role } from './roles.js';
 
 export abstract class B1rElement extends LitElement {
   /** Base URL of the plugin (e.g. `https://reconcile.example.com`); API paths are appended. */
@@ -18,6 +20,33 @@ export abstract class B1rElement extends LitElement {
 
   /** Reloads everything the widget shows. */
   protected abstract reload(): void;
+
+  /** Widgets showing reconciled data reload when any widget on the page finishes a run. */
+  protected followsReconciliation = true;
+
+  private readonly onReconciliationChanged = () => {
+    if (this.followsReconciliation) this.reload();
+  };
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    document.addEventListener(RECONCILIATION_CHANGED, this.onReconciliationChanged);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    document.removeEventListener(RECONCILIATION_CHANGED, this.onReconciliationChanged);
+  }
+
+  /** Whether the current token's roles allow `role`'s actions (display only; the API decides). */
+  protected may(role: Role): boolean {
+    return mayAct(this.contextToken, role);
+  }
+
+  /** No token from the host yet: say so instead of spinning. */
+  protected get waitingForToken(): boolean {
+    return Boolean(this.apiBase) && !this.contextToken;
+  }
 
   /** The API base once the host has also given a token; tasks wait for it instead of sending a tokenless request. */
   protected get readyBase(): string {

@@ -85,6 +85,18 @@ export const baseStyles = css`
     border: 1px solid var(--_border); overflow: hidden; margin: 0.4rem 0 0.2rem;
   }
   .progress-fill { height: 100%; background: var(--_accent); transition: width 0.3s ease; }
+  .progress.indeterminate .progress-fill { width: 35%; animation: b1r-slide 1.2s ease-in-out infinite; }
+  @keyframes b1r-slide { from { transform: translateX(-100%); } to { transform: translateX(300%); } }
+  @media (prefers-reduced-motion: reduce) { .progress.indeterminate .progress-fill { animation: none; width: 100%; opacity: 0.5; } }
+  /* A scroll box a keyboard can reach (axe scrollable-region-focusable). */
+  [role='region'][tabindex='0']:focus-visible { outline: 2px solid var(--_focus); outline-offset: 2px; }
+  .state.outage { border: 1px solid var(--_over); }
+  .num { text-align: right; font-variant-numeric: tabular-nums; }
+  .unpriced { color: var(--_over); font-size: 0.85em; white-space: nowrap; }
+  .history {
+    display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; padding: 0.5rem 0.75rem;
+    border: 1px solid var(--_over); border-left-width: 4px; border-radius: 6px; background: var(--_surface-alt);
+  }
   .run-error { color: var(--_under); }
   .tone-under { color: var(--_under); }
   .tone-over { color: var(--_over); }

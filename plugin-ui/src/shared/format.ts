@@ -3,8 +3,11 @@ import type { Money } from './types.js';
 
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
+/** The one rendering of a missing amount, on every screen. */
+export const NO_PRICE = 'no price';
+
 export function formatMoney(money: Money | null | undefined, signed = false): string {
-  if (!money) return '—';
+  if (!money) return NO_PRICE;
   let format = moneyFormats.get(money.currency + signed);
   if (!format) {
     format = new Intl.NumberFormat(undefined, {
@@ -47,11 +50,47 @@ export function formatDate(iso: string): string {
   return Number.isNaN(date.getTime()) ? iso : date.toLocaleDateString(undefined, { month: 'short', day: 'numeric' });
 }
 
+/** "12 seats with no price" (the unpriced part of a gap, never shown as $0). */
+export function formatUnpriced(seats: number): string {
+  return `${formatCount(seats)} seat${seats === 1 ? '' : 's'} with no price`;
+}
+
+export function formatDay(iso: string): string {
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? iso : date.toLocaleDateString(undefined, { dateStyle: 'medium' });
+}
+
+/** Pax8 subscription statuses as words: PendingManual → "Pending (manual)". */
+export const PAX8_STATUSES: Record<string, string> = {
+  Active: 'Active',
+  Cancelled: 'Cancelled',
+  PendingManual: 'Pending (manual)',
+  PendingAutomated: 'Pending (automated)',
+  PendingCancel: 'Pending cancellation',
+  WaitingForDetails: 'Waiting for details',
+  Trial: 'Trial',
+  Converted: 'Converted',
+  PendingActivation: 'Pending activation',
+  Activated: 'Activated',
+};
+
+export function pax8Status(status: string | null | undefined): string {
+  if (!status) return 'Unknown';
+  return PAX8_STATUSES[status] ?? status.replace(/([a-z])([A-Z])/g, '$1 $2');
+}
+
 export const statusLabels: Record<string, string> = {
   'under-licensed': 'Under-licensed',
   'over-licensed': 'Over-licensed',
   matched: 'Properly licensed',
   unmapped: 'Unmapped',
+  accepted: 'Accepted',
+};
+
+export const mappingStateLabels: Record<string, string> = {
+  confirmed: 'Confirmed',
+  suggested: 'Suggested (unconfirmed)',
+  none: 'Not mapped',
 };
 
 const SPECIAL_LABELS: Record<string, string> = {

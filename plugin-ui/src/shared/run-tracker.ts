@@ -1,14 +1,20 @@
 // Starts sync runs and polls them about once a second until they finish, keeping the
-// latest state per key so the host element can render a live progress bar.
+// latest state per key so the host element can render a live progress bar. A successful run
+// is announced page-wide (b1r-reconciliation-changed) so every widget shows its outcome.
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { ApiClient } from '../api-client.js';
+import { announceReconciliationChanged } from './events.js';
 import type { SyncRun } from './types.js';
 
 export const POLL_INTERVAL_MS = 1000;
+/** Consecutive failed status polls before the widget stops following a run it cannot see. */
+const MAX_POLL_FAILURES = 30;
 
 export interface TrackedRun {
   run?: SyncRun;
   error?: unknown;
+  /** The last status poll failed; the run goes on and polling continues. */
+  pollError?: unknown;
 }
 
 export class RunTracker implements ReactiveController {
@@ -37,15 +43,24 @@ export class RunTracker implements ReactiveController {
     try {
       let run = await this.api.post<SyncRun>(path, undefined, abort.signal);
       this.update(key, { run });
+      let failures = 0;
       while (run.status === 'queued' || run.status === 'running') {
         await delay(POLL_INTERVAL_MS, abort.signal);
-        run = await this.api.get<SyncRun>(`/sync/runs/${encodeURIComponent(run.id)}`, undefined, abort.signal);
-        this.update(key, { run });
+        try {
+          run = await this.api.get<SyncRun>(`/sync/runs/${encodeURIComponent(run.id)}`, undefined, abort.signal);
+          failures = 0;
+          this.update(key, { run });
+        } catch (error) {
+          // The job runs on the server whatever happened to this request: keep the button busy.
+          if ((error as Error).name === 'AbortError' || ++failures >= MAX_POLL_FAILURES) throw error;
+          this.update(key, { run, pollError: error });
+        }
       }
       this.aborts.delete(key);
       this.onFinished(key, run);
+      if (run.status === 'succeeded') announceReconciliationChanged({ tool: run.tool, runId: run.id });
     } catch (error) {
-      if ((error as Error).name !== 'AbortError') this.update(key, { ...this.runs.get(key), error });
+      if ((error as Error).name !== 'AbortError') this.update(key, { ...this.runs.get(key), pollError: undefined, error });
     } finally {
       if (this.aborts.get(key) === abort) this.aborts.delete(key);
       this.host.requestUpdate();

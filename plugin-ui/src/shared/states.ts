@@ -17,7 +17,24 @@ export function errorMessage(error: unknown, messages: StatusMessages = {}): str
   return error instanceof Error ? error.message : String(error);
 }
 
+/** The API did not answer at all (network, proxy down): not the same as "nothing yet". */
+export function isOutage(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 0;
+}
+
+export function renderNoToken(): TemplateResult {
+  return html`<div class="state empty" part="empty" role="status"><strong>Not signed in</strong>
+    <span class="muted">The page has not given this widget a PanelOne session yet. Reload the page or sign in again.</span></div>`;
+}
+
 export function renderError(error: unknown, retry: () => void, messages: StatusMessages = {}): TemplateResult {
+  if (isOutage(error)) {
+    return html`<div class="state error outage" part="error" role="alert">
+      <strong>Can't reach BillingOne Reconcile</strong>
+      <span>The service did not answer. Check your connection; the figures will load when it is back.</span>
+      <button class="btn" part="button" @click=${retry}>Retry</button>
+    </div>`;
+  }
   const title = error instanceof SessionExpiredError ? 'Session expired' : 'Something went wrong';
   const correlationId = error instanceof ApiError ? error.correlationId : undefined;
   const known = error instanceof ApiError && messages[error.status] !== undefined;

@@ -6,15 +6,8 @@ import type { components } from './api-types.generated.js';
 type Schemas = components['schemas'];
 
 export type Money = Schemas['MoneyDto'];
-export type ClientStatus = Schemas['ClientRowResponseDto']['status'];
-export type ReconciliationSummary = Schemas['SummaryResponseDto'];
-export type ClientRow = Schemas['ClientRowResponseDto'];
-export type ClientList = Schemas['ClientListResponseDto'];
-export type ClientLine = Schemas['LineResponseDto'];
 export type Subscription = Schemas['SubscriptionResponseDto'];
-export type TrendPoint = Schemas['TrendPointDto'];
 export type Contact = Schemas['ContactDto'];
-export type ClientDetail = Schemas['ClientDetailResponseDto'];
 export type SyncRun = Schemas['SyncRunDto'];
 export type SyncTool = Schemas['SyncRunDto']['tool'];
 export type Pax8Config = Schemas['Pax8ConfigDto'];
@@ -27,3 +20,27 @@ export type ClientMappingList = Schemas['ClientMappingListResponseDto'];
 export type CatalogProduct = Schemas['CatalogProductResponseDto'];
 export type CountingSettings = Schemas['SettingsDto'];
 export type ApiError = Schemas['ErrorDto'];
+
+export type SnapshotRef = Schemas['SnapshotRefDto'];
+export type Snapshot = Schemas['SnapshotResponseDto'];
+export type SnapshotList = Schemas['SnapshotListResponseDto'];
+
+/** Where a read stands in history; `latest: false` = an earlier snapshot or version. */
+export type HistoryMark = Pick<Schemas['SummaryResponseDto'], 'snapshot' | 'version' | 'latest'>;
+export type ReconciliationSummary = Schemas['SummaryResponseDto'];
+export type ProductLine = Schemas['LineResponseDto'];
+export type ClientLine = ProductLine;
+export type LineStatus = ProductLine['status'];
+/** A client's status as the list filters it ('accepted' once exceptions exist). */
+export type ClientStatus = Schemas['ClientRowResponseDto']['status'] | 'accepted';
+export type ClientRow = Schemas['ClientRowResponseDto'];
+export type ListTotals = Schemas['ListTotalsDto'];
+export type ClientList = Schemas['ClientListResponseDto'];
+export type TrendPoint = Schemas['TrendPointDto'];
+export type ClientDetail = Schemas['ClientDetailResponseDto'];
+export type ReconciliationVersion = Schemas['VersionDto'];
+export type VersionList = Schemas['VersionListResponseDto'];
+export type ProductReconciliation = Schemas['ProductReconciliationDto'];
+export type ProductReconciliationList = Schemas['ProductReconciliationResponseDto'];
+export type MissedBillingItem = Schemas['MissedBillingItemDto'];
+export type MissedBillingList = Schemas['MissedBillingResponseDto'];

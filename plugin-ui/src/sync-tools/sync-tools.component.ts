@@ -5,7 +5,8 @@ import { B1rElement } from '../shared/base-element.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { renderEmpty, renderError, renderPending } from '../shared/states.js';
 import { RunTracker } from '../shared/run-tracker.js';
-import { renderRunProgress, summarizeResult } from '../shared/run-progress.js';
+import { describeResult, renderRunProgress } from '../shared/run-progress.js';
+import { ROLE_REASONS } from '../shared/roles.js';
 import { formatDateTime, humanize } from '../shared/format.js';
 import type { SyncRun, SyncTool } from '../shared/types.js';
 import { syncToolsStyles } from './sync-tools.styles.js';
@@ -32,7 +33,8 @@ export class SyncToolsElement extends B1rElement {
 
   @state() private reloads = 0;
 
-  private readonly tracker = new RunTracker(this, this.api, () => this.reload());
+  // A success is announced page-wide (and reloads this list through it); a failure only here.
+  private readonly tracker = new RunTracker(this, this.api, (_key, run) => { if (run.status !== 'succeeded') this.reload(); });
 
   private readonly runsTask = new Task(this, {
     args: () => [this.readyBase, this.reloads] as const,
@@ -52,13 +54,15 @@ export class SyncToolsElement extends B1rElement {
   protected override render(): TemplateResult {
     return html`<section aria-labelledby="title">
       <h2 id="title">Sync tools</h2>
+      ${this.may('technician') ? nothing : html`<p class="muted role-note">${ROLE_REASONS.technician} to run syncs; you can see the recent runs.</p>`}
       <div class="tools">
         ${TOOLS.map(({ tool, label, description }) => {
           const running = this.tracker.isActive(tool);
           return html`<div class="tool panel" part="tool">
             <h3>${label}</h3>
             <p class="muted">${description}</p>
-            <button class="btn primary" part="button" ?disabled=${running} @click=${() => void this.tracker.start(tool, `/sync/${tool}`)}>
+            <button class="btn primary" part="button" ?disabled=${running || !this.may('technician')}
+              title=${this.may('technician') ? '' : ROLE_REASONS.technician} @click=${() => void this.tracker.start(tool, `/sync/${tool}`)}>
               ${running ? `${label} running…` : `Run ${label.toLowerCase()}`}
             </button>
             ${renderRunProgress(label, this.tracker.runs.get(tool), ROLE_MESSAGES)}
@@ -76,7 +80,7 @@ export class SyncToolsElement extends B1rElement {
 
   private renderRuns(runs: SyncRun[]): TemplateResult {
     if (!runs.length) return renderEmpty('No runs yet', html`<span class="muted">Start a sync above.</span>`);
-    return html`<div class="scroll"><table part="runs">
+    return html`<div class="scroll" tabindex="0" role="region" aria-label="Recent runs"><table part="runs">
       <thead><tr><th scope="col">Tool</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Finished</th><th scope="col">Outcome</th></tr></thead>
       <tbody>${runs.map((run) => html`<tr>
         <td>${humanize(run.tool)}</td>
@@ -84,7 +88,7 @@ export class SyncToolsElement extends B1rElement {
         <td>${formatDateTime(run.startedAt)}</td>
         <td>${formatDateTime(run.finishedAt)}</td>
         <td>${run.status === 'failed' ? html`<span class="run-error">${run.error ?? 'failed'}</span>`
-          : run.status === 'succeeded' ? summarizeResult(run.result).replace(/^: /, '') || 'Done'
+          : run.status === 'succeeded' ? describeResult(run.result) || 'Done'
           : run.progress?.total ? `${run.progress.done} of ${run.progress.total}` : nothing}</td>
       </tr>`)}</tbody></table></div>`;
   }

@@ -60,6 +60,7 @@ export class SummaryResponseDto {
   @ApiProperty({ description: 'Of unpricedSeats, those of over-licensed gaps' }) unpricedOverSeats: number;
   @ApiProperty({ description: 'Billable devices of mapped clients (the sum of the list\'s devices)' }) billableCount: number;
   @ApiProperty({ description: 'Devices of unmapped organizations that would count once mapped' }) unmappedDeviceCount: number;
+  @ApiProperty({ description: 'Mapped organizations whose mapping is still a suggestion nobody confirmed (when this version was made)' }) unconfirmedMappings: number;
 }
 
 export class LineResponseDto {
@@ -141,6 +142,7 @@ export class ProductReconciliationDto {
 export class ProductReconciliationResponseDto {
   @ApiProperty({ type: SnapshotRefDto, nullable: true }) snapshot: SnapshotRefDto | null;
   @ApiProperty({ nullable: true, type: Number }) version: number | null;
+  @ApiProperty({ description: 'false: history (an earlier snapshot or version)' }) latest: boolean;
   @ApiProperty({ type: ProductReconciliationDto, isArray: true, description: 'Largest revenue at risk first' }) items: ProductReconciliationDto[];
 }
 

@@ -1,0 +1,121 @@
+// The client list: one row per client with its headline line (named), both money columns,
+// every product line on demand, and a totals row over the whole filtered list.
+import { html, nothing, type TemplateResult } from 'lit';
+import { formatCount, formatMoney, formatUnpriced, formatVariance, statusLabels, varianceTone } from '../shared/format.js';
+import type { ClientList, ClientRow, Money, ProductLine } from '../shared/types.js';
+
+export type SortKey = 'name' | 'devices' | 'licenses' | 'variance' | 'revenueAtRisk' | 'overspend' | 'unpricedSeats';
+
+export const SORT_LABELS: Record<SortKey, string> = {
+  name: 'Client', devices: 'Devices', licenses: 'Licenses', variance: 'Variance',
+  revenueAtRisk: 'Revenue at risk', overspend: 'Overspend', unpricedSeats: 'Seats with no price',
+};
+
+export interface TableOptions {
+  sort: SortKey;
+  order: 'asc' | 'desc';
+  loading: boolean;
+  expanded: Set<string>;
+  clientHref: (clientId: string) => string;
+  onSort: (key: SortKey) => void;
+  onToggle: (clientId: string) => void;
+  onSelect: (clientId: string) => void;
+}
+
+export function renderClientTable(list: ClientList, options: TableOptions): TemplateResult {
+  const header = (key: SortKey, numeric = true) => {
+    const active = options.sort === key;
+    return html`<th scope="col" class=${numeric ? 'num' : ''} aria-sort=${active ? (options.order === 'asc' ? 'ascending' : 'descending') : 'none'}>
+      <button class="sort" @click=${() => options.onSort(key)}>${SORT_LABELS[key]}<span class="sort-mark" aria-hidden="true">${active ? (options.order === 'asc' ? '▲' : '▼') : '↕'}</span></button>
+    </th>`;
+  };
+  const { totals } = list;
+  return html`<div class="table-wrap" aria-busy=${options.loading ? 'true' : 'false'} tabindex="0" role="region" aria-label="Client list">
+    <table part="table">
+      <caption class="visually-hidden">Clients with devices, licenses and variance of their headline product line, and the money of all their lines. Open a client for its detail.</caption>
+      <thead><tr>
+        ${header('name', false)} ${header('devices')} ${header('licenses')} ${header('variance')}
+        <th scope="col">Status</th> ${header('revenueAtRisk')} ${header('overspend')}
+      </tr></thead>
+      ${list.items.map((row) => renderClient(row, options))}
+      <tfoot><tr class="totals" part="totals">
+        <th scope="row" class="name" data-label="Total">Total · ${formatCount(list.total)} ${list.total === 1 ? 'client' : 'clients'}
+          ${totals.unpricedSeats ? html`<span class="unpriced">${formatUnpriced(totals.unpricedSeats)}</span>` : nothing}</th>
+        <td data-label="Devices" class="num total-devices">${formatCount(totals.devices)}</td>
+        <td class="num blank" aria-hidden="true"></td><td class="num blank" aria-hidden="true"></td><td class="blank" aria-hidden="true"></td>
+        <td data-label="Revenue at risk" class="num money total-risk tone-under">${formatMoney(totals.revenueAtRisk)}</td>
+        <td data-label="Overspend" class="num money total-overspend tone-over">${formatMoney(totals.overspend)}</td>
+      </tr></tfoot>
+    </table>
+  </div>`;
+}
+
+function renderClient(row: ClientRow, options: TableOptions): TemplateResult {
+  const unmapped = row.status === 'unmapped';
+  const expanded = options.expanded.has(row.clientId);
+  const linesId = `lines-${row.clientId}`;
+  const unpricedUnder = row.lines.length ? sumUnpriced(row.lines, 1) : row.unpricedSeats;
+  const unpricedOver = sumUnpriced(row.lines, -1);
+  const onRowClick = (event: MouseEvent) => {
+    if ((event.target as HTMLElement).closest('a, button')) return;
+    options.onSelect(row.clientId);
+  };
+  const onLinkClick = (event: MouseEvent) => {
+    // Modified or middle clicks keep the browser's own behaviour (open in a new tab).
+    if (event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey) return;
+    event.preventDefault();
+    options.onSelect(row.clientId);
+  };
+  return html`<tbody class="client ${expanded ? 'open' : ''}">
+    <tr part="row" class="client-row" data-client-id=${row.clientId} @click=${onRowClick}>
+      <td data-label="Client" class="name">
+        <a class="client-name" href=${options.clientHref(row.clientId)} @click=${onLinkClick}>${row.name}</a>
+        ${row.lineCount > 1 ? html`<button class="lines-toggle" aria-expanded=${expanded ? 'true' : 'false'} aria-controls=${row.lines.map((_, index) => `${linesId}-${index}`).join(' ')}
+            @click=${() => options.onToggle(row.clientId)}>${expanded ? 'Hide' : 'Show'} ${row.lineCount} product lines</button>` : nothing}
+      </td>
+      <td data-label="Devices" class="num devices">${formatCount(row.devices)}</td>
+      <td data-label="Licenses" class="num licenses">${unmapped ? html`<span class="muted">not mapped</span>`
+        : html`${formatCount(row.licenses ?? 0)}<span class="headline muted">${row.headlineProductName ?? 'no per-device subscription'}</span>`}</td>
+      <td data-label="Variance" class="num variance ${unmapped || row.variance === null ? '' : `tone-${varianceTone(row.variance)}`}">${unmapped || row.variance === null ? html`<span class="muted">not counted</span>` : formatVariance(row.variance)}</td>
+      <td data-label="Status"><span class="status ${row.status}">${statusLabels[row.status] ?? row.status}</span></td>
+      <td data-label="Revenue at risk" class="num money risk">${unmapped ? html`<span class="muted">not mapped</span>` : renderMoney(row.revenueAtRisk, unpricedUnder, 'under')}</td>
+      <td data-label="Overspend" class="num money overspend">${unmapped ? html`<span class="muted">not mapped</span>` : renderMoney(row.overspend, unpricedOver, 'over')}</td>
+    </tr>
+    ${row.lineCount > 1 && expanded ? row.lines.map((line, index) => renderLine(line, `${linesId}-${index}`)) : nothing}
+  </tbody>`;
+}
+
+function renderLine(line: ProductLine, id: string): TemplateResult {
+  return html`<tr class="line" id=${id} data-product-id=${line.productId}>
+    <td data-label="Product" class="name line-name">${line.productName}</td>
+    <td data-label="Devices" class="num devices">${formatCount(line.devices)}</td>
+    <td data-label="Licenses" class="num licenses">${formatCount(line.licenses)}</td>
+    <td data-label="Variance" class="num variance tone-${varianceTone(line.variance)}">${formatVariance(line.variance)}</td>
+    <td data-label="Status"><span class="status ${line.status}">${statusLabels[line.status]}</span></td>
+    <td data-label="Revenue at risk" class="num money risk">${lineMoney(line, line.variance > 0 ? line.revenueAtRisk : zero(line), 'under')}</td>
+    <td data-label="Overspend" class="num money overspend">${lineMoney(line, line.variance < 0 ? line.overspend : zero(line), 'over')}</td>
+  </tr>`;
+}
+
+function zero(line: ProductLine): Money {
+  return { amount: 0, currency: line.unitPriceMonthly?.currency ?? 'USD' };
+}
+
+/** A line's amount with how it multiplies out ("8 × $2.88"), or its unpriced seats. */
+function lineMoney(line: ProductLine, amount: Money | null, side: 'under' | 'over'): TemplateResult {
+  const seats = side === 'under' ? line.variance : -line.variance;
+  if (seats <= 0) return html`<span class="muted amount">${formatMoney(amount)}</span>`;
+  if (!amount || !line.unitPriceMonthly) return html`<span class="unpriced">${formatUnpriced(line.unpricedSeats || seats)}</span>`;
+  return html`<span class="amount tone-${side}">${formatMoney(amount)}</span>
+    <span class="unit muted" data-seats=${seats} data-unit=${line.unitPriceMonthly.amount}>${formatCount(seats)} × ${formatMoney(line.unitPriceMonthly)}</span>`;
+}
+
+function renderMoney(money: Money, unpriced: number, side: 'under' | 'over'): TemplateResult {
+  if (unpriced && money.amount === 0) return html`<span class="unpriced">${formatUnpriced(unpriced)}</span>`;
+  return html`<span class="amount ${money.amount ? `tone-${side}` : 'muted'}">${formatMoney(money)}</span>
+    ${unpriced ? html`<span class="unpriced">+ ${formatUnpriced(unpriced)}</span>` : nothing}`;
+}
+
+function sumUnpriced(lines: ProductLine[], sign: 1 | -1): number {
+  return lines.filter((line) => Math.sign(line.variance) === sign).reduce((total, line) => total + line.unpricedSeats, 0);
+}
