@@ -10,7 +10,6 @@ import { DEMO_JWT_SECRET, DEMO_TENANT_ID } from './defaults.js';
 import { SnapshotsService } from '../src/snapshots/snapshots.service.js';
 import type { PanelOneDevice } from '../src/integrations/panelone.client.js';
 
-const DAY_MS = 86_400_000;
 const HISTORY_MONTHS = 5;
 
 interface Simulators {
@@ -70,9 +69,10 @@ export async function seedDemoTenant(app: INestApplication, base: string, sims: 
 
   // Earlier months: the same clients with a smaller fleet, counted as of that date.
   const snapshotsService = app.get(SnapshotsService);
-  const now = Date.now();
+  // On the schedule's own day: the 1st of each earlier month, 02:00 (the default schedule, UTC).
+  const today = new Date();
   for (let monthsAgo = HISTORY_MONTHS; monthsAgo >= 1; monthsAgo--) {
-    const asOf = new Date(now - monthsAgo * 30 * DAY_MS);
+    const asOf = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - monthsAgo, 1, 2, 0, 0));
     const past = generateDataset({ profile: 'demo', now: asOf.getTime(), devices: Math.round(sims.panelone.dataset.devices.count * (1 - monthsAgo * 0.025)) });
     await snapshotsService.take(DEMO_TENANT_ID, { trigger: 'schedule', asOf, devices: pagesOf(past.devices.all() as Iterable<PanelOneDevice>) });
   }
