@@ -96,7 +96,9 @@ async function readRows(page: Page) {
     trs.map((tr) => ({
       name: tr.querySelector('.client-name')!.textContent!,
       devices: tr.querySelector('td[data-label=Devices]')!.textContent!.trim(),
-      licenses: tr.querySelector('td[data-label=Licenses]')!.textContent!.trim(),
+      // The count, without the headline product's name under it.
+      licenses: tr.querySelector('td[data-label=Licenses]')!.firstChild?.textContent?.trim() ?? '',
+      headline: tr.querySelector('td[data-label=Licenses] .headline')?.textContent?.trim() ?? null,
       variance: tr.querySelector('td[data-label=Variance]')!.textContent!.trim(),
       status: tr.querySelector('td[data-label=Status]')!.textContent!.trim(),
     })),
@@ -215,8 +217,9 @@ describe('demo stack (npm start) in Chromium', () => {
     const csv = parseCsv(readFileSync((await download.path())!, 'utf8').replace(/^\uFEFF/, ''));
     const [header, ...records] = csv;
     expect(header.slice(0, 5)).toEqual(['Client', 'Devices', 'Licenses', 'Variance', 'Status']);
-    expect(records.map(([name, devices, licenses, variance, status]) => ({ name, devices, licenses, variance: Number(variance), status })))
-      .toEqual(shown.map((row) => ({ name: row.name, devices: row.devices.replace(/,/g, ''), licenses: row.licenses.replace(/,/g, ''), variance: varianceIn(row.variance), status: 'under-licensed' })));
+    // The same rows, in the screen's words (its status label, the product the licenses stand for).
+    expect(records.map(([name, devices, licenses, variance, status, , , product]) => ({ name, devices, licenses, variance: Number(variance), status, product: product || 'no per-device subscription' })))
+      .toEqual(shown.map((row) => ({ name: row.name, devices: row.devices.replace(/,/g, ''), licenses: row.licenses.replace(/,/g, ''), variance: varianceIn(row.variance), status: row.status, product: row.headline })));
     await waitUntil(async () => (await page.locator(`${W} .list-controls [role=status]`).textContent())?.trim(), `Downloaded ${download.suggestedFilename()}`, WAIT);
     expect(errors).toEqual([]);
     await context.close();
@@ -244,7 +247,9 @@ describe('demo stack (npm start) in Chromium', () => {
     const chart = panel.locator('figure.trend svg[role=img]');
     await chart.waitFor({ timeout: WAIT });
     expect(await chart.locator('circle.dot.devices').count()).toBe(complete.length);
-    expect(await chart.locator('circle.dot.licenses').count()).toBe(complete.length);
+    // One licenses series per product line, a dot per snapshot in which the line exists.
+    expect(await chart.locator('circle.dot.licenses').count()).toBe(detail.trend.reduce((sum, point) => sum + point.lines.length, 0));
+    expect(detail.trend).toHaveLength(complete.length);
     expect(await chart.locator('polyline.devices').getAttribute('points')).toMatch(new RegExp(`^(\\S+,\\S+ ){${complete.length - 1}}\\S+,\\S+$`));
     expect(await chart.locator('desc').textContent()).toContain(`${complete.length} snapshots`);
     await shot(page, 'client-desktop');
@@ -308,7 +313,7 @@ describe('demo stack (npm start) in Chromium', () => {
     await context.close();
   });
 
-  it('a viewer (role picker on the host page) cannot start a sync: the technician-role message shows', async () => {
+  it('a viewer (role picker on the host page) cannot start a sync: the button is disabled and says why', async () => {
     const { page, context, errors } = await open('#sync');
     await page.locator('billingone-sync-tools .tool').first().waitFor({ timeout: WAIT });
     await page.locator('#role').selectOption('viewer');
@@ -316,8 +321,9 @@ describe('demo stack (npm start) in Chromium', () => {
     const runsBefore = await demo.api<{ items: unknown[] }>('/sync/runs');
 
     const syncAll = page.locator('billingone-sync-tools .tool', { has: page.locator('h3', { hasText: 'Sync All' }) });
-    await syncAll.locator('button').click();
-    await waitUntil(() => syncAll.locator('.run-error').textContent(), 'You need the technician role to run syncs.', WAIT);
+    // The UI shows what a role can do instead of letting it learn from an error.
+    await syncAll.locator('button:disabled[title="Needs the technician role"]').waitFor({ timeout: WAIT });
+    await syncAll.locator('button').click({ force: true }); // a click on the disabled button does nothing
     expect((await demo.api<{ items: unknown[] }>('/sync/runs')).items).toHaveLength(runsBefore.items.length);
     await shot(page, 'sync-viewer-desktop');
 
@@ -373,7 +379,7 @@ describe('demo stack (npm start) in Chromium', () => {
       pax8CompanyId: company.pax8CompanyId,
       mappingState: 'confirmed',
     });
-    expect(await row.locator('.badge').textContent()).toBe('confirmed');
+    expect(await row.locator('.badge').textContent()).toBe('Confirmed');
     await shot(page, 'settings-desktop');
     expect(errors).toEqual([]);
     await context.close();
