@@ -7,19 +7,17 @@ import type { Browser, Page } from 'playwright-core';
 import { DESKTOP, PHONE, SCREENSHOT_DIR, launchBrowser, newPage, waitUntil } from '../ui/browser.js';
 import { startDemoStack, type DemoStack } from './demo-process.js';
 import { parseCsv } from '../support/csv.js';
+import type { ClientMappingListResponseDto } from '../../src/mapping/dto/mapping.dto.js';
+import type { ClientDetailResponseDto, ClientListResponseDto, SummaryResponseDto } from '../../src/reconciliation/dto/reconciliation.dto.js';
+import type { SnapshotResponseDto } from '../../src/snapshots/dto/snapshot.dto.js';
 
 interface Money { amount: number; currency: string }
-interface Summary {
-  snapshot: { id: string; takenAt: string } | null;
-  underLicensed: number; overLicensed: number; matched: number; unmapped: number;
-  revenueAtRisk: Money; overspend: Money;
-}
-interface ClientRow { clientId: string; name: string; devices: number; licenses: number; variance: number; status: string }
-interface ClientList { items: ClientRow[]; total: number }
-interface ClientDetail extends ClientRow { subscriptions: { productName: string; quantity: number }[]; trend: unknown[] }
-interface Snapshot { id: string; takenAt: string; status: string }
-interface Mapping { organizationId: string; name: string; pax8CompanyId: string | null; mappingState: string }
-interface MappingList { items: Mapping[]; unmatchedCompanies: { pax8CompanyId: string; name: string }[] }
+// The answers' shapes are the API's own declarations, never copies.
+type Summary = SummaryResponseDto;
+type ClientList = ClientListResponseDto;
+type ClientDetail = ClientDetailResponseDto;
+type Snapshot = SnapshotResponseDto;
+type MappingList = ClientMappingListResponseDto;
 
 const W = 'billingone-reconciliation';
 const WAIT = 30_000;
@@ -125,7 +123,7 @@ describe('demo stack (npm start) in Chromium', () => {
   it('the dashboard shows the seeded numbers: cards, home card and list total equal the API', async () => {
     const { page, context, errors } = await openDashboard();
     const summary = await demo.api<Summary>('/reconciliation/summary');
-    const firstPage = await demo.api<ClientList>('/reconciliation/clients?sort=variance&order=desc&limit=25');
+    const firstPage = await demo.api<ClientList>('/reconciliation/clients?status=mapped&sort=variance&order=desc&limit=25');
     expect(summary.snapshot).not.toBeNull();
     expect(summary.underLicensed + summary.overLicensed + summary.matched).toBeGreaterThan(0);
 
@@ -146,7 +144,7 @@ describe('demo stack (npm start) in Chromium', () => {
 
   it('clicking "Under-licensed" lists exactly the under-licensed clients; clicking again clears', async () => {
     const { page, context, errors } = await openDashboard();
-    const all = await demo.api<ClientList>('/reconciliation/clients?limit=500');
+    const all = await demo.api<ClientList>('/reconciliation/clients?status=mapped&limit=500');
     const under = await demo.api<ClientList>('/reconciliation/clients?status=under-licensed&limit=500');
     expect(under.total).toBeGreaterThan(0);
     expect(under.total).toBeLessThanOrEqual(25); // one page holds them all
@@ -168,7 +166,7 @@ describe('demo stack (npm start) in Chromium', () => {
 
   it('search narrows the list to matching clients, and the Variance header sorts it', async () => {
     const { page, context, errors } = await openDashboard();
-    const all = await demo.api<ClientList>('/reconciliation/clients?limit=500');
+    const all = await demo.api<ClientList>('/reconciliation/clients?status=mapped&limit=500');
     // A fragment of a real client's name, typed in lower case.
     const fragment = all.items.find((row) => /^[A-Za-z]{4,}/.test(row.name) && !row.name.startsWith('Alpine'))!.name.slice(0, 4).toLowerCase();
     const expected = all.items.filter((row) => row.name.toLowerCase().includes(fragment)).map((row) => row.name).sort();
@@ -183,17 +181,17 @@ describe('demo stack (npm start) in Chromium', () => {
 
     const varianceHeader = page.locator(`${W} th`, { has: page.locator('button.sort', { hasText: 'Variance' }) });
     const variances = async () => (await readRows(page)).map((row) => varianceIn(row.variance));
-    const ascending = await demo.api<ClientList>('/reconciliation/clients?sort=variance&order=asc&limit=25');
+    const ascending = await demo.api<ClientList>('/reconciliation/clients?status=mapped&sort=variance&order=asc&limit=25');
     await varianceHeader.locator('button').click(); // the list starts sorted by variance, descending
     await waitUntil(() => varianceHeader.getAttribute('aria-sort'), 'ascending', WAIT);
     await waitUntil(() => rowNames(page), ascending.items.map((row) => row.name), WAIT);
     const up = await variances();
     expect(up).toEqual([...up].sort((a, b) => a - b));
-    expect(up[0]).toBe(Math.min(...all.items.map((row) => row.variance)));
+    expect(up[0]).toBe(Math.min(...all.items.map((row) => row.variance ?? 0)));
 
     await varianceHeader.locator('button').click();
     await waitUntil(() => varianceHeader.getAttribute('aria-sort'), 'descending', WAIT);
-    await waitUntil(async () => (await variances())[0], Math.max(...all.items.map((row) => row.variance)), WAIT);
+    await waitUntil(async () => (await variances())[0], Math.max(...all.items.map((row) => row.variance ?? 0)), WAIT);
     const down = await variances();
     expect(down).toEqual([...down].sort((a, b) => b - a));
     expect(errors).toEqual([]);
@@ -260,14 +258,14 @@ describe('demo stack (npm start) in Chromium', () => {
   it('hostile names from the simulator render literally as text: no img element, no dialog', async () => {
     const { page, context, errors } = await openDashboard();
     expect(await rowNames(page)).toContain(HOSTILE_IMG);
-    // The formula-named organization is unmapped: no variance, so it is found by name, not among the gaps.
-    await page.locator(`${W} input[type=search]`).fill('HYPERLINK');
+    // The formula-named organization is unmapped: it is listed under its own card, not among the clients.
+    await card(page, 'unmapped').click();
     await waitUntil(async () => (await rowNames(page)).includes(HOSTILE_FORMULA), true, WAIT);
-    await page.locator(`${W} input[type=search]`).fill('');
+    await page.locator(`${W} button.chip-clear`).click(); // back to every mapped client
     await waitUntil(async () => (await rowNames(page)).includes(HOSTILE_IMG), true, WAIT);
     expect(await imagesInWidgets(page)).toBe(0);
 
-    const all = await demo.api<ClientList>('/reconciliation/clients?limit=500');
+    const all = await demo.api<ClientList>('/reconciliation/clients?status=mapped&limit=500');
     const hostile = all.items.find((row) => row.name === HOSTILE_IMG)!;
     await rows(page).filter({ hasText: HOSTILE_IMG }).click();
     await page.waitForURL(`**/panelone/#client/${encodeURIComponent(hostile.clientId)}`, { timeout: WAIT });
@@ -288,7 +286,7 @@ describe('demo stack (npm start) in Chromium', () => {
   it('on a phone (390×844) the dashboard and client page show the same data', async () => {
     const { page, context, errors } = await openDashboard(PHONE);
     const summary = await demo.api<Summary>('/reconciliation/summary');
-    const firstPage = await demo.api<ClientList>('/reconciliation/clients?sort=variance&order=desc&limit=25');
+    const firstPage = await demo.api<ClientList>('/reconciliation/clients?status=mapped&sort=variance&order=desc&limit=25');
     expect(await readCards(page)).toEqual({
       under: { count: summary.underLicensed, money: summary.revenueAtRisk.amount },
       over: { count: summary.overLicensed, money: summary.overspend.amount },

@@ -138,7 +138,7 @@ export class FixtureApi {
       const labels: Record<string, string> = { 'under-licensed': 'Under-licensed', 'over-licensed': 'Over-licensed', matched: 'Properly licensed', unmapped: 'Unmapped' };
       const lines = ['Client ID,Client,Devices,Licenses,Variance,Status,Revenue at risk,Overspend,Seats with no price,Headline product',
         ...this.filtered(query).map((row) => [row.clientId, csvCell(row.name), row.devices, row.licenses ?? '', row.variance ?? '', labels[row.status], row.revenueAtRisk.amount.toFixed(2), row.overspend.amount.toFixed(2), row.unpricedSeats, csvCell(row.headlineProductName ?? '')].join(','))];
-      const status = query.get('status');
+      const status = query.get('status') === 'mapped' ? null : query.get('status');
       res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8', 'Content-Disposition': `attachment; filename="reconciliation-${status ? `${status}-` : ''}2026-11-25.csv"` });
       return void res.end(lines.join('\r\n') + '\r\n');
     }
@@ -266,7 +266,8 @@ export class FixtureApi {
 
   /** Rows after the list's status / search / sort filters (before paging). */
   filtered(query: URLSearchParams): FixtureClient[] {
-    const status = query.get('status');
+    // `mapped` (what the dashboard asks for) is every mapped client: this fixture's world.
+    const status = query.get('status') === 'mapped' ? null : query.get('status');
     const search = query.get('search')?.toLowerCase();
     const sort = query.get('sort') ?? 'variance';
     const direction = query.get('order') === 'asc' ? 1 : -1;

@@ -90,7 +90,9 @@ export class ReconciliationElement extends B1rElement {
   }
 
   private filters() {
-    return { status: this.statusFilter, search: this.search, sort: this.sort, order: this.order, offset: this.offset, ...this.history() };
+    // Without a status filter the list is every mapped client: unmapped organizations are not a
+    // licence gap until mapped, and have their own card and filter.
+    return { status: this.statusFilter || 'mapped', search: this.search, sort: this.sort, order: this.order, offset: this.offset, ...this.history() };
   }
 
   protected override willUpdate(changed: PropertyValues): void {
