@@ -181,7 +181,7 @@ function buildApiDocument(app: NestFastifyApplication): OpenAPIObject {
     app,
     new DocumentBuilder()
       .setTitle('BillingOne Reconcile API')
-      .setDescription('Licence reconciliation for MSPs: PanelOne devices vs Pax8 per-device licences.')
+      .setDescription('License reconciliation for MSPs: PanelOne devices vs Pax8 per-device licenses.')
       .setVersion('1')
       .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'PanelOne context token or a b1r_ API key' })
       .build(),

@@ -13,10 +13,10 @@ const COMMON_ATTRIBUTES = ['api-base', 'context-token'];
 
 /** Where each widget mounts in PanelOne and what it takes. */
 export const WIDGETS = [
-  { tag: 'billingone-reconciliation', mount: 'dashboard', title: 'Licence reconciliation', attributes: COMMON_ATTRIBUTES },
+  { tag: 'billingone-reconciliation', mount: 'dashboard', title: 'License reconciliation', attributes: COMMON_ATTRIBUTES },
   { tag: 'billingone-home-card', mount: 'dashboard', title: 'Under-licensed clients', attributes: [...COMMON_ATTRIBUTES, 'href'] },
   { tag: 'billingone-sync-tools', mount: 'dashboard', title: 'Sync tools', attributes: COMMON_ATTRIBUTES },
-  { tag: 'billingone-client-panel', mount: 'client-page', title: 'Licences vs devices', attributes: [...COMMON_ATTRIBUTES, 'client-id'] },
+  { tag: 'billingone-client-panel', mount: 'client-page', title: 'Licenses vs devices', attributes: [...COMMON_ATTRIBUTES, 'client-id'] },
   { tag: 'billingone-settings', mount: 'settings', title: 'BillingOne Reconcile', attributes: COMMON_ATTRIBUTES },
 ] as const;
 

@@ -99,9 +99,9 @@ function recommendedAction(client: ClientRowResponseDto, lines: LineResponseDto[
   if (client.status === 'unmapped') return 'Map this organization to its Pax8 company in the admin settings to reconcile it.';
   if (!lines.length) {
     return client.devices > 0
-      ? `No per-device licence found: add a per-device product for ${client.devices} device${client.devices === 1 ? '' : 's'} in Pax8, or mark the client's product as per-device in the admin settings.`
-      : 'No action needed: no billable devices and no per-device licences.';
+      ? `No per-device license found: add a per-device product for ${client.devices} device${client.devices === 1 ? '' : 's'} in Pax8, or mark the client's product as per-device in the admin settings.`
+      : 'No action needed: no billable devices and no per-device licenses.';
   }
   const actions = lines.filter((l) => l.status !== 'matched').map((l) => lineAction(l.productName, l.licenses, l.devices));
-  return actions.length ? actions.join(' ') : 'No action needed: licences match billable devices.';
+  return actions.length ? actions.join(' ') : 'No action needed: licenses match billable devices.';
 }

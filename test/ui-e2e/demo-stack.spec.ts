@@ -95,7 +95,7 @@ async function readRows(page: Page) {
       name: tr.querySelector('.client-name')!.textContent!,
       devices: tr.querySelector('td[data-label=Devices]')!.textContent!.trim(),
       // The count, without the headline product's name under it.
-      licenses: tr.querySelector('td[data-label=Licenses]')!.firstChild?.textContent?.trim() ?? '',
+      licenses: tr.querySelector('td[data-label=Licenses]')!.textContent!.replace(tr.querySelector('td[data-label=Licenses] .headline')?.textContent ?? '', '').trim(),
       headline: tr.querySelector('td[data-label=Licenses] .headline')?.textContent?.trim() ?? null,
       variance: tr.querySelector('td[data-label=Variance]')!.textContent!.trim(),
       status: tr.querySelector('td[data-label=Status]')!.textContent!.trim(),
