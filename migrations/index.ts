@@ -6,8 +6,9 @@ import { ReconciliationNotify1764000000003 } from './1764000000003-Reconciliatio
 import { ReconciliationNotifyJson1764000000004 } from './1764000000004-ReconciliationNotifyJson.js';
 import { SyncRunQueue1796161998674 } from './1796161998674-SyncRunQueue.js';
 import { ReconciliationVersions1796164100000 } from './1796164100000-ReconciliationVersions.js';
+import { GapExceptions1796170000000 } from './1796170000000-GapExceptions.js';
 
 export const migrations = [
   Foundation1764000000000, SyncedData1764000000001, SnapshotsAndRuns1764000000002, ReconciliationNotify1764000000003,
-  ReconciliationNotifyJson1764000000004, SyncRunQueue1796161998674, ReconciliationVersions1796164100000,
+  ReconciliationNotifyJson1764000000004, SyncRunQueue1796161998674, ReconciliationVersions1796164100000, GapExceptions1796170000000,
 ];
