@@ -42,6 +42,9 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/sync/runs/{id}': { role: 'viewer', scope: 'read' },
   'POST /api/v1/sync/{tool}': { role: 'technician', scope: 'sync' },
   'POST /api/v1/integrations/{kind}/sync': { role: 'technician', scope: 'sync' },
+  'GET /api/v1/gaps': { role: 'viewer', scope: 'read' },
+  'POST /api/v1/gaps/{clientId}/{productId}/exception': { role: 'admin' },
+  'DELETE /api/v1/gaps/{clientId}/{productId}/exception': { role: 'admin' },
 };
 
 const PATH_VALUES = {
