@@ -57,7 +57,8 @@ export class ExportService {
       await this.reconciliations.eachClient(tenantId, { snapshotId: ref.id, version: ref.version }, filter, csvRows(csv,
         (r) => [safeText(r.name), r.devices, count(r.licenses), count(r.variance), label(r.status), money(r.monthly_impact), date,
           safeText(r.headline_product_name), r.line_count, money(r.revenue_at_risk), money(r.overspend), r.unpriced_seats, ref.version,
-          money(r.accepted_revenue_at_risk), money(r.accepted_overspend), r.accepted_unpriced_seats, safeText(r.accepted_gaps)]));
+          money(r.accepted_revenue_at_risk), money(r.accepted_overspend), r.accepted_unpriced_seats,
+          safeText(r.accepted_gaps?.map((g) => `${g.product_name}: ${reasonText(g.exception)}`).join('; ') ?? null)]));
     }
     csv.end();
     await sent;

@@ -308,12 +308,12 @@ export class ReconciliationRepository {
 
   /** The client list of one version in the list's order, through a cursor (the CSV export). */
   eachClient(tenantId: string, ref: { snapshotId: string; version: number }, filter: ClientFilter,
-    onRow: (row: ClientRowRecord & { headline_product_name: string | null; accepted_gaps: string | null }) => void | Promise<void>): Promise<void> {
+    onRow: (row: ClientRowRecord & { headline_product_name: string | null; accepted_gaps: Array<{ product_name: string; exception: LineException }> | null }) => void | Promise<void>): Promise<void> {
     const { where, order, params } = clientQuery(tenantId, { ...filter, snapshotId: ref.snapshotId, version: ref.version });
     return forEachRow(this.db,
       `SELECT c.*, (SELECT product_name FROM reconciliation_line l WHERE l.tenant_id = c.tenant_id AND l.snapshot_id = c.snapshot_id AND l.version = c.version
                       AND l.organization_id = c.organization_id AND l.product_id = c.headline_product_id) AS headline_product_name,
-              (SELECT string_agg(l.product_name || ': ' || (l.exception->>'reason') || COALESCE(' (' || (l.exception->>'note') || ')', ''), '; ' ORDER BY l.product_name)
+              (SELECT json_agg(json_build_object('product_name', l.product_name, 'exception', l.exception) ORDER BY l.product_name, l.product_id)
                  FROM reconciliation_line l WHERE l.tenant_id = c.tenant_id AND l.snapshot_id = c.snapshot_id AND l.version = c.version
                   AND l.organization_id = c.organization_id AND l.gap_state = 'accepted') AS accepted_gaps
          FROM reconciliation_client c WHERE ${where} ORDER BY ${order}`, params, onRow);

@@ -184,7 +184,7 @@ describe('gaps and exceptions', () => {
     const technician = bearer(await api.token(tenant, 'technician'));
     const list = parseCsv((await api.http.get('/api/v1/reconciliation/export.csv').set(technician).expect(200)).text.replace(/^\uFEFF/, ''));
     const acme = list.find((r) => r[0] === 'Acme Corp')!;
-    expect([acme[4], acme.slice(-4)]).toEqual(['Accepted', ['0', '4.6', '0', 'SentinelOne Complete EDR: spare-on-purpose']]);
+    expect([acme[4], acme.slice(-4)]).toEqual(['Accepted', ['0', '4.6', '0', 'SentinelOne Complete EDR: Spare on purpose']]);
     const perClient = parseCsv((await api.http.get('/api/v1/reconciliation/clients/org-beta/export.csv').set(technician).expect(200)).text.replace(/^\uFEFF/, ''));
     const edr = perClient.find((r) => r[0] === 'SentinelOne Complete EDR')!;
     expect(edr.slice(-3)).toEqual(['Accepted', 'Device retiring: two PCs go in March', tomorrow()]);
