@@ -195,7 +195,15 @@ export class ReconciliationRepository {
    * inside a transaction that holds the tenant's reconcile lock.
    */
   async insertVersion(q: Queryable, tenantId: string, snapshotId: string, clients: ClientRow[], lines: LineRow[], input: VersionInput): Promise<{ version: number; created: boolean }> {
-    const hash = createHash('sha256').update(JSON.stringify({ inputs: input.inputs, clients, lines })).digest('base64url');
+    // In a canonical order: the inputs' queries have no ORDER BY, and a plan that changes between
+    // two reconciles (autoanalyze after a large sync) must not make an equal result look new.
+    const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const canonical = {
+      inputs: input.inputs,
+      clients: [...clients].sort((a, b) => byKey(a.organizationId, b.organizationId)),
+      lines: [...lines].sort((a, b) => byKey(a.organizationId, b.organizationId) || byKey(a.productId, b.productId)),
+    };
+    const hash = createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
     const [current] = rowsOf<{ version: number | null; result_hash: string | null }>(await q.query(
       `SELECT s.reconciliation_version AS version, r.result_hash FROM snapshot s
          LEFT JOIN reconciliation r ON r.tenant_id = s.tenant_id AND r.snapshot_id = s.id AND r.version = s.reconciliation_version
