@@ -6,6 +6,7 @@ import { loggerParams } from './common/logging.js';
 import { AppConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
+import { GapsModule } from './gaps/gaps.module.js';
 import { HealthModule } from './health/health.module.js';
 import { IntegrationsModule } from './integrations/integrations.module.js';
 import { MappingModule } from './mapping/mapping.module.js';
@@ -36,6 +37,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   MappingModule,
   SnapshotsModule,
   ReconciliationModule,
+  GapsModule,
   SyncModule,
 ];
 /** Modules only the worker loads (job consumers, the schedule). */

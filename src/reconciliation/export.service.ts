@@ -8,7 +8,7 @@ import { csvRows, safeText, startCsv } from '../common/csv.js';
 import { notFound } from '../common/errors.js';
 import { SnapshotRepository } from '../snapshots/snapshot.repository.js';
 import { roundCents } from './money.js';
-import type { ClientStatus } from './reconcile.js';
+import type { ClientStatus, ExceptionReason, LineException } from './reconcile.js';
 import { ReconciliationReader, type ReconciliationSelect } from './reconciliation-reader.service.js';
 import { ReconciliationRepository, type ClientFilter } from './reconciliation.repository.js';
 
@@ -18,8 +18,14 @@ const day = (iso: string) => iso.slice(0, 10);
 
 /** The words the screens use for a status, so the file says what the dashboard says. */
 export const STATUS_LABELS: Record<ClientStatus, string> = {
-  'under-licensed': 'Under-licensed', 'over-licensed': 'Over-licensed', matched: 'Properly licensed', unmapped: 'Unmapped',
+  'under-licensed': 'Under-licensed', 'over-licensed': 'Over-licensed', matched: 'Properly licensed', unmapped: 'Unmapped', accepted: 'Accepted',
 };
+/** The words the screens use for an exception's reason. */
+export const REASON_LABELS: Record<ExceptionReason, string> = {
+  'client-owned-licence': 'Client owns the licence', 'spare-on-purpose': 'Spare on purpose', 'device-retiring': 'Device retiring',
+  'not-billable': 'Not billable', other: 'Other',
+};
+const reasonText = (e: LineException | null) => (e ? `${REASON_LABELS[e.reason] ?? e.reason}${e.note ? `: ${e.note}` : ''}` : null);
 const label = (status: string) => STATUS_LABELS[status as ClientStatus] ?? status;
 
 /** "billingone-reconciliation-under-licensed-acme-2026-12-01-v2.csv": the filter and the version are in the name. */
@@ -45,11 +51,14 @@ export class ExportService {
     sent.catch(() => undefined); // awaited below; a client hanging up early must not be an unhandled rejection
     // The first seven columns are the ones older files had, in their order; new ones follow.
     csv.write(['Client', 'Devices', 'Licenses', 'Variance', 'Status', 'Monthly impact (USD)', 'Snapshot date',
-      'Product shown', 'Product lines', 'Revenue at risk (USD)', 'Overspend (USD)', 'Seats with no price', 'Version']);
+      'Product shown', 'Product lines', 'Revenue at risk (USD)', 'Overspend (USD)', 'Seats with no price', 'Version',
+      'Accepted revenue at risk (USD)', 'Accepted overspend (USD)', 'Accepted seats with no price', 'Accepted gaps']);
     if (ref) {
       await this.reconciliations.eachClient(tenantId, { snapshotId: ref.id, version: ref.version }, filter, csvRows(csv,
         (r) => [safeText(r.name), r.devices, count(r.licenses), count(r.variance), label(r.status), money(r.monthly_impact), date,
-          safeText(r.headline_product_name), r.line_count, money(r.revenue_at_risk), money(r.overspend), r.unpriced_seats, ref.version]));
+          safeText(r.headline_product_name), r.line_count, money(r.revenue_at_risk), money(r.overspend), r.unpriced_seats, ref.version,
+          money(r.accepted_revenue_at_risk), money(r.accepted_overspend), r.accepted_unpriced_seats,
+          safeText(r.accepted_gaps?.map((g) => `${g.product_name}: ${reasonText(g.exception)}`).join('; ') ?? null)]));
     }
     csv.end();
     await sent;
@@ -76,12 +85,16 @@ export class ExportService {
     csv.write(['Overspend (USD)', money(client.overspend)]);
     csv.write(['Seats with no price', client.unpriced_seats]);
     csv.write(['Version', ref.version]);
+    csv.write(['Accepted revenue at risk (USD)', money(client.accepted_revenue_at_risk)]);
+    csv.write(['Accepted overspend (USD)', money(client.accepted_overspend)]);
+    csv.write(['Accepted seats with no price', client.accepted_unpriced_seats]);
     csv.write([]);
     csv.write(['Product', 'Devices', 'Licensed', 'Variance', 'Unit price monthly (USD)', 'Monthly impact (USD)',
-      'Status', 'Revenue at risk (USD)', 'Overspend (USD)', 'Seats with no price']);
+      'Status', 'Revenue at risk (USD)', 'Overspend (USD)', 'Seats with no price', 'Gap state', 'Exception', 'Exception until']);
     await this.reconciliations.eachClientLine(tenantId, at, clientId, csvRows(csv,
       (l) => [safeText(l.product_name), l.devices, Number(l.licensed_quantity), Number(l.variance), money(l.unit_price_monthly), money(l.monthly_impact),
-        label(l.status), money(l.revenue_at_risk), money(l.overspend), l.unpriced_seats]));
+        label(l.status), money(l.revenue_at_risk), money(l.overspend), l.unpriced_seats,
+        l.gap_state === 'accepted' ? 'Accepted' : l.gap_state === 'open' ? 'Open' : '', safeText(reasonText(l.exception)), l.exception?.until ?? '']));
     csv.write([]);
     csv.write(['Hostname', 'Serial number', 'Device class', 'Last contact', 'Counted', 'Reason']);
     await this.snapshots.eachClientDevice(tenantId, ref.id, clientId, csvRows(csv,

@@ -1,4 +1,4 @@
-// Missed billing: the under-licensed product lines of a snapshot, largest money first, each
+// Missed billing: the open (not accepted) under-licensed product lines of a snapshot, largest money first, each
 // with what to do and since when the gap has been open (the consecutive run of complete
 // snapshots, up to this one, in which the same client and product were under-licensed).
 import { Injectable } from '@nestjs/common';

@@ -1,4 +1,4 @@
-import { reconcileClients, type Subscription } from './reconcile.js';
+import { covers, gapKey, reconcileClients, type LineException, type Subscription } from './reconcile.js';
 
 const sub = (productId: string, quantity: number, extra: Partial<Subscription> = {}): Subscription => ({
   companyId: 'c1', productId, productName: productId, quantity, status: 'Active', billingTerm: 'Monthly', price: 10, perDevice: true, ...extra,
@@ -74,5 +74,39 @@ describe('reconcileClients', () => {
       [sub('a', 10, { price: 0.1 }), sub('b', 10, { price: 0.2 }), sub('c', 10, { price: 0.7 })], rules);
     expect(lines.map((l) => l.revenueAtRisk)).toEqual([0.3, 0.6, 2.1]);
     expect(clients[0].revenueAtRisk).toBe(3);
+  });
+});
+
+describe('exceptions', () => {
+  const mapping = new Map([['o1', 'c1']]);
+  const names = new Map([['o1', 'One']]);
+  const exception = (acceptedVariance: number): LineException => ({ reason: 'spare-on-purpose', note: null, until: null, acceptedVariance, by: 'u', at: '2026-12-01T00:00:00.000Z' });
+  const run = (billable: number, accepted: Record<string, number>, subs = [sub('edr', 10), sub('backup', 8)]) =>
+    reconcileClients([{ organizationId: 'o1', name: 'One', billable }], mapping, names, subs, rules,
+      new Map(Object.entries(accepted).map(([product, v]) => [gapKey('o1', product), exception(v)])));
+
+  it('covers a gap of the same sign no larger than the accepted one', () => {
+    expect([covers({ acceptedVariance: 3 }, 'under-licensed', 3), covers({ acceptedVariance: 3 }, 'under-licensed', 2)]).toEqual([true, true]);
+    expect(covers({ acceptedVariance: 3 }, 'under-licensed', 4)).toBe(false);
+    expect(covers({ acceptedVariance: -2 }, 'under-licensed', 1)).toBe(false);
+    expect(covers({ acceptedVariance: -2 }, 'over-licensed', -2)).toBe(true);
+    expect(covers({ acceptedVariance: 2 }, 'matched', 0)).toBe(false);
+  });
+
+  it('an accepted line leaves the status and the money; its money is shown apart', () => {
+    // 10 devices: edr matched, backup +2 under ($20). Accepting backup leaves the client `accepted`.
+    const { clients, lines } = run(10, { backup: 2 });
+    expect(lines.map((l) => [l.productId, l.gapState, l.exception?.acceptedVariance ?? null])).toEqual([['edr', null, null], ['backup', 'accepted', 2]]);
+    expect(clients[0]).toMatchObject({ status: 'accepted', revenueAtRisk: 0, acceptedRevenueAtRisk: 20, overspend: 0, acceptedOverspend: 0 });
+    expect(lines[1].revenueAtRisk).toBe(20); // the line keeps what it is worth
+  });
+
+  it('the open line decides the status and the headline; a grown gap is open again', () => {
+    // 9 devices: edr -1 over ($10), backup +1 under ($10); backup accepted at +2.
+    const { clients } = run(9, { backup: 2 });
+    expect(clients[0]).toMatchObject({ status: 'over-licensed', headlineProductId: 'edr', overspend: 10, revenueAtRisk: 0, acceptedRevenueAtRisk: 10 });
+    const grown = run(11, { backup: 2 });
+    expect(grown.lines.find((l) => l.productId === 'backup')).toMatchObject({ variance: 3, gapState: 'open', exception: null });
+    expect(grown.clients[0]).toMatchObject({ status: 'under-licensed', revenueAtRisk: 40, acceptedRevenueAtRisk: 0 });
   });
 });

@@ -46,16 +46,18 @@ export class ReconciliationReader {
       return {
         ...NO_RECONCILIATION, underLicensed: 0, overLicensed: 0, matched: 0, unmapped: 0, accepted: 0, revenueAtRisk: usd(0), overspend: usd(0),
         unpricedSeats: 0, unpricedUnderSeats: 0, unpricedOverSeats: 0, billableCount: 0, unmappedDeviceCount: 0, unconfirmedMappings: 0,
+        acceptedRevenueAtRisk: usd(0), acceptedOverspend: usd(0), acceptedUnpricedSeats: 0,
       };
     }
     const unpriced = Number(row.unpriced);
     const unpricedUnder = Number(row.unpriced_under);
     return {
       snapshot: toSnapshotRef(row), version: row.version, latest: row.latest,
-      underLicensed: Number(row.under), overLicensed: Number(row.over), matched: Number(row.matched), unmapped: Number(row.unmapped), accepted: 0,
+      underLicensed: Number(row.under), overLicensed: Number(row.over), matched: Number(row.matched), unmapped: Number(row.unmapped), accepted: Number(row.accepted),
       revenueAtRisk: usd(Number(row.risk)), overspend: usd(Number(row.overspend)),
       unpricedSeats: unpriced, unpricedUnderSeats: unpricedUnder, unpricedOverSeats: unpriced - unpricedUnder,
       billableCount: Number(row.billable), unmappedDeviceCount: Number(row.unmapped_devices), unconfirmedMappings: row.unconfirmed_mappings,
+      acceptedRevenueAtRisk: usd(Number(row.accepted_risk)), acceptedOverspend: usd(Number(row.accepted_overspend)), acceptedUnpricedSeats: Number(row.accepted_unpriced),
     };
   }
 

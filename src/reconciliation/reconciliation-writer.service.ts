@@ -18,6 +18,7 @@ import type { CountingRules } from '../settings/rules.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
 import type { SnapshotReconciler } from '../snapshots/snapshot-reconciler.js';
 import { SnapshotRepository } from '../snapshots/snapshot.repository.js';
+import { GapExceptionRepository } from './gap-exception.repository.js';
 import { reconcileClients } from './reconcile.js';
 import { ReconciliationCacheService } from './reconciliation-cache.service.js';
 import { ReconciliationRepository } from './reconciliation.repository.js';
@@ -32,6 +33,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     private readonly mappings: MappingRepository,
     private readonly synced: SyncedDataRepository,
     private readonly settings: SettingsRepository,
+    private readonly exceptions: GapExceptionRepository,
   ) {}
 
   /**
@@ -59,6 +61,41 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
   /** After a mapping, product or settings change: re-reconcile the latest snapshot, if there is one, as a new version. */
   async changed(tenantId: string, what: string, by: string | null): Promise<void> {
     if (await this.snapshots.latest(this.db, tenantId)) await this.reconcile(tenantId, undefined, `${what} changed${by ? ` by ${by}` : ''}`, by);
+  }
+
+  /**
+   * A change of what the latest snapshot's reconciliation depends on (an exception), made under
+   * the tenant's reconcile lock and in the same transaction as the new version it causes: a
+   * change that throws (a 4xx) leaves nothing behind. `change` sees the latest complete snapshot.
+   */
+  async changeLatest<T>(tenantId: string, reason: string, by: string | null, change: (q: PoolClient, snapshotId: string | null) => Promise<T>): Promise<T> {
+    try {
+      return await inTransaction(this.db, async (client) => {
+        await this.lockTenant(client, tenantId);
+        const snapshot = await this.snapshots.latest(client, tenantId);
+        const result = await change(client, snapshot?.id ?? null);
+        if (snapshot) await this.write(client, tenantId, snapshot.id, await this.settings.countingRules(tenantId, client), { reason, createdBy: by });
+        return result;
+      });
+    } finally {
+      this.committed(tenantId);
+    }
+  }
+
+  /**
+   * Exceptions whose last day has passed: dropped, and each tenant's latest snapshot
+   * re-reconciled without them, so their gaps reopen in the totals. The worker runs it on its
+   * schedule tick; a reconcile in between already leaves them out. Returns the tenants changed.
+   */
+  async expireExceptions(): Promise<string[]> {
+    const tenants = await this.exceptions.tenantsWithExpired(this.db);
+    const changed: string[] = [];
+    for (const tenantId of tenants) {
+      // TODO(audit): AuditService.record the removal of each expired exception (actor: system).
+      const removed = await this.changeLatest(tenantId, 'exception expired', null, (q) => this.exceptions.removeExpired(q, tenantId));
+      if (removed) changed.push(tenantId);
+    }
+    return changed;
   }
 
   /** For the snapshot ingest, inside its own transaction. */
@@ -101,6 +138,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
         billingTerm: s.billing_term, price: s.price === null ? null : Number(s.price), perDevice: perDevice.get(s.product_id) ?? suggestPerDevice(s.product_name),
       })),
       rules,
+      await this.exceptions.live(q, tenantId),
     );
     const { version, created } = await this.reconciliations.insertVersion(q, tenantId, snapshotId, clients, lines, { ...why, inputs: { rules, unconfirmedMappings: unconfirmed } });
     return { clients: clients.length, version, created };

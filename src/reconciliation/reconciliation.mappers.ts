@@ -21,7 +21,8 @@ export function toLineDto(row: LineRecord): LineResponseDto {
     overspend: usdOrNull(numberOrNull(row.overspend)),
     unpricedSeats: row.unpriced_seats,
     monthlyImpact: usdOrNull(numberOrNull(row.monthly_impact)),
-    gapState: row.status === 'matched' ? null : 'open',
+    gapState: row.status === 'matched' ? null : row.gap_state ?? 'open',
+    exception: row.exception ? { reason: row.exception.reason, note: row.exception.note, until: row.exception.until } : null,
   };
 }
 
@@ -33,6 +34,8 @@ export function toClientRowDto(row: ClientRowRecord, lines: LineRecord[]): Clien
     headlineProductId: row.headline_product_id,
     headlineProductName: lineDtos.find((l) => l.productId === row.headline_product_id)?.productName ?? null,
     revenueAtRisk: usd(Number(row.revenue_at_risk)), overspend: usd(Number(row.overspend)), unpricedSeats: row.unpriced_seats,
+    acceptedRevenueAtRisk: usd(Number(row.accepted_revenue_at_risk)), acceptedOverspend: usd(Number(row.accepted_overspend)),
+    acceptedUnpricedSeats: row.accepted_unpriced_seats,
     monthlyImpact: usdOrNull(numberOrNull(row.monthly_impact)), lineCount: row.line_count,
     lines: lineDtos,
   };

@@ -7,6 +7,7 @@ import { SnapshotReconciler } from '../snapshots/snapshot-reconciler.js';
 import { SnapshotsModule } from '../snapshots/snapshots.module.js';
 import { ClientDetailService } from './client-detail.service.js';
 import { ExportService } from './export.service.js';
+import { GapExceptionRepository } from './gap-exception.repository.js';
 import { MissedBillingService } from './missed-billing.service.js';
 import { ReconciliationController } from './reconciliation.controller.js';
 import { ReconciliationCacheService } from './reconciliation-cache.service.js';
@@ -26,9 +27,10 @@ import { ReconciliationWriter } from './reconciliation-writer.service.js';
   controllers: [ReconciliationController],
   providers: [
     ReconciliationWriter, ReconciliationReader, ReconciliationRepository, ReconciliationCacheService, ClientDetailService, ExportService, MissedBillingService,
+    GapExceptionRepository,
     { provide: SnapshotReconciler, useExisting: ReconciliationWriter },
     { provide: ReconciliationInputs, useExisting: ReconciliationWriter },
   ],
-  exports: [ReconciliationWriter, ReconciliationReader, SnapshotReconciler, ReconciliationInputs],
+  exports: [ReconciliationWriter, ReconciliationReader, ReconciliationRepository, GapExceptionRepository, SnapshotReconciler, ReconciliationInputs],
 })
 export class ReconciliationModule {}

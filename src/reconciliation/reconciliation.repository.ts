@@ -10,7 +10,7 @@ import { DataSource } from 'typeorm';
 import { forEachRow } from '../database/cursor.js';
 import { rowsOf, type Queryable } from '../database/queryable.js';
 import { COMPLETE_SNAPSHOT_SQL } from '../snapshots/snapshot.repository.js';
-import type { ClientRow, ClientStatus, LineRow, LineStatus } from './reconcile.js';
+import type { ClientRow, ClientStatus, GapState, LineException, LineRow, LineStatus } from './reconcile.js';
 
 export const CLIENT_SORTS = ['name', 'devices', 'licenses', 'variance', 'revenueAtRisk', 'overspend', 'unpricedSeats', 'monthlyImpact'] as const;
 export type ClientSort = (typeof CLIENT_SORTS)[number];
@@ -64,6 +64,9 @@ export interface ClientRowRecord {
   revenue_at_risk: string;
   overspend: string;
   unpriced_seats: number;
+  accepted_revenue_at_risk: string;
+  accepted_overspend: string;
+  accepted_unpriced_seats: number;
   line_count: number;
   headline_product_id: string | null;
 }
@@ -82,6 +85,8 @@ export interface LineRecord {
   revenue_at_risk: string | null;
   overspend: string | null;
   unpriced_seats: number;
+  gap_state: GapState | null;
+  exception: LineException | null;
 }
 
 /** A client row with its lines (in the list's page). */
@@ -98,6 +103,10 @@ export interface SummaryRecord extends ReconciliationRef {
   overspend: string;
   unpriced: string;
   unpriced_under: string;
+  accepted: string;
+  accepted_risk: string;
+  accepted_overspend: string;
+  accepted_unpriced: string;
   billable: string;
   unmapped_devices: string;
   unconfirmed_mappings: number;
@@ -148,6 +157,8 @@ export interface GapHistoryRecord {
   rn: string;
   taken_at: Date;
   gap: boolean;
+  /** The line's status in that snapshot (null: no line). */
+  status: LineStatus | null;
 }
 
 /** A page of the client list and the reconciliation it is of (null: no complete snapshot matched). */
@@ -168,7 +179,8 @@ export interface VersionInput {
 const LINE_JSON = `json_build_object('organization_id', l.organization_id, 'product_id', l.product_id, 'product_name', l.product_name,
   'pax8_company_id', l.pax8_company_id, 'devices', l.devices, 'licensed_quantity', l.licensed_quantity::text, 'variance', l.variance::text,
   'status', l.status, 'unit_price_monthly', l.unit_price_monthly::text, 'monthly_impact', l.monthly_impact::text,
-  'revenue_at_risk', l.revenue_at_risk::text, 'overspend', l.overspend::text, 'unpriced_seats', l.unpriced_seats)`;
+  'revenue_at_risk', l.revenue_at_risk::text, 'overspend', l.overspend::text, 'unpriced_seats', l.unpriced_seats,
+  'gap_state', l.gap_state, 'exception', l.exception)`;
 const LINE_ORDER = 'abs(l.variance) DESC, l.variance DESC, l.product_name';
 
 /** How far back the "since" run of a missed-billing gap is followed. */
@@ -185,7 +197,15 @@ export class ReconciliationRepository {
    * inside a transaction that holds the tenant's reconcile lock.
    */
   async insertVersion(q: Queryable, tenantId: string, snapshotId: string, clients: ClientRow[], lines: LineRow[], input: VersionInput): Promise<{ version: number; created: boolean }> {
-    const hash = createHash('sha256').update(JSON.stringify({ inputs: input.inputs, clients, lines })).digest('base64url');
+    // In a canonical order: the inputs' queries have no ORDER BY, and a plan that changes between
+    // two reconciles (autoanalyze after a large sync) must not make an equal result look new.
+    const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+    const canonical = {
+      inputs: input.inputs,
+      clients: [...clients].sort((a, b) => byKey(a.organizationId, b.organizationId)),
+      lines: [...lines].sort((a, b) => byKey(a.organizationId, b.organizationId) || byKey(a.productId, b.productId)),
+    };
+    const hash = createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
     const [current] = rowsOf<{ version: number | null; result_hash: string | null }>(await q.query(
       `SELECT s.reconciliation_version AS version, r.result_hash FROM snapshot s
          LEFT JOIN reconciliation r ON r.tenant_id = s.tenant_id AND r.snapshot_id = s.id AND r.version = s.reconciliation_version
@@ -201,22 +221,26 @@ export class ReconciliationRepository {
     if (lines.length) {
       await q.query(
         `INSERT INTO reconciliation_line (tenant_id, snapshot_id, version, organization_id, product_id, product_name, pax8_company_id, devices, licensed_quantity, variance,
-                                          status, unit_price_monthly, monthly_impact, revenue_at_risk, overspend, unpriced_seats)
+                                          status, unit_price_monthly, monthly_impact, revenue_at_risk, overspend, unpriced_seats, gap_state, exception)
          SELECT $1, $2, $3, x."organizationId", x."productId", x."productName", x."pax8CompanyId", x.devices, x."licensedQuantity", x.variance,
-                x.status, x."unitPriceMonthly", x."monthlyImpact", x."revenueAtRisk", x.overspend, x."unpricedSeats"
+                x.status, x."unitPriceMonthly", x."monthlyImpact", x."revenueAtRisk", x.overspend, x."unpricedSeats", x."gapState", x.exception
            FROM jsonb_to_recordset($4::jsonb) AS x("organizationId" text, "productId" text, "productName" text, "pax8CompanyId" text, devices int, "licensedQuantity" numeric,
-                variance numeric, status text, "unitPriceMonthly" numeric, "monthlyImpact" numeric, "revenueAtRisk" numeric, overspend numeric, "unpricedSeats" int)`,
+                variance numeric, status text, "unitPriceMonthly" numeric, "monthlyImpact" numeric, "revenueAtRisk" numeric, overspend numeric, "unpricedSeats" int,
+                "gapState" text, exception jsonb)`,
         [tenantId, snapshotId, version, JSON.stringify(lines)],
       );
     }
     if (clients.length) {
       await q.query(
         `INSERT INTO reconciliation_client (tenant_id, snapshot_id, version, organization_id, name, pax8_company_id, devices, licenses, variance, status, monthly_impact,
-                                            revenue_at_risk, overspend, unpriced_seats, unpriced_under_seats, line_count, headline_product_id)
+                                            revenue_at_risk, overspend, unpriced_seats, unpriced_under_seats, accepted_revenue_at_risk, accepted_overspend, accepted_unpriced_seats,
+                                            line_count, headline_product_id)
          SELECT $1, $2, $3, x."organizationId", x.name, x."pax8CompanyId", x.devices, x.licenses, x.variance, x.status, x."monthlyImpact",
-                x."revenueAtRisk", x.overspend, x."unpricedSeats", x."unpricedUnderSeats", x."lineCount", x."headlineProductId"
+                x."revenueAtRisk", x.overspend, x."unpricedSeats", x."unpricedUnderSeats", x."acceptedRevenueAtRisk", x."acceptedOverspend", x."acceptedUnpricedSeats",
+                x."lineCount", x."headlineProductId"
            FROM jsonb_to_recordset($4::jsonb) AS x("organizationId" text, name text, "pax8CompanyId" text, devices int, licenses numeric, variance numeric, status text,
-                "monthlyImpact" numeric, "revenueAtRisk" numeric, overspend numeric, "unpricedSeats" int, "unpricedUnderSeats" int, "lineCount" int, "headlineProductId" text)`,
+                "monthlyImpact" numeric, "revenueAtRisk" numeric, overspend numeric, "unpricedSeats" int, "unpricedUnderSeats" int,
+                "acceptedRevenueAtRisk" numeric, "acceptedOverspend" numeric, "acceptedUnpricedSeats" int, "lineCount" int, "headlineProductId" text)`,
         [tenantId, snapshotId, version, JSON.stringify(clients)],
       );
     }
@@ -243,6 +267,9 @@ export class ReconciliationRepository {
          CROSS JOIN LATERAL (
            SELECT count(*) FILTER (WHERE status = 'under-licensed') AS under, count(*) FILTER (WHERE status = 'over-licensed') AS over,
                   count(*) FILTER (WHERE status = 'matched') AS matched, count(*) FILTER (WHERE status = 'unmapped') AS unmapped,
+                  count(*) FILTER (WHERE status = 'accepted') AS accepted,
+                  COALESCE(sum(accepted_revenue_at_risk), 0) AS accepted_risk, COALESCE(sum(accepted_overspend), 0) AS accepted_overspend,
+                  COALESCE(sum(accepted_unpriced_seats), 0) AS accepted_unpriced,
                   COALESCE(sum(revenue_at_risk), 0) AS risk, COALESCE(sum(overspend), 0) AS overspend,
                   COALESCE(sum(unpriced_seats), 0) AS unpriced, COALESCE(sum(unpriced_under_seats), 0) AS unpriced_under,
                   COALESCE(sum(devices) FILTER (WHERE status <> 'unmapped'), 0) AS billable,
@@ -290,11 +317,15 @@ export class ReconciliationRepository {
   }
 
   /** The client list of one version in the list's order, through a cursor (the CSV export). */
-  eachClient(tenantId: string, ref: { snapshotId: string; version: number }, filter: ClientFilter, onRow: (row: ClientRowRecord & { headline_product_name: string | null }) => void | Promise<void>): Promise<void> {
+  eachClient(tenantId: string, ref: { snapshotId: string; version: number }, filter: ClientFilter,
+    onRow: (row: ClientRowRecord & { headline_product_name: string | null; accepted_gaps: Array<{ product_name: string; exception: LineException }> | null }) => void | Promise<void>): Promise<void> {
     const { where, order, params } = clientQuery(tenantId, { ...filter, snapshotId: ref.snapshotId, version: ref.version });
     return forEachRow(this.db,
       `SELECT c.*, (SELECT product_name FROM reconciliation_line l WHERE l.tenant_id = c.tenant_id AND l.snapshot_id = c.snapshot_id AND l.version = c.version
-                      AND l.organization_id = c.organization_id AND l.product_id = c.headline_product_id) AS headline_product_name
+                      AND l.organization_id = c.organization_id AND l.product_id = c.headline_product_id) AS headline_product_name,
+              (SELECT json_agg(json_build_object('product_name', l.product_name, 'exception', l.exception) ORDER BY l.product_name, l.product_id)
+                 FROM reconciliation_line l WHERE l.tenant_id = c.tenant_id AND l.snapshot_id = c.snapshot_id AND l.version = c.version
+                  AND l.organization_id = c.organization_id AND l.gap_state = 'accepted') AS accepted_gaps
          FROM reconciliation_client c WHERE ${where} ORDER BY ${order}`, params, onRow);
   }
 
@@ -353,18 +384,20 @@ export class ReconciliationRepository {
     return this.db.query(
       `SELECT product_id, min(product_name) AS product_name, count(*) AS clients, sum(devices) AS devices, sum(licensed_quantity) AS licenses,
               sum(variance) AS variance,
-              COALESCE(sum(variance) FILTER (WHERE status = 'under-licensed'), 0) AS under_seats,
-              COALESCE(-sum(variance) FILTER (WHERE status = 'over-licensed'), 0) AS over_seats,
-              COALESCE(sum(revenue_at_risk), 0) AS risk, COALESCE(sum(overspend), 0) AS overspend, sum(unpriced_seats) AS unpriced
+              COALESCE(sum(variance) FILTER (WHERE status = 'under-licensed' AND gap_state = 'open'), 0) AS under_seats,
+              COALESCE(-sum(variance) FILTER (WHERE status = 'over-licensed' AND gap_state = 'open'), 0) AS over_seats,
+              COALESCE(sum(revenue_at_risk) FILTER (WHERE gap_state IS DISTINCT FROM 'accepted'), 0) AS risk,
+              COALESCE(sum(overspend) FILTER (WHERE gap_state IS DISTINCT FROM 'accepted'), 0) AS overspend,
+              COALESCE(sum(unpriced_seats) FILTER (WHERE gap_state IS DISTINCT FROM 'accepted'), 0) AS unpriced
          FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2 AND version = $3
-        GROUP BY product_id ORDER BY sum(revenue_at_risk) DESC NULLS LAST, min(product_name), product_id`,
+        GROUP BY product_id ORDER BY sum(revenue_at_risk) FILTER (WHERE gap_state IS DISTINCT FROM 'accepted') DESC NULLS LAST, min(product_name), product_id`,
       [tenantId, ref.snapshotId, ref.version],
     );
   }
 
   async countGaps(tenantId: string, ref: { snapshotId: string; version: number }): Promise<number> {
     const [{ n }] = await this.db.query(
-      `SELECT count(*) AS n FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2 AND version = $3 AND status = 'under-licensed'`,
+      `SELECT count(*) AS n FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2 AND version = $3 AND status = 'under-licensed' AND gap_state = 'open'`,
       [tenantId, ref.snapshotId, ref.version],
     );
     return Number(n);
@@ -375,7 +408,7 @@ export class ReconciliationRepository {
     return this.db.query(
       `SELECT l.*, c.name AS client_name FROM reconciliation_line l
          JOIN reconciliation_client c ON c.tenant_id = l.tenant_id AND c.snapshot_id = l.snapshot_id AND c.version = l.version AND c.organization_id = l.organization_id
-        WHERE l.tenant_id = $1 AND l.snapshot_id = $2 AND l.version = $3 AND l.status = 'under-licensed'
+        WHERE l.tenant_id = $1 AND l.snapshot_id = $2 AND l.version = $3 AND l.status = 'under-licensed' AND l.gap_state = 'open'
         ORDER BY l.revenue_at_risk DESC NULLS LAST, l.variance DESC, lower(c.name), l.organization_id, l.product_id
         LIMIT $4 OFFSET $5`,
       [tenantId, ref.snapshotId, ref.version, limit, offset],
@@ -392,7 +425,7 @@ export class ReconciliationRepository {
        ), pairs AS (
          SELECT * FROM unnest($3::text[], $4::text[]) AS p(organization_id, product_id)
        )
-       SELECT p.organization_id, p.product_id, s.rn, s.taken_at, COALESCE(l.status = 'under-licensed', false) AS gap
+       SELECT p.organization_id, p.product_id, s.rn, s.taken_at, COALESCE(l.status = 'under-licensed', false) AS gap, l.status
          FROM snaps s CROSS JOIN pairs p
          LEFT JOIN reconciliation_line l ON l.tenant_id = $1 AND l.snapshot_id = s.id AND l.version = s.reconciliation_version
                                         AND l.organization_id = p.organization_id AND l.product_id = p.product_id
@@ -411,7 +444,6 @@ function clientQuery(tenantId: string, filter: ClientFilter, snapshotExpr = '$2'
   const params: unknown[] = [tenantId, filter.snapshotId ?? null, filter.version ?? null];
   const where = ['tenant_id = $1', `snapshot_id = ${snapshotExpr}`, `version = ${versionExpr}`];
   if (filter.status === 'mapped') where.push(`status <> 'unmapped'`);
-  else if (filter.status === 'accepted') where.push('false'); // no exceptions exist yet
   else if (filter.status) where.push(`status = $${params.push(filter.status)}`);
   if (filter.search) where.push(`name ILIKE $${params.push(`%${filter.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)} ESCAPE '\\'`);
   const sort = filter.sort ?? 'variance';

@@ -9,6 +9,7 @@ import { SchedulerRegistry } from '@nestjs/schedule';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { CronTime } from 'cron';
 import { DataSource } from 'typeorm';
+import { ReconciliationWriter } from '../reconciliation/reconciliation-writer.service.js';
 import { SyncRunsService } from './sync-runs.service.js';
 import { SYNC_OPTIONS, type SyncOptions } from './sync.options.js';
 
@@ -44,6 +45,7 @@ export class SyncScheduleService implements OnApplicationBootstrap, OnModuleDest
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly runs: SyncRunsService,
+    private readonly reconciliations: ReconciliationWriter,
     private readonly registry: SchedulerRegistry,
     @Inject(SYNC_OPTIONS) private readonly options: SyncOptions,
   ) {}
@@ -79,6 +81,12 @@ export class SyncScheduleService implements OnApplicationBootstrap, OnModuleDest
           this.logger.error({ err, tenantId: tenant.tenant_id }, 'could not fire the schedule'),
         );
       }
+      // Exceptions whose last day passed: their gaps reopen in the totals without waiting for a snapshot.
+      const expired = await this.reconciliations.expireExceptions().catch((err) => {
+        this.logger.error({ err }, 'could not expire exceptions');
+        return [];
+      });
+      if (expired.length) this.logger.log({ tenants: expired.length }, 'expired exceptions removed, gaps reopened');
     } catch (err) {
       this.logger.error({ err }, 'schedule tick failed');
     } finally {

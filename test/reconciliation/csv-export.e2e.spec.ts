@@ -62,7 +62,8 @@ describe('the client list CSV', () => {
     expect(text.startsWith('\uFEFF')).toBe(true);
     const rows = parseCsv(text.slice(1));
     expect(rows[0]).toEqual(['Client', 'Devices', 'Licenses', 'Variance', 'Status', 'Monthly impact (USD)', 'Snapshot date',
-      'Product shown', 'Product lines', 'Revenue at risk (USD)', 'Overspend (USD)', 'Seats with no price', 'Version']);
+      'Product shown', 'Product lines', 'Revenue at risk (USD)', 'Overspend (USD)', 'Seats with no price', 'Version',
+      'Accepted revenue at risk (USD)', 'Accepted overspend (USD)', 'Accepted seats with no price', 'Accepted gaps']);
     expect(rows).toHaveLength(1 + NAMES.length);
     expect(rows.map((r) => r[0])).toContain('Ünïcödé GmbH');
   });
@@ -80,8 +81,8 @@ describe('the client list CSV', () => {
     expect(rows.every((r) => !/^[=+\-@\t\r]/.test(r[0]))).toBe(true);
     // Client 9 (Ünïcödé): 3 devices, 9 licences, variance -6, -$12.00: bare numbers, not quoted, no apostrophe.
     // Its overspend is $12.00 (a positive amount: the client's money), revenue at risk 0, version 1.
-    expect(byName.get('Ünïcödé GmbH')).toEqual(['Ünïcödé GmbH', '3', '9', '-6', 'Over-licensed', '-12', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), 'Endpoint Protection', '1', '0', '12', '0', '1']);
-    expect(text).toMatch(/\r\nÜnïcödé GmbH,3,9,-6,Over-licensed,-12,\d{4}-\d{2}-\d{2},Endpoint Protection,1,0,12,0,1\r\n/);
+    expect(byName.get('Ünïcödé GmbH')).toEqual(['Ünïcödé GmbH', '3', '9', '-6', 'Over-licensed', '-12', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), 'Endpoint Protection', '1', '0', '12', '0', '1', '0', '0', '0', '']);
+    expect(text).toMatch(/\r\nÜnïcödé GmbH,3,9,-6,Over-licensed,-12,\d{4}-\d{2}-\d{2},Endpoint Protection,1,0,12,0,1,0,0,0,\r\n/);
   });
 
   it('quotes commas, quotes and newlines so each name stays one cell', async () => {
@@ -109,7 +110,7 @@ describe('the client list CSV', () => {
     const rows = parseCsv((res.body as string).slice(1));
     expect(rows[0]).toEqual(['Client', 'Comma, Inc']);
     const lineHeader = rows.findIndex((r) => r[0] === 'Product');
-    expect(rows[lineHeader + 1]).toEqual(['Endpoint Protection', '3', '6', '-3', '2', '-6', 'Over-licensed', '0', '6', '0']);
+    expect(rows[lineHeader + 1]).toEqual(['Endpoint Protection', '3', '6', '-3', '2', '-6', 'Over-licensed', '0', '6', '0', 'Open', '', '']);
     const deviceHeader = rows.findIndex((r) => r[0] === 'Hostname');
     expect(rows.slice(deviceHeader + 1).map((r) => [r[0], r[4], r[5]])).toEqual([['6-a-host', 'yes', ''], ['6-b-host', 'yes', ''], ['6-c-host', 'yes', '']]);
   });

@@ -39,8 +39,10 @@ afterAll(() => api.close());
 const line = (productId: string, productName: string, devices: number, licenses: number, status: string, unit: number, risk: number, over: number) => ({
   productId, productName, devices, licenses, licensedQuantity: licenses, variance: devices - licenses, status, unitPriceMonthly: usd(unit),
   revenueAtRisk: usd(risk), overspend: usd(over), unpricedSeats: 0, monthlyImpact: usd(Math.round((devices - licenses) * unit * 100) / 100),
-  gapState: status === 'matched' ? null : 'open',
+  gapState: status === 'matched' ? null : 'open', exception: null,
 });
+// No exception in this world: nothing is accepted.
+const NONE_ACCEPTED = { acceptedRevenueAtRisk: usd(0), acceptedOverspend: usd(0), acceptedUnpricedSeats: 0 };
 const LINES = {
   gammaBackup: line(PRODUCT.backup, 'Datto Endpoint Backup', 3, 3, 'matched', 10, 0, 0),
   acmeEdr: line(PRODUCT.edr, 'SentinelOne Complete EDR', 4, 5, 'over-licensed', 4.6, 0, 4.6),
@@ -51,15 +53,15 @@ const LINES = {
 // Default order: variance, largest first; Delta (unmapped, no variance) last.
 const EXPECTED_ROWS = [
   { clientId: 'org-echo', name: 'Echo Partners', pax8CompanyId: COMPANY.echo, devices: 5, licenses: 0, variance: 5, status: 'under-licensed', headlineProductId: null, headlineProductName: null,
-    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 5, monthlyImpact: null, lineCount: 0, lines: [] },
+    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 5, monthlyImpact: null, lineCount: 0, lines: [], ...NONE_ACCEPTED },
   { clientId: 'org-gamma', name: 'Gamma Legal', pax8CompanyId: COMPANY.gamma, devices: 3, licenses: 3, variance: 0, status: 'matched', headlineProductId: PRODUCT.backup, headlineProductName: 'Datto Endpoint Backup',
-    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0, monthlyImpact: usd(0), lineCount: 1, lines: [LINES.gammaBackup] },
+    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0, monthlyImpact: usd(0), lineCount: 1, lines: [LINES.gammaBackup], ...NONE_ACCEPTED },
   { clientId: 'org-acme', name: 'Acme Corp', pax8CompanyId: COMPANY.acme, devices: 4, licenses: 5, variance: -1, status: 'over-licensed', headlineProductId: PRODUCT.edr, headlineProductName: 'SentinelOne Complete EDR',
-    revenueAtRisk: usd(0), overspend: usd(4.6), unpricedSeats: 0, monthlyImpact: usd(-4.6), lineCount: 1, lines: [LINES.acmeEdr] },
+    revenueAtRisk: usd(0), overspend: usd(4.6), unpricedSeats: 0, monthlyImpact: usd(-4.6), lineCount: 1, lines: [LINES.acmeEdr], ...NONE_ACCEPTED },
   { clientId: 'org-beta', name: 'Beta Dental', pax8CompanyId: COMPANY.beta, devices: 6, licenses: 9, variance: -3, status: 'under-licensed', headlineProductId: PRODUCT.backup, headlineProductName: 'Datto Endpoint Backup',
-    revenueAtRisk: usd(12), overspend: usd(30), unpricedSeats: 0, monthlyImpact: usd(-18), lineCount: 2, lines: [LINES.betaBackup, LINES.betaEdr] },
+    revenueAtRisk: usd(12), overspend: usd(30), unpricedSeats: 0, monthlyImpact: usd(-18), lineCount: 2, lines: [LINES.betaBackup, LINES.betaEdr], ...NONE_ACCEPTED },
   { clientId: 'org-delta', name: 'Delta Logistics', pax8CompanyId: null, devices: 2, licenses: null, variance: null, status: 'unmapped', headlineProductId: null, headlineProductName: null,
-    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0, monthlyImpact: null, lineCount: 0, lines: [] },
+    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0, monthlyImpact: null, lineCount: 0, lines: [], ...NONE_ACCEPTED },
 ];
 const BETA = EXPECTED_ROWS[3];
 
@@ -78,7 +80,7 @@ describe('the hand-computed scenario', () => {
       version: 1, latest: true,
       underLicensed: 2, overLicensed: 1, matched: 1, unmapped: 1, accepted: 0,
       revenueAtRisk: usd(12), overspend: usd(34.6),
-      unpricedSeats: 5, unpricedUnderSeats: 5, unpricedOverSeats: 0, billableCount: 18, unmappedDeviceCount: 2,
+      unpricedSeats: 5, unpricedUnderSeats: 5, unpricedOverSeats: 0, billableCount: 18, unmappedDeviceCount: 2, ...NONE_ACCEPTED,
       unconfirmedMappings: 1, // Beta's suggested mapping
     });
   });
@@ -248,7 +250,7 @@ describe('bad query values are a 400 naming the parameter', () => {
     const summary = await api.http.get('/api/v1/reconciliation/summary').set(other).expect(200);
     expect(summary.body).toEqual({
       snapshot: null, version: null, latest: true, underLicensed: 0, overLicensed: 0, matched: 0, unmapped: 0, accepted: 0, revenueAtRisk: usd(0), overspend: usd(0),
-      unpricedSeats: 0, unpricedUnderSeats: 0, unpricedOverSeats: 0, billableCount: 0, unmappedDeviceCount: 0, unconfirmedMappings: 0,
+      unpricedSeats: 0, unpricedUnderSeats: 0, unpricedOverSeats: 0, billableCount: 0, unmappedDeviceCount: 0, unconfirmedMappings: 0, ...NONE_ACCEPTED,
     });
     await api.http.get(`/api/v1/snapshots/${snapshotId}`).set(other).expect(404);
     await api.http.get('/api/v1/reconciliation/clients/org-beta').set(other).expect(404);

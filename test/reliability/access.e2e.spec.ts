@@ -43,6 +43,9 @@ const ACCESS: Record<string, Rule> = {
   'POST /api/v1/sync/{tool}': { role: 'technician', scope: 'sync' },
   'POST /api/v1/integrations/{kind}/sync': { role: 'technician', scope: 'sync' },
   'GET /api/v1/audit': { role: 'admin' },
+  'GET /api/v1/gaps': { role: 'viewer', scope: 'read' },
+  'POST /api/v1/gaps/{clientId}/{productId}/exception': { role: 'admin' },
+  'DELETE /api/v1/gaps/{clientId}/{productId}/exception': { role: 'admin' },
 };
 
 const PATH_VALUES = {

@@ -179,6 +179,28 @@ const CASES: Record<string, Case[]> = {
     { label: 'tool with a slash', path: { tool: 'sync-all/../sync-all' } },
     { label: 'non-JSON body', path: { tool: 'sync-all' }, raw: 'go!', contentType: 'application/json' },
   ],
+  'GET /api/v1/gaps': [
+    { label: 'unknown state', query: { state: 'closed' } },
+    { label: 'huge clientId', query: { clientId: HUGE } },
+    { label: 'snapshotId not a UUID', query: { snapshotId: 'latest' } },
+    { label: 'limit over the maximum', query: { limit: '501' } },
+  ],
+  'POST /api/v1/gaps/{clientId}/{productId}/exception': [
+    { label: 'missing reason', path: { clientId: '$org' }, body: {} },
+    { label: 'unknown reason', path: { clientId: '$org' }, body: { reason: 'because' } },
+    { label: 'other without a note', path: { clientId: '$org' }, body: { reason: 'other' } },
+    { label: 'note over 500 characters', path: { clientId: '$org' }, body: { reason: 'other', note: 'n'.repeat(501) } },
+    { label: 'until in the past', path: { clientId: '$org' }, body: { reason: 'not-billable', until: '2020-01-01' } },
+    { label: 'until not a date', path: { clientId: '$org' }, body: { reason: 'not-billable', until: '31/12/2099' } },
+    { label: 'until an impossible date', path: { clientId: '$org' }, body: { reason: 'not-billable', until: '2099-02-30' } },
+    { label: 'an accepted variance of its own', path: { clientId: '$org' }, body: { reason: 'not-billable', acceptedVariance: 1000 } },
+    { label: 'unknown client', path: { clientId: 'org-nobody' }, body: { reason: 'not-billable' } },
+    { label: 'huge product id', path: { clientId: '$org', productId: HUGE }, body: { reason: 'not-billable' } },
+  ],
+  'DELETE /api/v1/gaps/{clientId}/{productId}/exception': [
+    { label: 'no exception there', path: { clientId: '$org' } },
+    { label: 'huge client id', path: { clientId: HUGE } },
+  ],
   'POST /api/v1/integrations/{kind}/sync': [
     { label: 'unknown kind', path: { kind: 'connectwise' } },
     { label: 'oversized body', path: { kind: 'pax8' }, raw: JSON.stringify({ pad: 'x'.repeat(300_000) }), contentType: 'application/json' },

@@ -53,7 +53,7 @@ let worker: Worker;
 let routes: Route[];
 const up: Record<'a' | 'b', Upstreams> = {} as never;
 const T = { a: uniqueTenant('iso-a'), b: uniqueTenant('iso-b') };
-interface Seeded { snapshot: string; run: string; key: string; keyId: string; orgs: string[]; companies: string[]; products: string[] }
+interface Seeded { snapshot: string; run: string; key: string; keyId: string; orgs: string[]; companies: string[]; products: string[]; gap?: { clientId: string; productId: string } }
 const seeded: Record<'a' | 'b', Seeded> = {} as never;
 
 beforeAll(async () => {
@@ -85,6 +85,14 @@ beforeAll(async () => {
     };
   }
   await worker.close();
+  // B accepts one of its gaps at a client A does not have: A's reach for that exception must miss.
+  const { rows: [gap] } = await db.query(
+    `SELECT l.organization_id, l.product_id FROM reconciliation_line l
+       JOIN snapshot s ON s.tenant_id = l.tenant_id AND s.id = l.snapshot_id AND s.reconciliation_version = l.version
+      WHERE l.tenant_id = $1 AND l.status <> 'matched' AND NOT (l.organization_id = ANY($2)) ORDER BY 1, 2 LIMIT 1`, [T.b, seeded.a.orgs]);
+  expect(gap).toBeDefined();
+  seeded.b.gap = { clientId: gap.organization_id, productId: gap.product_id };
+  await api.http.post(`/api/v1/gaps/${gap.organization_id}/${gap.product_id}/exception`).set(bearer(await api.token(T.b, 'admin'))).send({ reason: 'not-billable' }).expect(201);
 });
 afterAll(async () => {
   stopCapture();
@@ -116,6 +124,9 @@ const ISOLATION: Record<string, () => { path?: Record<string, string>; query?: R
   'GET /api/v1/reconciliation/versions': () => ({ query: { snapshotId: seeded.b.snapshot } }),
   'GET /api/v1/products/reconciliation': () => ({ query: { snapshotId: seeded.b.snapshot } }),
   'GET /api/v1/sync/runs/{id}': () => ({ path: { id: seeded.b.run } }),
+  'GET /api/v1/gaps': () => ({ query: { snapshotId: seeded.b.snapshot } }),
+  'POST /api/v1/gaps/{clientId}/{productId}/exception': () => ({ path: { ...seeded.b.gap! }, body: { reason: 'other', note: 'A reaching for B' } }),
+  'DELETE /api/v1/gaps/{clientId}/{productId}/exception': () => ({ path: { ...seeded.b.gap! } }),
 };
 
 /** Routes that address a row by id: a non-enum path parameter or a snapshotId query. */

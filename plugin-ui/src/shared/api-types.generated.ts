@@ -400,6 +400,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gaps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["GapsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gaps/{clientId}/{productId}/exception": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["GapsController_accept"];
+        delete: operations["GapsController_remove"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/runs": {
         parameters: {
             query?: never;
@@ -765,6 +797,19 @@ export interface components {
             unmappedDeviceCount: number;
             /** @description Mapped organizations whose mapping is still a suggestion nobody confirmed (when this version was made) */
             unconfirmedMappings: number;
+            /** @description Revenue at risk of accepted gaps (in no total above) */
+            acceptedRevenueAtRisk: components["schemas"]["MoneyDto"];
+            /** @description Overspend of accepted gaps (in no total above) */
+            acceptedOverspend: components["schemas"]["MoneyDto"];
+            /** @description Seats of accepted gaps without a price (not in unpricedSeats) */
+            acceptedUnpricedSeats: number;
+        };
+        LineExceptionDto: {
+            /** @enum {string} */
+            reason: "client-owned-licence" | "spare-on-purpose" | "device-retiring" | "not-billable" | "other";
+            note: string | null;
+            /** @description Last day (YYYY-MM-DD, UTC) it holds; null: no end */
+            until: string | null;
         };
         LineResponseDto: {
             productId: string;
@@ -790,10 +835,12 @@ export interface components {
             /** @description variance x unitPriceMonthly, signed (for older callers) */
             monthlyImpact: components["schemas"]["MoneyDto"] | null;
             /**
-             * @description open: a gap (under or over beyond the tolerance); null: matched
+             * @description open: a gap (under or over beyond the tolerance); accepted: an exception covers it (its money is in the row's accepted figures, not its totals); null: matched
              * @enum {string|null}
              */
-            gapState: "open" | null;
+            gapState: "open" | "accepted" | null;
+            /** @description The exception that accepts this gap */
+            exception: components["schemas"]["LineExceptionDto"] | null;
         };
         ClientRowResponseDto: {
             /** @description PanelOne organization id */
@@ -807,16 +854,22 @@ export interface components {
             /** @description Variance of the headline line (devices - licenses); null when unmapped */
             variance: number | null;
             /** @enum {string} */
-            status: "under-licensed" | "over-licensed" | "matched" | "unmapped";
+            status: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted";
             /** @description The product whose line licenses and variance stand for */
             headlineProductId: string | null;
             headlineProductName: string | null;
-            /** @description Sum of the lines' revenue at risk */
+            /** @description Sum of the open lines' revenue at risk (accepted ones apart) */
             revenueAtRisk: components["schemas"]["MoneyDto"];
-            /** @description Sum of the lines' overspend */
+            /** @description Sum of the open lines' overspend (accepted ones apart) */
             overspend: components["schemas"]["MoneyDto"];
             /** @description Seats of gaps without a price (a mapped client without any per-device line: its devices) */
             unpricedSeats: number;
+            /** @description Sum of the accepted lines' revenue at risk (apart from revenueAtRisk) */
+            acceptedRevenueAtRisk: components["schemas"]["MoneyDto"];
+            /** @description Sum of the accepted lines' overspend (apart from overspend) */
+            acceptedOverspend: components["schemas"]["MoneyDto"];
+            /** @description Seats of accepted gaps without a price */
+            acceptedUnpricedSeats: number;
             /** @description Signed sum over the product lines (for older callers; never shown) */
             monthlyImpact: components["schemas"]["MoneyDto"] | null;
             /** @description Number of per-device product lines */
@@ -904,16 +957,22 @@ export interface components {
             /** @description Variance of the headline line (devices - licenses); null when unmapped */
             variance: number | null;
             /** @enum {string} */
-            status: "under-licensed" | "over-licensed" | "matched" | "unmapped";
+            status: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted";
             /** @description The product whose line licenses and variance stand for */
             headlineProductId: string | null;
             headlineProductName: string | null;
-            /** @description Sum of the lines' revenue at risk */
+            /** @description Sum of the open lines' revenue at risk (accepted ones apart) */
             revenueAtRisk: components["schemas"]["MoneyDto"];
-            /** @description Sum of the lines' overspend */
+            /** @description Sum of the open lines' overspend (accepted ones apart) */
             overspend: components["schemas"]["MoneyDto"];
             /** @description Seats of gaps without a price (a mapped client without any per-device line: its devices) */
             unpricedSeats: number;
+            /** @description Sum of the accepted lines' revenue at risk (apart from revenueAtRisk) */
+            acceptedRevenueAtRisk: components["schemas"]["MoneyDto"];
+            /** @description Sum of the accepted lines' overspend (apart from overspend) */
+            acceptedOverspend: components["schemas"]["MoneyDto"];
+            /** @description Seats of accepted gaps without a price */
+            acceptedUnpricedSeats: number;
             /** @description Signed sum over the product lines (for older callers; never shown) */
             monthlyImpact: components["schemas"]["MoneyDto"] | null;
             /** @description Number of per-device product lines */
@@ -994,6 +1053,72 @@ export interface components {
             latest: boolean;
             /** @description Largest revenue at risk first */
             items: components["schemas"]["ProductReconciliationDto"][];
+        };
+        GapMoneyDto: {
+            /** @description An under-licensed gap's amount; 0 on an over-licensed one; null: no price */
+            revenueAtRisk: components["schemas"]["MoneyDto"] | null;
+            /** @description An over-licensed gap's amount; 0 on an under-licensed one; null: no price */
+            overspend: components["schemas"]["MoneyDto"] | null;
+            /** @description Seats of the gap when it has no price */
+            unpricedSeats: number;
+        };
+        GapExceptionDto: {
+            /** @enum {string} */
+            reason: "client-owned-licence" | "spare-on-purpose" | "device-retiring" | "not-billable" | "other";
+            note: string | null;
+            /** @description Last day (YYYY-MM-DD, UTC) it holds; null: no end */
+            until: string | null;
+            /** @description The signed variance that was accepted: the gap reopens when it grows past it or changes sign */
+            acceptedVariance: number;
+            /** @description Who accepted it */
+            by: string;
+            /** @description When it was accepted */
+            at: string;
+        };
+        GapDto: {
+            /** @description PanelOne organization id */
+            clientId: string;
+            clientName: string;
+            productId: string;
+            productName: string;
+            /** @description devices - licenses */
+            variance: number;
+            devices: number;
+            licenses: number;
+            /** @enum {string} */
+            status: "under-licensed" | "over-licensed";
+            /** @enum {string} */
+            state: "open" | "accepted";
+            /** @description Taken-at of the first snapshot of the current run of snapshots with a gap of the same sign */
+            since: string;
+            money: components["schemas"]["GapMoneyDto"];
+            /** @description The exception that accepts the gap (state accepted) */
+            exception: components["schemas"]["GapExceptionDto"] | null;
+        };
+        GapListResponseDto: {
+            snapshot: components["schemas"]["SnapshotRefDto"] | null;
+            version: number | null;
+            latest: boolean;
+            /** @description Largest gap first */
+            items: components["schemas"]["GapDto"][];
+            total: number;
+        };
+        AcceptGapDto: {
+            /** @enum {string} */
+            reason: "client-owned-licence" | "spare-on-purpose" | "device-retiring" | "not-billable" | "other";
+            /** @description Why; required when reason is other */
+            note?: string;
+            /**
+             * @description Last day (YYYY-MM-DD, UTC) the exception holds; after today. Absent: no end
+             * @example 2027-03-31
+             */
+            until?: string;
+        };
+        GapExceptionRemovedDto: {
+            clientId: string;
+            productId: string;
+            /** @description The gap as it stands now (null: the latest reconciliation has no gap there) */
+            gap: components["schemas"]["GapDto"] | null;
         };
         SyncProgressDto: {
             /** @description Units done in the current phase (pages, records, devices) */
@@ -4226,6 +4351,355 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ProductReconciliationResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    GapsController_list: {
+        parameters: {
+            query?: {
+                snapshotId?: string;
+                /** @description A version of the snapshot's reconciliation (default: its latest) */
+                version?: number;
+                limit?: number;
+                offset?: number;
+                state?: "open" | "accepted";
+                /** @description PanelOne organization id */
+                clientId?: string;
+                /** @description Pax8 product id */
+                productId?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GapListResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    GapsController_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptGapDto"];
+            };
+        };
+        responses: {
+            /** @description The gap, now accepted */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GapDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    GapsController_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                clientId: string;
+                productId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GapExceptionRemovedDto"];
                 };
             };
             /** @description Bad Request: The request is malformed or fails validation */

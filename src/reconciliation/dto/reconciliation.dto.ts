@@ -3,7 +3,7 @@ import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery, ValidateEnum, ValidateUuid } from '../../common/validation.js';
 import { SnapshotRefDto } from '../../snapshots/dto/snapshot.dto.js';
-import { CLIENT_STATUSES, type ClientStatus } from '../reconcile.js';
+import { CLIENT_STATUSES, EXCEPTION_REASONS, GAP_STATES, type ClientStatus, type ExceptionReason, type GapState } from '../reconcile.js';
 import { CLIENT_SORTS, LIST_STATUSES, type ClientSort, type ListStatus } from '../reconciliation.repository.js';
 
 export class SnapshotSelectQuery {
@@ -61,6 +61,15 @@ export class SummaryResponseDto {
   @ApiProperty({ description: 'Billable devices of mapped clients (the sum of the list\'s devices)' }) billableCount: number;
   @ApiProperty({ description: 'Devices of unmapped organizations that would count once mapped' }) unmappedDeviceCount: number;
   @ApiProperty({ description: 'Mapped organizations whose mapping is still a suggestion nobody confirmed (when this version was made)' }) unconfirmedMappings: number;
+  @ApiProperty({ type: MoneyDto, description: 'Revenue at risk of accepted gaps (in no total above)' }) acceptedRevenueAtRisk: MoneyDto;
+  @ApiProperty({ type: MoneyDto, description: 'Overspend of accepted gaps (in no total above)' }) acceptedOverspend: MoneyDto;
+  @ApiProperty({ description: 'Seats of accepted gaps without a price (not in unpricedSeats)' }) acceptedUnpricedSeats: number;
+}
+
+export class LineExceptionDto {
+  @ApiProperty({ enum: EXCEPTION_REASONS }) reason: ExceptionReason;
+  @ApiProperty({ nullable: true, type: String }) note: string | null;
+  @ApiProperty({ nullable: true, type: String, description: 'Last day (YYYY-MM-DD, UTC) it holds; null: no end' }) until: string | null;
 }
 
 export class LineResponseDto {
@@ -76,7 +85,8 @@ export class LineResponseDto {
   @ApiProperty({ type: MoneyDto, nullable: true, description: 'An over-licensed line\'s amount, positive; 0 on any other line; null when the gap has no price' }) overspend: MoneyDto | null;
   @ApiProperty({ description: 'Seats of this line\'s gap when it has no price' }) unpricedSeats: number;
   @ApiProperty({ type: MoneyDto, nullable: true, description: 'variance x unitPriceMonthly, signed (for older callers)' }) monthlyImpact: MoneyDto | null;
-  @ApiProperty({ enum: ['open'], nullable: true, type: String, description: 'open: a gap (under or over beyond the tolerance); null: matched' }) gapState: 'open' | null;
+  @ApiProperty({ enum: GAP_STATES, nullable: true, type: String, description: 'open: a gap (under or over beyond the tolerance); accepted: an exception covers it (its money is in the row\'s accepted figures, not its totals); null: matched' }) gapState: GapState | null;
+  @ApiProperty({ type: LineExceptionDto, nullable: true, description: 'The exception that accepts this gap' }) exception: LineExceptionDto | null;
 }
 
 export class ClientRowResponseDto {
@@ -89,9 +99,12 @@ export class ClientRowResponseDto {
   @ApiProperty({ enum: CLIENT_STATUSES }) status: ClientStatus;
   @ApiProperty({ nullable: true, type: String, description: 'The product whose line licenses and variance stand for' }) headlineProductId: string | null;
   @ApiProperty({ nullable: true, type: String }) headlineProductName: string | null;
-  @ApiProperty({ type: MoneyDto, description: 'Sum of the lines\' revenue at risk' }) revenueAtRisk: MoneyDto;
-  @ApiProperty({ type: MoneyDto, description: 'Sum of the lines\' overspend' }) overspend: MoneyDto;
+  @ApiProperty({ type: MoneyDto, description: 'Sum of the open lines\' revenue at risk (accepted ones apart)' }) revenueAtRisk: MoneyDto;
+  @ApiProperty({ type: MoneyDto, description: 'Sum of the open lines\' overspend (accepted ones apart)' }) overspend: MoneyDto;
   @ApiProperty({ description: 'Seats of gaps without a price (a mapped client without any per-device line: its devices)' }) unpricedSeats: number;
+  @ApiProperty({ type: MoneyDto, description: 'Sum of the accepted lines\' revenue at risk (apart from revenueAtRisk)' }) acceptedRevenueAtRisk: MoneyDto;
+  @ApiProperty({ type: MoneyDto, description: 'Sum of the accepted lines\' overspend (apart from overspend)' }) acceptedOverspend: MoneyDto;
+  @ApiProperty({ description: 'Seats of accepted gaps without a price' }) acceptedUnpricedSeats: number;
   @ApiProperty({ type: MoneyDto, nullable: true, description: 'Signed sum over the product lines (for older callers; never shown)' }) monthlyImpact: MoneyDto | null;
   @ApiProperty({ description: 'Number of per-device product lines' }) lineCount: number;
   @ApiProperty({ type: LineResponseDto, isArray: true }) lines: LineResponseDto[];
