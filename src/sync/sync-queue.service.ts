@@ -4,10 +4,10 @@
 // queued) instead of polling; a slow poll stays behind it for a missed notification, and a timer
 // for the next retry whose back-off passes. At most one queued-or-running run per tenant and
 // tool is the partial unique index sync_run_active_idx, so claiming needs no further check.
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { PgListener } from '../database/pg-listener.js';
+import { ListenConnection } from '../database/listen-connection.js';
 import type { SyncRunRow } from './dto/sync-run.dto.js';
 import { SYNC_QUEUE_CHANNEL } from './sync.constants.js';
 import { SYNC_OPTIONS, type SyncOptions } from './sync.options.js';
@@ -17,7 +17,8 @@ export const QUEUE_LISTENER_APPLICATION_NAME = 'b1r-sync-queue-listener';
 
 @Injectable()
 export class SyncQueueService implements OnModuleDestroy {
-  private listener?: PgListener;
+  private readonly logger = new Logger(SyncQueueService.name);
+  private listener?: ListenConnection;
   /** The queue this process puts runs on and (in a worker) works. */
   readonly name: string;
 
@@ -61,13 +62,15 @@ export class SyncQueueService implements OnModuleDestroy {
   async listen(wake: () => void): Promise<void> {
     const url = (this.db.options as { url?: string }).url;
     if (!url) throw new Error('the DataSource has no url');
-    this.listener = new PgListener({
-      connectionString: url,
-      channel: SYNC_QUEUE_CHANNEL,
-      applicationName: QUEUE_LISTENER_APPLICATION_NAME,
-      onNotify: (queue) => { if (queue === this.name) wake(); },
-      onReady: wake,
-    });
+    this.listener = new ListenConnection(
+      { connectionString: url, channel: SYNC_QUEUE_CHANNEL, applicationName: QUEUE_LISTENER_APPLICATION_NAME },
+      {
+        // Whatever was queued while nobody listened is claimed now; the safety poll covers a long outage.
+        established: wake,
+        lost: (reason) => this.logger.warn(`queue wake-ups off until LISTEN is back (the safety poll goes on): ${reason}`),
+        notification: (queue) => { if (queue === this.name) wake(); },
+      },
+    );
     await this.listener.start();
   }
 

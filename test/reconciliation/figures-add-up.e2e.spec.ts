@@ -4,10 +4,9 @@
 // the simulators generate and on a hand-made world with multi-product, unpriced and unmapped
 // clients. And reconciliations are versioned: a rule change makes a new version, the earlier one
 // stays readable with its original numbers.
-import { generateDataset, startPanelOneSimulator, startPax8Simulator, type PanelOneSimulator, type Pax8Simulator } from '../../simulators/index.js';
-import { IntegrationSyncService, PAX8_SYNC_PARTS } from '../../src/integrations/integration-sync.service.js';
-import { MappingService } from '../../src/mapping/mapping.service.js';
+import { generateDataset } from '../../simulators/index.js';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
+import { syncSimulatedWorld, type SimulatedWorld } from '../support/simulated-world.js';
 import { addSubscription, COMPANY, db, device, pages, PRODUCT, seedScenario, snapshots } from './scenario.js';
 
 type Money = { amount: number; currency: string };
@@ -86,28 +85,13 @@ async function expectFiguresAddUp(tenant: string, query = ''): Promise<number> {
 }
 
 describe('the demo world', () => {
-  let pax8: Pax8Simulator;
-  let panelOne: PanelOneSimulator;
+  let world: SimulatedWorld;
   const tenant = uniqueTenant('adds-up-demo');
 
   beforeAll(async () => {
-    const dataset = generateDataset({ profile: 'demo' });
-    pax8 = await startPax8Simulator({ dataset });
-    panelOne = await startPanelOneSimulator({ dataset });
-    const admin = { Authorization: `Bearer ${await api.token(tenant, 'admin')}` };
-    await api.http.put('/api/v1/integrations/pax8').set(admin)
-      .send({ baseUrl: pax8.url, tokenUrl: pax8.tokenUrl, audience: pax8.audience, clientId: pax8.clientId, clientSecret: pax8.clientSecret, enabled: true }).expect(200);
-    await api.http.put('/api/v1/integrations/panelone').set(admin).send({ baseUrl: panelOne.url, apiToken: panelOne.apiToken, enabled: true }).expect(200);
-    const sync = api.app.get(IntegrationSyncService);
-    await sync.syncPax8(tenant, [...PAX8_SYNC_PARTS]);
-    await sync.syncPanelOneOrganizations(tenant);
-    await api.app.get(MappingService).suggest(tenant);
-    await snapshots(api).take(tenant, { trigger: 'sync-all', devices: sync.panelOneDevicePages(tenant) });
+    world = await syncSimulatedWorld(api, tenant, generateDataset({ profile: 'demo' }));
   }, 120_000);
-  afterAll(async () => {
-    await pax8?.close();
-    await panelOne?.close();
-  });
+  afterAll(() => world?.close());
 
   it('summary = sum of rows = sum of lines, to the cent; unit x variance = amount on every line', async () => {
     expect(await expectFiguresAddUp(tenant)).toBeGreaterThan(30);

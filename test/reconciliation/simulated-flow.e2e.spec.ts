@@ -1,36 +1,23 @@
 // The whole path on the simulators' generated world: Pax8 and PanelOne syncs, mapping
 // suggestions, a snapshot streamed from the PanelOne device pages, then the reconciliation
 // compared with the dataset's own ground truth (generated with the scenario of every client).
-import { generateDataset, startPanelOneSimulator, startPax8Simulator, type PanelOneSimulator, type Pax8Simulator } from '../../simulators/index.js';
-import { IntegrationSyncService, PAX8_SYNC_PARTS } from '../../src/integrations/integration-sync.service.js';
-import { MappingService } from '../../src/mapping/mapping.service.js';
+import { generateDataset } from '../../simulators/index.js';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
-import { db, snapshots } from './scenario.js';
+import { syncSimulatedWorld, type SimulatedWorld } from '../support/simulated-world.js';
+import { db } from './scenario.js';
 
 let api: TestApi;
-let pax8: Pax8Simulator;
-let panelOne: PanelOneSimulator;
+let world: SimulatedWorld;
 const tenant = uniqueTenant('sim');
 const dataset = generateDataset({ clients: 60, devices: 2500, seed: 23 });
 
 beforeAll(async () => {
-  pax8 = await startPax8Simulator({ dataset });
-  panelOne = await startPanelOneSimulator({ dataset });
   api = await startTestApi();
-  const admin = { Authorization: `Bearer ${await api.token(tenant, 'admin')}` };
-  await api.http.put('/api/v1/integrations/pax8').set(admin)
-    .send({ baseUrl: pax8.url, tokenUrl: pax8.tokenUrl, audience: pax8.audience, clientId: pax8.clientId, clientSecret: pax8.clientSecret, enabled: true }).expect(200);
-  await api.http.put('/api/v1/integrations/panelone').set(admin).send({ baseUrl: panelOne.url, apiToken: panelOne.apiToken, enabled: true }).expect(200);
-  const sync = api.app.get(IntegrationSyncService);
-  await sync.syncPax8(tenant, [...PAX8_SYNC_PARTS]);
-  await sync.syncPanelOneOrganizations(tenant);
-  await api.app.get(MappingService).suggest(tenant);
-  await snapshots(api).take(tenant, { trigger: 'sync-all', devices: sync.panelOneDevicePages(tenant) });
+  world = await syncSimulatedWorld(api, tenant, dataset);
 }, 120_000);
 afterAll(async () => {
   await api?.close();
-  await pax8?.close();
-  await panelOne?.close();
+  await world?.close();
 });
 
 const STATUS = { under: 'under-licensed', over: 'over-licensed', matched: 'matched' } as const;
