@@ -7,6 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DESKTOP, PHONE, SCREENSHOT_DIR, launchBrowser, newPage, waitUntil } from '../ui/browser.js';
 import { startDemoStack, type DemoStack } from './demo-process.js';
 import { parseCsv } from '../support/csv.js';
+import { cents, centsIn, seatsIn, unitTimesSeatsInCents } from '../ui/figures.js';
 import type { ClientMappingListResponseDto } from '../../src/mapping/dto/mapping.dto.js';
 import type { ClientDetailResponseDto, ClientListResponseDto, SummaryResponseDto } from '../../src/reconciliation/dto/reconciliation.dto.js';
 import type { SnapshotResponseDto } from '../../src/snapshots/dto/snapshot.dto.js';
@@ -138,6 +139,71 @@ describe('demo stack (npm start) in Chromium', () => {
     expect(await rowNames(page)).toEqual(firstPage.items.map((row) => row.name));
     expect(await page.locator(`${W} p.unmapped`).textContent()).toContain(`${summary.unmapped} organization`);
     await shot(page, 'dashboard-desktop');
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('every figure adds up on the real stack: cards = all rows = totals row = the API; lines = their row; unit × seats = amount; the drill-down agrees', async () => {
+    const { page, context, errors } = await openDashboard();
+    const summary = await demo.api<Summary>('/reconciliation/summary');
+    const mapped = await demo.api<ClientList>('/reconciliation/clients?status=mapped&limit=500');
+    const underCard = await card(page, 'under-licensed').textContent();
+    const overCard = await card(page, 'over-licensed').textContent();
+    let risk = 0, overspend = 0, devices = 0, seen = 0;
+    for (let pageIndex = 0; seen < mapped.total; pageIndex++) {
+      if (pageIndex > 0) {
+        await page.locator(`${W} button`, { hasText: 'Next' }).click();
+        await page.locator(`${W} .pager`, { hasText: `${seen + 1}–` }).waitFor({ timeout: WAIT });
+      }
+      const shown = await page.locator(`${W} tbody tr.client-row`).evaluateAll((trs) => trs.map((tr) => ({
+        risk: tr.querySelector('td.risk')!.textContent!, overspend: tr.querySelector('td.overspend')!.textContent!,
+        devices: tr.querySelector('td.devices')!.textContent!.trim(),
+      })));
+      for (const row of shown) {
+        risk += centsIn(row.risk);
+        overspend += centsIn(row.overspend);
+        devices += Number(row.devices.replace(/,/g, ''));
+        seen++;
+      }
+    }
+    const totals = page.locator(`${W} tfoot tr.totals`);
+    expect(centsIn(await totals.locator('.total-risk').textContent())).toBe(risk);
+    expect(centsIn(await totals.locator('.total-overspend').textContent())).toBe(overspend);
+    expect([centsIn(underCard), centsIn(overCard)]).toEqual([risk, overspend]);
+    expect([risk, overspend, devices]).toEqual([cents(summary.revenueAtRisk.amount), cents(summary.overspend.amount), summary.billableCount]);
+    expect(seatsIn(underCard)).toBe(summary.unpricedUnderSeats);
+
+    // Every multi-product row of the first page, expanded: its lines add up to it, and every unit × seats is its amount.
+    await page.goto(`${demo.baseUrl}/panelone/`);
+    await rows(page).first().waitFor({ timeout: WAIT });
+    const toggles = page.locator(`${W} button.lines-toggle`);
+    for (let index = 0; index < (await toggles.count()); index++) await toggles.nth(index).click();
+    const expanded = await page.locator(`${W} tbody.client.open`).evaluateAll((bodies) => bodies.map((body) => ({
+      id: body.querySelector('tr.client-row')!.getAttribute('data-client-id')!,
+      risk: body.querySelector('tr.client-row td.risk')!.textContent!, overspend: body.querySelector('tr.client-row td.overspend')!.textContent!,
+      lines: [...body.querySelectorAll('tr.line')].map((line) => ({ risk: line.querySelector('td.risk')!.textContent!, overspend: line.querySelector('td.overspend')!.textContent! })),
+      units: [...body.querySelectorAll('tr.line .amount + .unit')].map((unit) => ({ amount: unit.previousElementSibling!.textContent!, unit: unit.textContent! })),
+    })));
+    expect(expanded.length).toBeGreaterThan(0);
+    for (const row of expanded) {
+      expect([row.id, row.lines.reduce((sum, line) => sum + centsIn(line.risk), 0)]).toEqual([row.id, centsIn(row.risk)]);
+      expect([row.id, row.lines.reduce((sum, line) => sum + centsIn(line.overspend), 0)]).toEqual([row.id, centsIn(row.overspend)]);
+      for (const { amount, unit } of row.units) expect([row.id, unit, unitTimesSeatsInCents(unit)]).toEqual([row.id, unit, centsIn(amount)]);
+    }
+
+    // The drill-down of a multi-product client: its figures are the sum of its lines, and the API's.
+    const client = mapped.items.find((row) => row.lineCount > 1)!;
+    await page.goto(`${demo.baseUrl}/panelone/#client/${encodeURIComponent(client.clientId)}`);
+    const panel = page.locator('billingone-client-panel');
+    const lines = panel.locator('table.lines tbody tr');
+    await lines.first().waitFor({ timeout: WAIT });
+    expect(await lines.count()).toBe(client.lines.length);
+    const lineRisk = (await lines.locator('td.risk').allTextContents()).reduce((sum, text) => sum + centsIn(text), 0);
+    const lineOver = (await lines.locator('td.overspend').allTextContents()).reduce((sum, text) => sum + centsIn(text), 0);
+    const figures = await panel.locator('.figure').allTextContents();
+    expect(centsIn(figures.find((text) => text.includes('Revenue at risk'))!)).toBe(lineRisk);
+    expect(centsIn(figures.find((text) => text.includes('Overspend'))!)).toBe(lineOver);
+    expect([lineRisk, lineOver]).toEqual([cents(client.revenueAtRisk.amount), cents(client.overspend.amount)]);
     expect(errors).toEqual([]);
     await context.close();
   });

@@ -6,20 +6,10 @@ import type { Page } from 'playwright-core';
 import { useFixtureStack } from './fixture-stack.js';
 import { CLIENT_COUNT, fixtureToken } from './fixture-data.js';
 import { PHONE, mountWidget, newPage, seriousAxeViolations } from './browser.js';
+import { cents, centsIn, seatsIn, unitTimesSeatsInCents } from './figures.js';
 
 const TAG = 'billingone-reconciliation';
 const stack = useFixtureStack();
-
-/** "$1,234.56" → 123456 cents; text without an amount (only "N seats with no price") → 0. */
-function centsIn(text: string | null): number {
-  const match = /(−|-)?\$([\d,]+\.\d\d)/.exec(text ?? '');
-  return match ? Math.round(Number(match[2].replace(/,/g, '')) * 100) * (match[1] ? -1 : 1) : 0;
-}
-function seatsIn(text: string | null): number {
-  const match = /([\d,]+) seats? with no price/.exec(text ?? '');
-  return match ? Number(match[1].replace(/,/g, '')) : 0;
-}
-const cents = (amount: number) => Math.round(amount * 100);
 
 async function readRows(page: Page) {
   return page.locator(`${TAG} tbody tr.client-row`).evaluateAll((rows) => rows.map((row) => ({
@@ -92,10 +82,7 @@ describe('every figure adds up on the dashboard', () => {
       expect(client.headline).toBe(api.headlineProductName); // the Licenses figure says which product
       expect(client.lines.reduce((sum, line) => sum + centsIn(line.risk), 0)).toBe(centsIn(client.risk));
       expect(client.lines.reduce((sum, line) => sum + centsIn(line.overspend), 0)).toBe(centsIn(client.overspend));
-      for (const { amount, unit } of client.lines.flatMap((line) => line.units)) {
-        const [, seats, price] = /([\d,]+) × \$([\d.]+)/.exec(unit)!;
-        expect(Number(seats) * Math.round(Number(price) * 100)).toBe(centsIn(amount));
-      }
+      for (const { amount, unit } of client.lines.flatMap((line) => line.units)) expect(unitTimesSeatsInCents(unit)).toBe(centsIn(amount));
     }
     await context.close();
   });
