@@ -7,7 +7,7 @@ import type { Browser, Page } from 'playwright-core';
 import { DESKTOP, PHONE, SCREENSHOT_DIR, launchBrowser, newPage, waitUntil } from '../ui/browser.js';
 import { startDemoStack, type DemoStack } from './demo-process.js';
 import { parseCsv } from '../support/csv.js';
-import { cents, centsIn, seatsIn, unitTimesSeatsInCents } from '../ui/figures.js';
+import { cents, centsIn, drillDownMoney, nextListPage, seatsIn, unitTimesSeatsInCents } from '../ui/figures.js';
 import type { ClientMappingListResponseDto } from '../../src/mapping/dto/mapping.dto.js';
 import type { ClientDetailResponseDto, ClientListResponseDto, SummaryResponseDto } from '../../src/reconciliation/dto/reconciliation.dto.js';
 import type { SnapshotResponseDto } from '../../src/snapshots/dto/snapshot.dto.js';
@@ -152,8 +152,7 @@ describe('demo stack (npm start) in Chromium', () => {
     let risk = 0, overspend = 0, devices = 0, seen = 0;
     for (let pageIndex = 0; seen < mapped.total; pageIndex++) {
       if (pageIndex > 0) {
-        await page.locator(`${W} button`, { hasText: 'Next' }).click();
-        await page.locator(`${W} .pager`, { hasText: `${seen + 1}–` }).waitFor({ timeout: WAIT });
+        await nextListPage(page, W, seen);
       }
       const shown = await page.locator(`${W} tbody tr.client-row`).evaluateAll((trs) => trs.map((tr) => ({
         risk: tr.querySelector('td.risk')!.textContent!, overspend: tr.querySelector('td.overspend')!.textContent!,
@@ -198,11 +197,8 @@ describe('demo stack (npm start) in Chromium', () => {
     const lines = panel.locator('table.lines tbody tr');
     await lines.first().waitFor({ timeout: WAIT });
     expect(await lines.count()).toBe(client.lines.length);
-    const lineRisk = (await lines.locator('td.risk').allTextContents()).reduce((sum, text) => sum + centsIn(text), 0);
-    const lineOver = (await lines.locator('td.overspend').allTextContents()).reduce((sum, text) => sum + centsIn(text), 0);
-    const figures = await panel.locator('.figure').allTextContents();
-    expect(centsIn(figures.find((text) => text.includes('Revenue at risk'))!)).toBe(lineRisk);
-    expect(centsIn(figures.find((text) => text.includes('Overspend'))!)).toBe(lineOver);
+    const { lineRisk, lineOver, figureRisk, figureOver } = await drillDownMoney(panel);
+    expect([figureRisk, figureOver]).toEqual([lineRisk, lineOver]);
     expect([lineRisk, lineOver]).toEqual([cents(client.revenueAtRisk.amount), cents(client.overspend.amount)]);
     expect(errors).toEqual([]);
     await context.close();

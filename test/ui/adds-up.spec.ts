@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { useFixtureStack } from './fixture-stack.js';
 import { CLIENT_COUNT, fixtureToken } from './fixture-data.js';
 import { PHONE, mountWidget, newPage, seriousAxeViolations } from './browser.js';
-import { cents, centsIn, seatsIn, unitTimesSeatsInCents } from './figures.js';
+import { cents, centsIn, drillDownMoney, nextListPage, seatsIn, unitTimesSeatsInCents } from './figures.js';
 
 const TAG = 'billingone-reconciliation';
 const stack = useFixtureStack();
@@ -32,8 +32,7 @@ describe('every figure adds up on the dashboard', () => {
     let risk = 0, overspend = 0, devices = 0, seen = 0;
     for (let pageIndex = 0; seen < CLIENT_COUNT; pageIndex++) {
       if (pageIndex > 0) {
-        await page.locator(`${TAG} button`, { hasText: 'Next' }).click();
-        await page.locator(`${TAG} .pager`, { hasText: `${seen + 1}–` }).waitFor();
+        await nextListPage(page, TAG, seen);
       }
       for (const row of await readRows(page)) {
         risk += centsIn(row.risk);
@@ -119,11 +118,8 @@ describe('every figure adds up on the client page', () => {
     const lines = panel.locator('table.lines tbody tr');
     await lines.first().waitFor();
     expect(await lines.count()).toBe(client.lines.length);
-    const lineRisk = (await lines.locator('td.risk').allTextContents()).reduce((sum, text) => sum + centsIn(text), 0);
-    const lineOver = (await lines.locator('td.overspend').allTextContents()).reduce((sum, text) => sum + centsIn(text), 0);
-    const figures = await panel.locator('.figure').allTextContents();
-    expect(centsIn(figures.find((text) => text.includes('Revenue at risk'))!)).toBe(lineRisk);
-    expect(centsIn(figures.find((text) => text.includes('Overspend'))!)).toBe(lineOver);
+    const { lineRisk, lineOver, figureRisk, figureOver, figures } = await drillDownMoney(panel);
+    expect([figureRisk, figureOver]).toEqual([lineRisk, lineOver]);
     expect(lineRisk).toBe(cents(client.revenueAtRisk.amount));
     expect(figures.find((text) => text.startsWith('Licenses'))).toContain(client.headlineProductName!);
     for (const line of client.lines) {
