@@ -41,8 +41,6 @@ export interface Suggestion {
 export interface ClientMapping {
   mapping: Map<string, string>;
   names: Map<string, string>;
-  /** How many of them are still suggestions nobody confirmed. */
-  unconfirmed: number;
 }
 
 @Injectable()
@@ -51,8 +49,8 @@ export class MappingRepository {
 
   /** Organization -> Pax8 company for every organization whose (suggested or confirmed) company still exists. */
   async loadMapping(q: Queryable, tenantId: string): Promise<ClientMapping> {
-    const rows = rowsOf<{ organization_id: string; pax8_company_id: string; name: string | null; state: string }>(await q.query(
-      `SELECT m.organization_id, m.pax8_company_id, o.name, m.state
+    const rows = rowsOf<{ organization_id: string; pax8_company_id: string; name: string | null }>(await q.query(
+      `SELECT m.organization_id, m.pax8_company_id, o.name
          FROM client_mapping m
          JOIN pax8_company c ON c.tenant_id = m.tenant_id AND c.id = m.pax8_company_id AND c.removed_at IS NULL
          LEFT JOIN panelone_organization o ON o.tenant_id = m.tenant_id AND o.id = m.organization_id
@@ -62,7 +60,6 @@ export class MappingRepository {
     return {
       mapping: new Map(rows.map((r) => [r.organization_id, r.pax8_company_id])),
       names: new Map(rows.map((r) => [r.organization_id, r.name ?? r.organization_id])),
-      unconfirmed: rows.filter((r) => r.state === 'suggested').length,
     };
   }
 

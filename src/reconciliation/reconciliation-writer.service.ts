@@ -20,7 +20,7 @@ import type { SnapshotReconciler } from '../snapshots/snapshot-reconciler.js';
 import { SnapshotRepository } from '../snapshots/snapshot.repository.js';
 import { GapExceptionRepository } from './gap-exception.repository.js';
 import { reconcileClients } from './reconcile.js';
-import { ReconciliationCacheService } from './reconciliation-cache.service.js';
+import { RECONCILIATION_CHANNEL, ReconciliationCacheService } from './reconciliation-cache.service.js';
 import { ReconciliationRepository } from './reconciliation.repository.js';
 
 @Injectable()
@@ -126,7 +126,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     q: Queryable, tenantId: string, snapshotId: string, rules: CountingRules, why: { reason: string; createdBy: string | null },
   ): Promise<{ clients: number; version: number; created: boolean }> {
     const devices = await this.snapshots.billableByClient(q, tenantId, snapshotId);
-    const { mapping, names, unconfirmed } = await this.mappings.loadMapping(q, tenantId);
+    const { mapping, names } = await this.mappings.loadMapping(q, tenantId);
     const subscriptions = await this.synced.subscriptions(q, tenantId, [...new Set(mapping.values())], rules.licensedStatuses);
     const perDevice = await this.mappings.perDeviceChoices(tenantId, [...new Set(subscriptions.map((s) => s.product_id))], q);
     const { clients, lines } = reconcileClients(
@@ -140,7 +140,11 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
       rules,
       await this.exceptions.live(q, tenantId),
     );
-    const { version, created } = await this.reconciliations.insertVersion(q, tenantId, snapshotId, clients, lines, { ...why, inputs: { rules, unconfirmedMappings: unconfirmed } });
+    const { version, created } = await this.reconciliations.insertVersion(q, tenantId, snapshotId, clients, lines, { ...why, inputs: { rules } });
+    // Nothing new to store (say, a suggestion confirmed as it was): no trigger fires, yet what the
+    // summary says beside the figures (how many suggestions are unconfirmed) may have changed, so
+    // every replica's cached reads of the tenant are dropped.
+    if (!created) await q.query(`SELECT pg_notify($1, json_build_object('tenant', $2::text)::text)`, [RECONCILIATION_CHANNEL, tenantId]);
     return { clients: clients.length, version, created };
   }
 }

@@ -25,7 +25,6 @@ const SORT_COLUMNS: Record<ClientSort, string> = {
  * says whether it is what the dashboard shows by default (else: history).
  */
 const RECONCILIATION_SQL = `SELECT sn.id, sn.taken_at, v.version, v.reason, v.created_at AS version_created_at,
-    COALESCE((v.rules->>'unconfirmedMappings')::int, 0) AS unconfirmed_mappings,
     (v.version = sn.reconciliation_version AND sn.id = (SELECT id FROM snapshot WHERE tenant_id = $1 AND status = 'complete' ORDER BY taken_at DESC, id DESC LIMIT 1)) AS latest
   FROM (${COMPLETE_SNAPSHOT_SQL.replace('SELECT id, taken_at FROM', 'SELECT id, taken_at, reconciliation_version FROM')}) sn
   JOIN reconciliation v ON v.tenant_id = $1 AND v.snapshot_id = sn.id AND v.version = COALESCE($3::int, sn.reconciliation_version)`;
@@ -262,7 +261,10 @@ export class ReconciliationRepository {
   async summary(tenantId: string, snapshotId: string | null, version: number | null): Promise<SummaryRecord | null> {
     const [row]: SummaryRecord[] = await this.db.query(
       `WITH s AS (${RECONCILIATION_SQL})
-       SELECT s.id, s.taken_at, s.version, s.latest, s.unconfirmed_mappings, c.*
+       SELECT s.id, s.taken_at, s.version, s.latest, c.*,
+              -- Not part of a version: how many mappings are still suggestions now (the dashboard's hint).
+              (SELECT count(*)::int FROM client_mapping m JOIN pax8_company pc ON pc.tenant_id = m.tenant_id AND pc.id = m.pax8_company_id AND pc.removed_at IS NULL
+                WHERE m.tenant_id = $1 AND m.state = 'suggested') AS unconfirmed_mappings
          FROM s
          CROSS JOIN LATERAL (
            SELECT count(*) FILTER (WHERE status = 'under-licensed') AS under, count(*) FILTER (WHERE status = 'over-licensed') AS over,

@@ -171,6 +171,16 @@ describe('a world with multi-product, unpriced and unmapped clients', () => {
     await api.http.put('/api/v1/settings').set(admin).send({ matchedTolerance: 0 }).expect(200);
   });
 
+  it('confirming a suggestion as it was changes no figure: no new version, and the summary counts one suggestion fewer', async () => {
+    const before = (await api.http.get('/api/v1/reconciliation/summary').set(viewer).expect(200)).body;
+    expect(before.unconfirmedMappings).toBe(1); // Beta's mapping is a suggestion
+    await api.http.put('/api/v1/clients/org-beta/mapping').set(admin).send({ pax8CompanyId: COMPANY.beta }).expect(200);
+    const after = (await api.http.get('/api/v1/reconciliation/summary').set(viewer).expect(200)).body;
+    expect(after).toEqual({ ...before, unconfirmedMappings: 0 });
+    const versions = (await api.http.get(`/api/v1/reconciliation/versions?snapshotId=${before.snapshot.id}`).set(viewer).expect(200)).body;
+    expect(versions.items[0].version).toBe(before.version);
+  });
+
   /** The same devices as the first snapshot (seedScenario returns them; re-seeding would insert twice). */
   async function seedScenarioDevices() {
     const rows: Array<{ organization_id: string; device_id: string; hostname: string; serial_number: string | null; device_class: string; last_contact: Date; approval_status: string }> =

@@ -795,7 +795,7 @@ export interface components {
             billableCount: number;
             /** @description Devices of unmapped organizations that would count once mapped */
             unmappedDeviceCount: number;
-            /** @description Mapped organizations whose mapping is still a suggestion nobody confirmed (when this version was made) */
+            /** @description Mapped organizations whose mapping is still a suggestion nobody confirmed (now, whatever version is read) */
             unconfirmedMappings: number;
             /** @description Revenue at risk of accepted gaps (in no total above) */
             acceptedRevenueAtRisk: components["schemas"]["MoneyDto"];

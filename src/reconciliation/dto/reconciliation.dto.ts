@@ -60,7 +60,7 @@ export class SummaryResponseDto {
   @ApiProperty({ description: 'Of unpricedSeats, those of over-licensed gaps' }) unpricedOverSeats: number;
   @ApiProperty({ description: 'Billable devices of mapped clients (the sum of the list\'s devices)' }) billableCount: number;
   @ApiProperty({ description: 'Devices of unmapped organizations that would count once mapped' }) unmappedDeviceCount: number;
-  @ApiProperty({ description: 'Mapped organizations whose mapping is still a suggestion nobody confirmed (when this version was made)' }) unconfirmedMappings: number;
+  @ApiProperty({ description: 'Mapped organizations whose mapping is still a suggestion nobody confirmed (now, whatever version is read)' }) unconfirmedMappings: number;
   @ApiProperty({ type: MoneyDto, description: 'Revenue at risk of accepted gaps (in no total above)' }) acceptedRevenueAtRisk: MoneyDto;
   @ApiProperty({ type: MoneyDto, description: 'Overspend of accepted gaps (in no total above)' }) acceptedOverspend: MoneyDto;
   @ApiProperty({ description: 'Seats of accepted gaps without a price (not in unpricedSeats)' }) acceptedUnpricedSeats: number;
