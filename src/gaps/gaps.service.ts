@@ -9,6 +9,7 @@ import { usdOrNull } from '../reconciliation/money.js';
 import { GapExceptionRepository } from '../reconciliation/gap-exception.repository.js';
 import { ReconciliationReader } from '../reconciliation/reconciliation-reader.service.js';
 import { numberOrNull, toSnapshotRef } from '../reconciliation/reconciliation.mappers.js';
+import { gapKey, gapRuns } from '../reconciliation/gap-runs.js';
 import { ReconciliationRepository } from '../reconciliation/reconciliation.repository.js';
 import { ReconciliationWriter } from '../reconciliation/reconciliation-writer.service.js';
 import type { AcceptGapDto, GapDto, GapExceptionRemovedDto, GapListQuery, GapListResponseDto } from './dto/gaps.dto.js';
@@ -34,7 +35,7 @@ export class GapsService {
     const filter = { state: query.state, clientId: query.clientId, productId: query.productId };
     const [total, rows] = await Promise.all([this.gaps.count(tenantId, at, filter), this.gaps.page(tenantId, at, filter, query.limit, query.offset)]);
     const since = await this.since(tenantId, snapshot.takenAt, rows);
-    return { snapshot, version: ref.version, latest: ref.latest, items: rows.map((r) => toGapDto(r, since.get(key(r)) ?? snapshot.takenAt)), total };
+    return { snapshot, version: ref.version, latest: ref.latest, items: rows.map((r) => toGapDto(r, since.get(gapKey(r)) ?? snapshot.takenAt)), total };
   }
 
   async accept(p: Principal, clientId: string, productId: string, body: AcceptGapDto): Promise<GapDto> {
@@ -69,21 +70,13 @@ export class GapsService {
 
   /** Since when each gap has had its sign: the run of snapshots (newest first, up to this one) whose line had the same status. */
   private async since(tenantId: string, takenAt: string, rows: GapRecord[]): Promise<Map<string, string>> {
-    const since = new Map<string, string>();
-    if (!rows.length) return since;
-    const status = new Map(rows.map((r) => [key(r), r.status]));
-    const broken = new Set<string>();
-    for (const h of await this.reconciliations.gapHistory(tenantId, takenAt, rows)) {
-      const k = key(h);
-      if (broken.has(k)) continue;
-      if (h.status === status.get(k)) since.set(k, new Date(h.taken_at).toISOString());
-      else broken.add(k);
-    }
-    return since;
+    if (!rows.length) return new Map();
+    const status = new Map(rows.map((r) => [gapKey(r), r.status]));
+    const runs = gapRuns(await this.reconciliations.gapHistory(tenantId, takenAt, rows), (k) => status.get(k));
+    return new Map([...runs].map(([k, run]) => [k, run.since]));
   }
 }
 
-const key = (r: { organization_id: string; product_id: string }) => `${r.organization_id}\u0000${r.product_id}`;
 
 function toGapDto(r: GapRecord, since: string): GapDto {
   const e = r.gap_state === 'accepted' ? r.exception : null;

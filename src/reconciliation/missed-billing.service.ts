@@ -3,6 +3,7 @@
 // snapshots, up to this one, in which the same client and product were under-licensed).
 import { Injectable } from '@nestjs/common';
 import { lineAction } from './client-detail.service.js';
+import { gapKey, gapRuns } from './gap-runs.js';
 import type { MissedBillingItemDto, MissedBillingResponseDto } from './dto/reconciliation.dto.js';
 import { usdOrNull } from './money.js';
 import { ReconciliationReader, type ReconciliationSelect } from './reconciliation-reader.service.js';
@@ -26,22 +27,12 @@ export class MissedBillingService {
     if (!open.length) return { snapshot, version: ref.version, items: [], total };
 
     // The run stops at the first snapshot (newest first) without the gap.
-    const history = await this.reconciliations.gapHistory(tenantId, snapshot.takenAt, open);
-    const runs = new Map<string, { since: string; snapshots: number; broken: boolean }>();
-    for (const h of history) {
-      const key = `${h.organization_id}\u0000${h.product_id}`;
-      const run = runs.get(key) ?? { since: snapshot.takenAt, snapshots: 0, broken: false };
-      if (!run.broken && h.gap) {
-        run.since = new Date(h.taken_at).toISOString();
-        run.snapshots++;
-      } else run.broken = true;
-      runs.set(key, run);
-    }
+    const runs = gapRuns(await this.reconciliations.gapHistory(tenantId, snapshot.takenAt, open), () => 'under-licensed');
 
     const items = open.map((l): MissedBillingItemDto => {
       const devices = Number(l.devices);
       const licensed = Number(l.licensed_quantity);
-      const run = runs.get(`${l.organization_id}\u0000${l.product_id}`) ?? { since: snapshot.takenAt, snapshots: 1 };
+      const run = runs.get(gapKey(l)) ?? { since: snapshot.takenAt, snapshots: 1 };
       return {
         clientId: l.organization_id, clientName: l.client_name, productId: l.product_id, productName: l.product_name,
         devices, licensed, gap: Number(l.variance),

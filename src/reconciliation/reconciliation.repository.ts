@@ -155,7 +155,6 @@ export interface GapHistoryRecord {
   product_id: string;
   rn: string;
   taken_at: Date;
-  gap: boolean;
   /** The line's status in that snapshot (null: no line). */
   status: LineStatus | null;
 }
@@ -427,7 +426,7 @@ export class ReconciliationRepository {
        ), pairs AS (
          SELECT * FROM unnest($3::text[], $4::text[]) AS p(organization_id, product_id)
        )
-       SELECT p.organization_id, p.product_id, s.rn, s.taken_at, COALESCE(l.status = 'under-licensed', false) AS gap, l.status
+       SELECT p.organization_id, p.product_id, s.rn, s.taken_at, l.status
          FROM snaps s CROSS JOIN pairs p
          LEFT JOIN reconciliation_line l ON l.tenant_id = $1 AND l.snapshot_id = s.id AND l.version = s.reconciliation_version
                                         AND l.organization_id = p.organization_id AND l.product_id = p.product_id
