@@ -7,5 +7,6 @@ import { GapsService } from './gaps.service.js';
 @Module({
   controllers: [GapsController],
   providers: [GapsService, GapsRepository],
+  exports: [GapsService],
 })
 export class GapsModule {}

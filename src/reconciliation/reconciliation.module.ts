@@ -31,6 +31,6 @@ import { ReconciliationWriter } from './reconciliation-writer.service.js';
     { provide: SnapshotReconciler, useExisting: ReconciliationWriter },
     { provide: ReconciliationInputs, useExisting: ReconciliationWriter },
   ],
-  exports: [ReconciliationWriter, ReconciliationReader, ReconciliationRepository, GapExceptionRepository, SnapshotReconciler, ReconciliationInputs],
+  exports: [ReconciliationWriter, ReconciliationReader, ClientDetailService, ReconciliationRepository, GapExceptionRepository, SnapshotReconciler, ReconciliationInputs],
 })
 export class ReconciliationModule {}

@@ -126,7 +126,8 @@ export interface TrendRecord {
   devices: number;
   rules: unknown;
   reason: string;
-  lines: Array<{ product_id: string; product_name: string; licensed_quantity: number; variance: number }> | null;
+  /** `billed` is there once PSA billing stores it on the line (absent before, null when the tenant has none). */
+  lines: Array<{ product_id: string; product_name: string; licensed_quantity: number; variance: number; billed?: number | null }> | null;
 }
 
 export interface VersionRecord {
@@ -356,19 +357,22 @@ export class ReconciliationRepository {
   /**
    * The client in the complete snapshots up to `takenAt` (the latest version of each), newest
    * first, up to 12: devices and every product line, with the rules each was computed with.
+   * With `since` (the QBR report's period), every snapshot from then on, up to `limit`.
    */
-  trend(tenantId: string, organizationId: string, takenAt: string): Promise<TrendRecord[]> {
+  trend(tenantId: string, organizationId: string, takenAt: string, period?: { since: string; limit: number }): Promise<TrendRecord[]> {
     return this.db.query(
+      // to_jsonb(l)->'billed' reads the PSA billed quantity where the line has that column and is null (left out) where not.
       `SELECT s.id, s.taken_at, s.reconciliation_version AS version, c.devices, COALESCE(r.rules->'rules', r.rules) AS rules, r.reason,
-              (SELECT json_agg(json_build_object('product_id', l.product_id, 'product_name', l.product_name,
-                                                 'licensed_quantity', l.licensed_quantity, 'variance', l.variance) ORDER BY l.product_name, l.product_id)
+              (SELECT json_agg(jsonb_build_object('product_id', l.product_id, 'product_name', l.product_name,
+                                                  'licensed_quantity', l.licensed_quantity, 'variance', l.variance)
+                               || jsonb_strip_nulls(jsonb_build_object('billed', to_jsonb(l)->'billed')) ORDER BY l.product_name, l.product_id)
                  FROM reconciliation_line l WHERE l.tenant_id = s.tenant_id AND l.snapshot_id = s.id AND l.version = s.reconciliation_version AND l.organization_id = $2) AS lines
          FROM snapshot s
          JOIN reconciliation_client c ON c.tenant_id = s.tenant_id AND c.snapshot_id = s.id AND c.version = s.reconciliation_version AND c.organization_id = $2
          JOIN reconciliation r ON r.tenant_id = s.tenant_id AND r.snapshot_id = s.id AND r.version = s.reconciliation_version
-        WHERE s.tenant_id = $1 AND s.status = 'complete' AND s.taken_at <= $3
-        ORDER BY s.taken_at DESC, s.id DESC LIMIT ${TREND_POINTS}`,
-      [tenantId, organizationId, takenAt],
+        WHERE s.tenant_id = $1 AND s.status = 'complete' AND s.taken_at <= $3 AND ($4::timestamptz IS NULL OR s.taken_at >= $4)
+        ORDER BY s.taken_at DESC, s.id DESC LIMIT $5`,
+      [tenantId, organizationId, takenAt, period?.since ?? null, period?.limit ?? TREND_POINTS],
     );
   }
 

@@ -53,6 +53,12 @@ export class SettingsRepository {
     return { staleDays, countedClasses, licensedStatuses, matchedTolerance };
   }
 
+  /** The MSP's name for its reports; null when none was set. */
+  async displayName(tenantId: string): Promise<string | null> {
+    const [row] = rowsOf<{ display_name: string | null }>(await this.db.query(`SELECT display_name FROM tenant_settings WHERE tenant_id = $1`, [tenantId]));
+    return row?.display_name ?? null;
+  }
+
   async save(tenantId: string, next: TenantSettings, q: Queryable = this.db): Promise<void> {
     await q.query(
       `UPDATE tenant_settings SET stale_days = $2, counted_classes = $3, licensed_statuses = $4, matched_tolerance = $5,
