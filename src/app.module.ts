@@ -14,7 +14,7 @@ import { ExportSlotsModule } from './common/export-slots.js';
 import { OutboundModule } from './outbound/outbound.module.js';
 import { PluginModule } from './plugin/plugin.module.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
-import { ReportsModule } from './reports/reports.module.js';
+import { ReportsModule } from './qbr/reports.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { SnapshotsModule } from './snapshots/snapshots.module.js';
 import { SyncModule } from './sync/sync.module.js';

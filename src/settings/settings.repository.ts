@@ -54,9 +54,13 @@ export class SettingsRepository {
   }
 
   /** The MSP's name for its reports; null when none was set. */
-  async displayName(tenantId: string): Promise<string | null> {
-    const [row] = rowsOf<{ display_name: string | null }>(await this.db.query(`SELECT display_name FROM tenant_settings WHERE tenant_id = $1`, [tenantId]));
+  async displayName(tenantId: string, q: Queryable = this.db): Promise<string | null> {
+    const [row] = rowsOf<{ display_name: string | null }>(await q.query(`SELECT display_name FROM tenant_settings WHERE tenant_id = $1`, [tenantId]));
     return row?.display_name ?? null;
+  }
+
+  async saveDisplayName(tenantId: string, name: string | null, q: Queryable = this.db): Promise<void> {
+    await q.query(`UPDATE tenant_settings SET display_name = $2, updated_at = now() WHERE tenant_id = $1`, [tenantId, name]);
   }
 
   async save(tenantId: string, next: TenantSettings, q: Queryable = this.db): Promise<void> {

@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength,
-  Min, ValidateNested, registerDecorator, type ValidationOptions,
+  Min, ValidateIf, ValidateNested, registerDecorator, type ValidationOptions,
 } from 'class-validator';
 import { validateCronExpression } from 'cron';
 import { DEVICE_CLASSES } from '../rules.js';
@@ -77,6 +77,7 @@ export class CountingRulesDto {
 
 export class SettingsDto extends CountingRulesDto {
   @ApiProperty({ type: ScheduleDto }) schedule: ScheduleDto;
+  @ApiProperty({ nullable: true, type: String, description: 'The MSP\'s name on its reports (the QBR report); null: the tenant id is shown' }) displayName: string | null;
 }
 
 /** Every field optional: what is sent is changed, the rest kept. One bad field refuses the whole request. */
@@ -103,4 +104,9 @@ export class UpdateSettingsDto {
   @ApiPropertyOptional({ type: UpdateScheduleDto })
   @IsOptional() @ValidateNested() @Type(() => UpdateScheduleDto)
   schedule?: UpdateScheduleDto;
+
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 200, description: 'The MSP\'s name on its reports; null clears it', example: 'Northwind IT' })
+  @ValidateIf((o: UpdateSettingsDto) => o.displayName !== undefined && o.displayName !== null)
+  @IsString({ message: 'displayName must be a text or null' }) @MaxLength(200) @Matches(/\S/, { message: 'displayName must not be blank' })
+  displayName?: string | null;
 }
