@@ -102,7 +102,9 @@ export function chartSvg(layout: ChartLayout, id: string, title: string, descrip
   }
   for (const t of layout.xTicks) {
     parts.push(`<line x1="${round(t.x)}" x2="${round(t.x)}" y1="${plot.bottom}" y2="${plot.bottom + 4}" stroke="#333" stroke-width="0.75"/>`);
-    parts.push(`<text x="${round(t.x)}" y="${plot.bottom + 16}" text-anchor="middle" font-size="10" fill="#333">${esc(t.label)}</text>`);
+    // A label near an edge is anchored to stay inside the chart.
+    const anchor = t.x > layout.width - 30 ? 'end' : t.x < plot.left + 20 ? 'start' : 'middle';
+    parts.push(`<text x="${round(t.x)}" y="${plot.bottom + 16}" text-anchor="${anchor}" font-size="10" fill="#333">${esc(t.label)}</text>`);
   }
   parts.push(`<line x1="${plot.left}" x2="${plot.right}" y1="${plot.bottom}" y2="${plot.bottom}" stroke="#333" stroke-width="1"/>`);
   for (const s of layout.series) {

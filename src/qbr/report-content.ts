@@ -109,7 +109,9 @@ export function reportContent(r: QbrReport): ReportContent {
     const layout = productChart(r.trend, l.productId, r.period);
     const first = r.trend[0];
     const last = r.trend[r.trend.length - 1];
-    const description = r.trend.length
+    const description = r.trend.length === 1
+      ? `${l.productName}: one snapshot in the period, on ${day(first.takenAt)}: billable devices ${first.devices}, licences ${first.lines.get(l.productId)?.licenses ?? 'none'}.`
+      : r.trend.length
       ? `${l.productName}: ${plural(r.trend.length, 'snapshot')} in the period. Billable devices ${first.devices} on ${day(first.takenAt)}, ${last.devices} on ${day(last.takenAt)}; `
         + `licences ${first.lines.get(l.productId)?.licenses ?? 'none'} then ${last.lines.get(l.productId)?.licenses ?? 'none'}.`
       : `${l.productName}: no snapshot was taken in the period.`;

@@ -8,8 +8,9 @@ const esc = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(
 
 function table(t: Table, caption: string): string {
   const cls = (i: number) => (t.numeric.includes(i) ? ' class="num"' : '');
-  return `<table><caption>${esc(caption)}</caption><thead><tr>${t.headers.map((h, i) => `<th scope="col"${cls(i)}>${esc(h)}</th>`).join('')}</tr></thead>`
-    + `<tbody>${t.rows.map((r) => `<tr>${r.map((cell, i) => (i === 0 ? `<th scope="row">${esc(cell)}</th>` : `<td${cls(i)}>${esc(cell)}</td>`)).join('')}</tr>`).join('')}</tbody></table>`;
+  // On a narrow screen a wide table scrolls in its own box (focusable, so a keyboard can scroll it); on paper it fits.
+  return `<div class="scroll" role="region" aria-label="${esc(caption)}" tabindex="0"><table><caption>${esc(caption)}</caption><thead><tr>${t.headers.map((h, i) => `<th scope="col"${cls(i)}>${esc(h)}</th>`).join('')}</tr></thead>`
+    + `<tbody>${t.rows.map((r) => `<tr>${r.map((cell, i) => (i === 0 ? `<th scope="row">${esc(cell)}</th>` : `<td${cls(i)}>${esc(cell)}</td>`)).join('')}</tr>`).join('')}</tbody></table></div>`;
 }
 
 function legend(labels: string[]): string {
@@ -39,7 +40,7 @@ dl.totals dt { font-size: 8.5pt; color: #333; }
 dl.totals dd { margin: 0; font-size: 13pt; font-weight: 700; }
 table { width: 100%; border-collapse: collapse; margin: 4pt 0 8pt; font-size: 9.5pt; }
 caption { text-align: left; font-weight: 600; padding-bottom: 2pt; }
-th, td { border-bottom: 1px solid #bbb; padding: 3pt 4pt; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th, td { border-bottom: 1px solid #bbb; padding: 3pt 4pt; text-align: left; vertical-align: top; overflow-wrap: break-word; }
 thead th { border-bottom: 1.5px solid #111; }
 tbody th { font-weight: 600; }
 .num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
@@ -50,6 +51,8 @@ svg.chart { width: 100%; height: auto; max-height: 70mm; display: block; }
 ul.legend { list-style: none; padding: 0; margin: 2pt 0; display: flex; gap: 14pt; font-size: 9pt; }
 ul.legend li { display: flex; align-items: center; gap: 4pt; }
 footer { margin-top: 16pt; font-size: 8.5pt; color: #333; border-top: 1px solid #999; padding-top: 4pt; }
+.scroll { overflow-x: auto; }
+@media screen and (max-width: 600px) { main { padding: 4mm 3mm; } table { font-size: 8.5pt; } th, td { padding: 2pt 3pt; } }
 @media print { main { padding: 0; max-width: none; } a { color: inherit; text-decoration: none; } }
 `;
 

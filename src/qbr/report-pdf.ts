@@ -98,7 +98,8 @@ function chart(doc: Doc, layout: ChartLayout, scale: number): void {
   }
   for (const t of layout.xTicks) {
     doc.moveTo(X(t.x), Y(plot.bottom)).lineTo(X(t.x), Y(plot.bottom) + 3).lineWidth(0.5).strokeColor('#333333').stroke();
-    doc.text(pdfText(t.label), X(t.x) - 30, Y(plot.bottom) + 6, { width: 60, align: 'center', lineBreak: false });
+    const near = t.x > layout.width - 30 ? 'right' : 'center';
+    doc.text(pdfText(t.label), X(t.x) - (near === 'right' ? 60 : 30), Y(plot.bottom) + 6, { width: 60, align: near, lineBreak: false });
   }
   doc.moveTo(X(plot.left), Y(plot.bottom)).lineTo(X(plot.right), Y(plot.bottom)).lineWidth(0.75).strokeColor('#333333').stroke();
   for (const s of layout.series) {
