@@ -5,10 +5,10 @@
 // (+2, $12.00 at risk) and Backup 6 / 9 (-3, $30.00 overspend).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Test } from 'supertest';
-import { extractText, getDocumentProxy } from 'unpdf';
+import { getDocumentProxy } from 'unpdf';
 import { bearer, expectErrorShape } from '../reliability/support.js';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
+import { binary, pdfText } from '../support/pdf.js';
 import { addOrganization, COMPANY, db, device, mapClient, pages, PRODUCT, seedScenario, snapshots } from '../reconciliation/scenario.js';
 
 let api: TestApi;
@@ -23,19 +23,6 @@ const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/reports/', import.
 const DAY = 86_400_000;
 const dayOf = (ms: number) => new Date(ms).toISOString().slice(0, 10);
 const today = () => dayOf(Date.now());
-
-/** supertest's parser for a binary body (the response is a Node.js stream). */
-const binary = ((res: NodeJS.ReadableStream, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-}) as unknown as Parameters<Test['parse']>[0];
-
-async function pdfText(body: Buffer): Promise<{ pages: number; text: string }> {
-  const doc = await getDocumentProxy(new Uint8Array(body));
-  const { totalPages, text } = await extractText(doc, { mergePages: true });
-  return { pages: totalPages, text: text.replace(/\s+/g, ' ') };
-}
 
 beforeAll(async () => {
   api = await startTestApi();

@@ -35,6 +35,8 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/reconciliation/export.csv': { role: 'technician', scope: 'read' },
   'GET /api/v1/reconciliation/clients/{clientId}': { role: 'viewer', scope: 'read' },
   'GET /api/v1/reconciliation/clients/{clientId}/export.csv': { role: 'technician', scope: 'read' },
+  'GET /api/v1/reconciliation/clients/{clientId}/report.html': { role: 'technician', scope: 'read' },
+  'GET /api/v1/reconciliation/clients/{clientId}/report.pdf': { role: 'technician', scope: 'read' },
   'GET /api/v1/missed-billing': { role: 'viewer', scope: 'read' },
   'GET /api/v1/reconciliation/versions': { role: 'viewer', scope: 'read' },
   'GET /api/v1/products/reconciliation': { role: 'viewer', scope: 'read' },

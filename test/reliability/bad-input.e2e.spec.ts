@@ -72,6 +72,8 @@ const CASES: Record<string, Case[]> = {
   'GET /api/v1/settings': [{ label: 'non-JSON body', raw: '<xml/>', contentType: 'application/json' }],
   'PUT /api/v1/settings': [
     { label: 'staleDays negative', body: { staleDays: -1 } },
+    { label: 'displayName blank', body: { displayName: '  ' } },
+    { label: 'displayName a number', body: { displayName: 42 } },
     { label: 'staleDays zero', body: { staleDays: 0 } },
     { label: 'staleDays huge', body: { staleDays: 1e12 } },
     { label: 'staleDays a string', body: { staleDays: '30' } },
@@ -151,6 +153,20 @@ const CASES: Record<string, Case[]> = {
   'GET /api/v1/reconciliation/clients/{clientId}/export.csv': [
     { label: 'huge client id', path: { clientId: HUGE } },
     { label: 'snapshotId not a UUID', path: { clientId: '$org' }, query: { snapshotId: 'x' } },
+  ],
+  'GET /api/v1/reconciliation/clients/{clientId}/report.html': [
+    { label: 'huge client id', path: { clientId: HUGE } },
+    { label: 'from after to', path: { clientId: '$org' }, query: { from: '2026-05-01', to: '2026-04-01' } },
+    { label: 'period over a year', path: { clientId: '$org' }, query: { from: '2024-01-01', to: '2026-01-01' } },
+    { label: 'not a real date', path: { clientId: '$org' }, query: { from: '2026-02-30' } },
+    { label: 'a date-time', path: { clientId: '$org' }, query: { to: '2026-04-01T00:00:00Z' } },
+    { label: 'NUL in a date', path: { clientId: '$org' }, query: { from: '2026-01-01\u0000' } },
+  ],
+  'GET /api/v1/reconciliation/clients/{clientId}/report.pdf': [
+    { label: 'huge client id', path: { clientId: HUGE } },
+    { label: 'unknown paper', path: { clientId: '$org' }, query: { paper: 'a5' } },
+    { label: 'from after to', path: { clientId: '$org' }, query: { from: '2026-05-01', to: '2026-04-01' } },
+    { label: 'words for a date', path: { clientId: '$org' }, query: { to: 'yesterday' } },
   ],
   'GET /api/v1/missed-billing': [
     { label: 'limit zero', query: { limit: '0' } },

@@ -8,6 +8,7 @@ import { jest } from '@jest/globals';
 import fs from 'node:fs';
 import type pg from 'pg';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
+import { binary, pdfText } from '../support/pdf.js';
 import { bearer, configureTenant, dumpTenant, ownQueue, expectErrorShape, fillPath, openApiRoutes, pool, runTool, startUpstreams, startWorker, summary, type Route, type Upstreams, type Worker } from './support.js';
 
 jest.setTimeout(600_000);
@@ -120,6 +121,8 @@ const ISOLATION: Record<string, () => { path?: Record<string, string>; query?: R
   'GET /api/v1/reconciliation/export.csv': () => ({ query: { snapshotId: seeded.b.snapshot } }),
   'GET /api/v1/reconciliation/clients/{clientId}': () => ({ path: { clientId: bOnly('orgs')[0] } }),
   'GET /api/v1/reconciliation/clients/{clientId}/export.csv': () => ({ path: { clientId: bOnly('orgs')[0] } }),
+  'GET /api/v1/reconciliation/clients/{clientId}/report.html': () => ({ path: { clientId: bOnly('orgs')[0] } }),
+  'GET /api/v1/reconciliation/clients/{clientId}/report.pdf': () => ({ path: { clientId: bOnly('orgs')[0] } }),
   'GET /api/v1/missed-billing': () => ({ query: { snapshotId: seeded.b.snapshot } }),
   'GET /api/v1/reconciliation/versions': () => ({ query: { snapshotId: seeded.b.snapshot } }),
   'GET /api/v1/products/reconciliation': () => ({ query: { snapshotId: seeded.b.snapshot } }),
@@ -165,9 +168,10 @@ it("A's lists and exports never contain B's rows; A's integrations show only A's
   for (const route of routes.filter((r) => r.method === 'get')) {
     const url = fillPath(route.path, { id: seeded.a.snapshot, clientId: seeded.a.orgs[0] });
     const finalUrl = route.key === 'GET /api/v1/sync/runs/{id}' ? `/api/v1/sync/runs/${seeded.a.run}` : url;
-    const res = await api.http.get(finalUrl).set(admin);
+    const pdf = route.path.endsWith('.pdf');
+    const res = pdf ? await api.http.get(finalUrl).set(admin).buffer(true).parse(binary) : await api.http.get(finalUrl).set(admin);
     expect([route.key, res.status]).toEqual([route.key, 200]);
-    const text = res.text;
+    const text = pdf ? (await pdfText(res.body as Buffer)).text : res.text;
     for (const m of markers) if (text.includes(m)) throw new Error(`${route.key} shows B's ${m}`);
     walked++;
   }

@@ -161,6 +161,7 @@ export function makeAdminData() {
       licensedStatuses: ['Active'],
       matchedTolerance: 0,
       schedule: { cron: '0 2 1 * *', timeZone: 'America/Chicago', enabled: true },
+      displayName: null as string | null,
     },
   };
 }

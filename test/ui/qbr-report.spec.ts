@@ -2,10 +2,12 @@
 // renders with its inline styles and SVG charts (no CSP violation, no request elsewhere), passes
 // axe, prints to A4 and Letter, and a screenshot is kept in test-artifacts/screenshots/.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { addOrganization, COMPANY, mapClient, pages, seedScenario, snapshots } from '../reconciliation/scenario.js';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
-import { DESKTOP, launchBrowser, PHONE, screenshot, SCREENSHOT_DIR, seriousAxeViolations } from './browser.js';
+import { DESKTOP, launchBrowser, mountWidget, newPage, PHONE, screenshot, SCREENSHOT_DIR, seriousAxeViolations } from './browser.js';
 
 let api: TestApi;
 let browser: Browser;
@@ -13,19 +15,31 @@ let base: string;
 let token: string;
 const tenant = uniqueTenant('qbr-ui');
 
+let host: Server;
+let hostUrl: string;
+
 beforeAll(async () => {
-  api = await startTestApi();
+  // A PanelOne-like host page on another origin; the bundle and the data come from the real API.
+  host = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/html; charset=utf-8' });
+    res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>host</title>
+      <script type="module" src="${base}/plugin/billingone-reconcile.js"></script></head><body><main></main></body></html>`);
+  });
+  await new Promise<void>((r) => host.listen(0, '127.0.0.1', r));
+  hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  api = await startTestApi({ env: { PANELONE_ORIGINS: hostUrl } });
   const devices = await seedScenario(api, tenant);
   await addOrganization(api, tenant, 'org-long', 'Ünïcödé Dental & Orthodontics of the Greater Metropolitan Area, Incorporated');
   await mapClient(api, tenant, 'org-long', COMPANY.beta);
   await snapshots(api).take(tenant, { trigger: 'manual', devices: pages(devices) });
   await api.app.listen(0, '127.0.0.1');
-  base = await api.app.getUrl();
+  base = (await api.app.getUrl()).replace('[::1]', '127.0.0.1');
   token = await api.token(tenant, 'technician');
   browser = await launchBrowser();
 });
 afterAll(async () => {
   await browser?.close();
+  if (host) await new Promise((r) => host.close(r));
   await api?.close();
 });
 
@@ -82,5 +96,57 @@ describe('report.html in Chromium', () => {
       writeFileSync(`${SCREENSHOT_DIR}qbr-report-print-${format.toLowerCase()}.pdf`, pdf);
     }
     await context.close();
+  });
+});
+
+describe('the drill-down\'s QBR report button', () => {
+  const today = () => new Date().toISOString().slice(0, 10);
+
+  it('opens the printable report in a new tab and downloads the PDF, for the period chosen', async () => {
+    const { context, page, errors } = await newPage(browser);
+    await mountWidget(page, hostUrl, 'billingone-client-panel', { 'api-base': base, 'context-token': token, 'client-id': 'org-beta' }, '/');
+    const box = page.locator('billingone-client-panel section.qbr');
+    await box.waitFor();
+    // Default: the last calendar quarter.
+    const from = box.getByLabel('From');
+    const to = box.getByLabel('To');
+    const now = new Date();
+    const quarterStart = new Date(Date.UTC(now.getUTCFullYear(), Math.floor(now.getUTCMonth() / 3) * 3 - 3, 1)).toISOString().slice(0, 10);
+    expect(await from.inputValue()).toBe(quarterStart);
+    // That quarter has no snapshot yet (the only one is today's): said in words.
+    await box.getByRole('button', { name: 'Download PDF' }).click();
+    const status = box.getByRole('status');
+    await status.filter({ hasText: 'Report failed' }).waitFor();
+    expect(await status.textContent()).toMatch(/^Report failed: A snapshot of this client taken on or before \d{4}-\d{2}-\d{2} not found$/);
+    await to.fill(today());
+    await to.dispatchEvent('change');
+    const [download] = await Promise.all([page.waitForEvent('download'), box.getByRole('button', { name: 'Download PDF' }).click()]);
+    expect(download.suggestedFilename()).toBe(`qbr-beta-dental-${quarterStart}-to-${today()}.pdf`);
+    const [tab] = await Promise.all([context.waitForEvent('page'), box.getByRole('button', { name: 'Open printable report' }).click()]);
+    await tab.waitForLoadState();
+    await tab.locator('h1').waitFor();
+    expect(await tab.locator('h1').textContent()).toBe('Quarterly business review: Beta Dental');
+    expect(tab.url()).toMatch(/^blob:/);
+    await status.filter({ hasText: 'Report opened in a new tab.' }).waitFor();
+    await page.setViewportSize(DESKTOP);
+    await box.scrollIntoViewIfNeeded();
+    await box.screenshot({ path: `${SCREENSHOT_DIR}qbr-button-desktop.png` });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('is disabled for viewers, saying why', async () => {
+    const viewer = await api.token(tenant, 'viewer');
+    for (const [viewport, scheme] of [[DESKTOP, 'light'], [PHONE, 'dark']] as const) {
+      const { context, page } = await newPage(browser, { viewport, colorScheme: scheme });
+      await mountWidget(page, hostUrl, 'billingone-client-panel', { 'api-base': base, 'context-token': viewer, 'client-id': 'org-beta' }, '/');
+      const button = page.locator('billingone-client-panel section.qbr').getByRole('button', { name: 'Download PDF' });
+      await button.waitFor();
+      expect(await button.isDisabled()).toBe(true);
+      expect(await button.getAttribute('title')).toMatch(/technician/i);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await page.locator('billingone-client-panel section.qbr').screenshot({ path: `${SCREENSHOT_DIR}qbr-button-viewer-${scheme}-${viewport.width}.png` });
+      await context.close();
+    }
   });
 });

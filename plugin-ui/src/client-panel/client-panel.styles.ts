@@ -51,6 +51,8 @@ export const clientPanelStyles = css`
   .lines .product .status { margin-left: 0.35rem; font-weight: 400; }
   .lines tfoot th, .lines tfoot td { font-weight: 700; border-top: 2px solid var(--_border); }
   .unpriced { white-space: normal; }
+  .qbr-row { display: flex; flex-wrap: wrap; align-items: end; gap: 0.5rem 0.75rem; }
+  .qbr-row label { display: flex; flex-direction: column; gap: 0.2rem; font-size: 0.85rem; }
   @container (max-width: 900px) { .figures { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
   @container (max-width: 600px) {
     .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); }
