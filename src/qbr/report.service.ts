@@ -68,9 +68,10 @@ export function reportPeriod(query: ReportQuery, now = today()): ReportPeriod {
   const to = query.to ?? now;
   let from = query.from;
   if (!from) {
-    const d = new Date(`${to}T00:00:00Z`);
-    d.setUTCMonth(d.getUTCMonth() - 3);
-    from = d.toISOString().slice(0, 10);
+    const [year, month, date] = to.split('-').map(Number);
+    // The same day three months earlier, or that month's last day (31 May -> 28 Feb).
+    const lastDay = new Date(Date.UTC(year, month - 3, 0)).getUTCDate();
+    from = new Date(Date.UTC(year, month - 4, Math.min(date, lastDay))).toISOString().slice(0, 10);
   }
   if (from > to) throw invalid('from must not be after to');
   const days = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS + 1;
