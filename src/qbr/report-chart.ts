@@ -43,7 +43,7 @@ function step(max: number): number {
 }
 
 /** One product's devices, licences and (where the lines carry it) billed quantity across the period. */
-export function productChart(trend: TrendPoint[], productId: string, period: ReportPeriod, size = { width: 520, height: 200 }): ChartLayout {
+export function productChart(trend: TrendPoint[], productId: string, period: ReportPeriod, size = { width: 520, height: 170 }): ChartLayout {
   const plot = { left: 40, top: 12, right: size.width - 12, bottom: size.height - 28 };
   const start = Date.parse(`${period.from}T00:00:00Z`);
   const end = Date.parse(`${period.to}T00:00:00Z`) + DAY_MS;
