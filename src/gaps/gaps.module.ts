@@ -1,4 +1,5 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
+import { ClientGaps } from '../reconciliation/client-gaps.js';
 import { ActionsModule } from '../actions/actions.module.js';
 import { GapsController } from './gaps.controller.js';
 import { GapsRepository } from './gaps.repository.js';
@@ -8,6 +9,7 @@ import { GapsService } from './gaps.service.js';
 @Module({
   imports: [ActionsModule],
   controllers: [GapsController],
-  providers: [GapsService, GapsRepository],
+  providers: [GapsService, GapsRepository, { provide: ClientGaps, useExisting: GapsService }],
+  exports: [ClientGaps],
 })
 export class GapsModule {}

@@ -103,6 +103,9 @@ it('a proposal previews the subscription, from and to, the money and the warning
   expect(item.preview.monthlyPriceChange).toEqual({ amount: Math.round(gap.variance * sub.price * 100) / 100, currency: 'USD' });
   expect((await gapNow(gap))!.state).toBe('action-pending');
   expect((await gapNow(gap))!.actions[0]).toMatchObject({ actionId: action.id, state: 'proposed' });
+  // The drill-down shows the same gap with its state and action.
+  const detail = (await api.http.get(`/api/v1/reconciliation/clients/${gap.clientId}`).set(h.viewer).expect(200)).body;
+  expect(detail.gaps.find((g: Gap) => g.productId === gap.productId)).toMatchObject({ state: 'action-pending', actions: [{ actionId: action.id, preview: { toQuantity: to } }] });
   // A second proposal on the same gap waits for this one.
   const again = await propose([{ clientId: gap.clientId, productId: gap.productId }]).expect(409);
   expect(again.body.message).toContain(action.id);
