@@ -5,7 +5,11 @@ import { GapsController } from './gaps.controller.js';
 import { GapsRepository } from './gaps.repository.js';
 import { GapsService } from './gaps.service.js';
 
-/** Gaps (GET /gaps) and their exceptions (admins). The reconciliation module (global) provides the writer and repositories. */
+/**
+ * Gaps (GET /gaps) and their exceptions (admins). The reconciliation module (global) provides the
+ * writer and repositories; this one is global to give the drill-down its gaps (ClientGaps).
+ */
+@Global()
 @Module({
   imports: [ActionsModule],
   controllers: [GapsController],

@@ -36,7 +36,7 @@ export class ClientDetailService {
     private readonly synced: SyncedDataRepository,
     private readonly mappings: MappingRepository,
     private readonly settings: SettingsRepository,
-    @Optional() private readonly gaps?: ClientGaps,
+    @Optional() @Inject(ClientGaps) private readonly gaps?: ClientGaps,
   ) {}
 
   async detail(tenantId: string, clientId: string, select: ReconciliationSelect = {}): Promise<ClientDetailResponseDto> {

@@ -18,7 +18,7 @@ jest.setTimeout(240_000);
 
 interface Gap { clientId: string; clientName: string; productId: string; productName: string; variance: number; devices: number; licenses: number; status: string; state: string; actions: any[]; closedBy: { id: string } | null }
 
-const WORKER_ENV = { ACTIONS_POLL_MS: '100', ACTIONS_LEASE_SECONDS: '5' };
+const WORKER_ENV = { ACTIONS_POLL_MS: '100', ACTIONS_LEASE_SECONDS: '5', ACTIONS_RENEWAL_MARGIN_SECONDS: '2' };
 const tenant = uniqueTenant('actions');
 let api: TestApi;
 let db: pg.Pool;
@@ -192,7 +192,8 @@ it('a decrease refused mid-term is scheduled for the renewal and applied then, o
   await approve(action.id).expect(200);
   const scheduled = await settle(action.id);
   expect(scheduled.state).toBe('scheduled');
-  expect(scheduled.items[0]).toMatchObject({ state: 'scheduled', scheduledFor: new Date(renewal).toISOString() });
+  // Tried the margin (ACTIONS_RENEWAL_MARGIN_SECONDS) after Pax8's renewal time.
+  expect(scheduled.items[0]).toMatchObject({ state: 'scheduled', scheduledFor: new Date(Date.parse(renewal) + 2000).toISOString() });
   expect(scheduled.items[0].outcome.message).toContain(`scheduled for ${renewal.slice(0, 10)}`);
   expect((await gapNow(gap))!.state).toBe('action-pending');
   const done = await settle(action.id, (a) => a.items[0].state === 'applied');

@@ -256,6 +256,9 @@ describe('gaps and exceptions', () => {
     for (const e of [...accepted, ...removed]) expect([e.actor, e.subject.startsWith(`${e.clientId}/`)]).toEqual(['lead-1', true]);
     expect(accepted[accepted.length - 1]).toMatchObject({ before: null, after: { reason: expect.any(String), acceptedVariance: expect.any(Number) } });
     expect(removed[0]).toMatchObject({ after: null, before: { reason: expect.any(String), acceptedVariance: expect.any(Number), by: 'lead-1' } });
+    // The expiry (the worker's tick, in the test above) is recorded as the system's.
+    const expired = entries.filter((e) => e.type === 'gap.exception-expired');
+    expect(expired.map((e) => [e.actor, e.after, e.before.productId])).toEqual([['system', null, PRODUCT.backup]]);
     const own = (await api.http.get(`/api/v1/audit?clientId=${accepted[0].clientId}&type=gap.`).set(admin).expect(200)).body.items;
     expect(own.every((e: { clientId: string }) => e.clientId === accepted[0].clientId)).toBe(true);
   });
