@@ -162,12 +162,21 @@ it('a quantity that moved between preview and approval ends in conflict, nothing
   expect((await gapNow(gap))!.state).toBe('open');
 });
 
-it('a subscription Pax8 no longer knows fails (404) and a decrease Pax8 takes only in its portal fails with Pax8\'s words', async () => {
+it('a subscription Pax8 no longer knows fails (404); an increase Pax8 refuses (422) and a decrease it takes only in its portal fail with Pax8\'s words', async () => {
   const { gap, sub } = take('under-licensed');
   const gone = (await propose([{ clientId: gap.clientId, productId: gap.productId }]).expect(201)).body;
   dataset.subscriptions.splice(dataset.subscriptions.indexOf(sub), 1);
   await approve(gone.id).expect(200);
   expect((await settle(gone.id)).items[0]).toMatchObject({ state: 'failed', outcome: { message: expect.stringContaining('does not know subscription') } });
+
+  // An increase Pax8 refuses (422: a subscription whose start date is in the future takes no update).
+  const later = take('under-licensed');
+  const refused = (await propose([{ clientId: later.gap.clientId, productId: later.gap.productId }]).expect(201)).body;
+  later.sub.startDate = new Date(Date.now() + 30 * 86_400_000).toISOString();
+  await approve(refused.id).expect(200);
+  expect((await settle(refused.id)).items[0]).toMatchObject({
+    state: 'failed', outcome: { message: expect.stringMatching(/^Pax8 refused the change from \d+ to \d+ \(HTTP 422\)\. Pax8 said: "Updates are not supported for subscriptions with a future start date"$/) },
+  });
 
   const over = take('over-licensed');
   delete over.sub.commitmentTerm;
