@@ -145,7 +145,7 @@ it('approved: the worker reads, writes once, the gap shows action-applied, and t
 
   // The trail, on the client, in the audit log.
   const audit = (await api.http.get(`/api/v1/audit?clientId=${gap.clientId}&type=action.`).set(h.admin).expect(200)).body.items;
-  expect(audit.map((e: { type: string }) => e.type).reverse()).toEqual(['action.proposed', 'action.approved', 'action.applying', 'action.applied']);
+  expect(audit.filter((e: { subject: string }) => e.subject === action.id).map((e: { type: string }) => e.type).reverse()).toEqual(['action.proposed', 'action.approved', 'action.applying', 'action.applied']);
   gaps = (await api.http.get('/api/v1/gaps?limit=500').set(h.viewer).expect(200)).body.items;
 });
 
@@ -212,6 +212,9 @@ it('a decrease refused mid-term is scheduled for the renewal and applied then, o
   await new Promise((r) => setTimeout(r, 1000));
   expect(writesTo(sub.id).filter((w) => w.outcome === 'applied')).toHaveLength(1);
   expect(done.history.map((e: { state: string }) => e.state)).toEqual(['proposed', 'approved', 'applying', 'scheduled', 'applying', 'applied']);
+  const audit = (await api.http.get(`/api/v1/audit?clientId=${gap.clientId}&type=action.`).set(h.admin).expect(200)).body.items;
+  expect(audit.filter((e: { subject: string }) => e.subject === action.id).map((e: { type: string; actor: string }) => `${e.type} by ${e.actor}`).reverse()).toEqual([
+    'action.proposed by tech-1', 'action.approved by lead-1', 'action.applying by worker', 'action.scheduled by worker', 'action.applying by worker', 'action.applied by worker']);
 });
 
 it('caps: beyond maxSeatChange or maxMonthlyIncrease approval needs confirmLarge', async () => {
@@ -272,7 +275,13 @@ it('cancel: a proposed action does not run, and the gap can be acted on again', 
   await api.http.post(`/api/v1/actions/${action.id}/cancel`).set(h.admin).expect(409);
   expect((await gapNow(gap))!.state).toBe('open');
   expect(writesTo(sub.id)).toEqual([]);
-  await propose([{ clientId: gap.clientId, productId: gap.productId }]).expect(201);
+  const next = (await propose([{ clientId: gap.clientId, productId: gap.productId }]).expect(201)).body;
+  // The approval queue: ?state=proposed lists the new one, not the cancelled or applied ones.
+  const queue = (await api.http.get('/api/v1/actions?state=proposed&limit=500').set(h.viewer).expect(200)).body;
+  expect(queue.items.map((a: { id: string }) => a.id)).toContain(next.id);
+  expect(queue.items.every((a: { items: Array<{ state: string }> }) => a.items.some((i) => i.state === 'proposed'))).toBe(true);
+  expect(queue.items.map((a: { id: string }) => a.id)).not.toContain(action.id);
+  expect((await api.http.get('/api/v1/actions?state=cancelled').set(h.viewer).expect(200)).body.items.map((a: { id: string }) => a.id)).toContain(action.id);
 });
 
 it('bad proposals are 4xx and change nothing', async () => {
