@@ -232,6 +232,7 @@ it('caps: beyond maxSeatChange or maxMonthlyIncrease approval needs confirmLarge
   } finally {
     await api.http.put('/api/v1/settings').set(h.admin).send({ maxSeatChange: 100_000, maxMonthlyIncrease: 10_000_000 }).expect(200);
   }
+  expect((await api.http.get('/api/v1/settings').set(h.admin).expect(200)).body).toMatchObject({ maxSeatChange: 100_000, maxMonthlyIncrease: 10_000_000, requireSecondApprover: false });
   const audit = (await api.http.get('/api/v1/audit?type=settings.actions-changed').set(h.admin).expect(200)).body.items;
   expect(audit[0].after).toEqual({ maxSeatChange: 100_000, maxMonthlyIncrease: 10_000_000, requireSecondApprover: false });
 });
