@@ -162,12 +162,26 @@ it('a quantity that moved between preview and approval ends in conflict, nothing
   expect((await gapNow(gap))!.state).toBe('open');
 });
 
-it('a subscription Pax8 no longer knows fails (404); an increase Pax8 refuses (422) and a decrease it takes only in its portal fail with Pax8\'s words', async () => {
+it('a subscription Pax8 no longer knows fails (404); refused credentials (403), an increase Pax8 refuses (422) and a decrease it takes only in its portal fail with Pax8\'s words', async () => {
   const { gap, sub } = take('under-licensed');
   const gone = (await propose([{ clientId: gap.clientId, productId: gap.productId }]).expect(201)).body;
   dataset.subscriptions.splice(dataset.subscriptions.indexOf(sub), 1);
   await approve(gone.id).expect(200);
   expect((await settle(gone.id)).items[0]).toMatchObject({ state: 'failed', outcome: { message: expect.stringContaining('does not know subscription') } });
+
+  // Pax8 refuses the credentials (403, the simulator's scripted fault on the next PUT).
+  const locked = take('under-licensed');
+  const forbidden = (await propose([{ clientId: locked.gap.clientId, productId: locked.gap.productId }]).expect(201)).body;
+  world.pax8.setFaults({ writes: { script: ['forbidden'] } });
+  try {
+    await approve(forbidden.id).expect(200);
+    expect((await settle(forbidden.id)).items[0]).toMatchObject({
+      state: 'failed', outcome: { message: 'Pax8 refused the change (HTTP 403: no permission for this subscription). Pax8 said: "The partner credentials are not allowed to update this subscription"' },
+    });
+  } finally {
+    world.pax8.setFaults({});
+  }
+  expect(writesTo(locked.sub.id).map((w) => [w.outcome, w.status])).toEqual([['refused', 403]]);
 
   // An increase Pax8 refuses (422: a subscription whose start date is in the future takes no update).
   const later = take('under-licensed');
