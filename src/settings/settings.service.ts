@@ -28,10 +28,14 @@ export class SettingsService {
       const next = merge(current, change);
       await this.settings.save(tenantId, next, q);
       // Rules and schedule are told apart: "who changed what we count" is its own question.
-      const { schedule: before, ...rulesBefore } = current;
-      const { schedule: after, ...rulesAfter } = next;
+      const { schedule: before, maxSeatChange: s0, maxMonthlyIncrease: m0, requireSecondApprover: r0, ...rulesBefore } = current;
+      const { schedule: after, maxSeatChange: s1, maxMonthlyIncrease: m1, requireSecondApprover: r1, ...rulesAfter } = next;
       await this.audit.record(q, { tenantId, type: 'settings.rules-changed', by, subject: 'rules', before: rulesBefore, after: rulesAfter });
       await this.audit.record(q, { tenantId, type: 'settings.schedule-changed', by, subject: 'schedule', before, after });
+      await this.audit.record(q, {
+        tenantId, type: 'settings.actions-changed', by, subject: 'actions',
+        before: { maxSeatChange: s0, maxMonthlyIncrease: m0, requireSecondApprover: r0 }, after: { maxSeatChange: s1, maxMonthlyIncrease: m1, requireSecondApprover: r1 },
+      });
       // The name is apart from the rules (what the reports are headed with, not what is counted).
       if (change.displayName !== undefined) {
         const nameBefore = await this.settings.displayName(tenantId, q);
@@ -59,5 +63,8 @@ function merge(current: TenantSettings, change: UpdateSettingsDto): TenantSettin
       timeZone: change.schedule?.timeZone ? new Intl.DateTimeFormat('en', { timeZone: change.schedule.timeZone }).resolvedOptions().timeZone : current.schedule.timeZone,
       enabled: change.schedule?.enabled ?? current.schedule.enabled,
     },
+    maxSeatChange: change.maxSeatChange ?? current.maxSeatChange,
+    maxMonthlyIncrease: change.maxMonthlyIncrease ?? current.maxMonthlyIncrease,
+    requireSecondApprover: change.requireSecondApprover ?? current.requireSecondApprover,
   };
 }
