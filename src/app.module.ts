@@ -1,5 +1,7 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { AlertsModule } from './alerts/alerts.module.js';
+import { AlertsWorkerModule } from './alerts/alerts-worker.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { loggerParams } from './common/logging.js';
@@ -39,10 +41,12 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   ReconciliationModule,
   GapsModule,
   SyncModule,
+  AlertsModule,
 ];
 /** Modules only the worker loads (job consumers, the schedule). */
 export const WORKER_MODULES: NonNullable<ModuleMetadata['imports']> = [
   SyncWorkerModule,
+  AlertsWorkerModule,
 ];
 
 @Module({})

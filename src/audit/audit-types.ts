@@ -8,5 +8,8 @@ export const AUDIT_TYPES = [
   'api-key.created',
   'api-key.revoked',
   'integration.configured',
+  'alert-channel.created',
+  'alert-channel.changed',
+  'alert-channel.deleted',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];
