@@ -46,6 +46,11 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/gaps': { role: 'viewer', scope: 'read' },
   'POST /api/v1/gaps/{clientId}/{productId}/exception': { role: 'admin' },
   'DELETE /api/v1/gaps/{clientId}/{productId}/exception': { role: 'admin' },
+  'GET /api/v1/snapshots/{id}/changes': { role: 'viewer', scope: 'read' },
+  'GET /api/v1/alerts/channels': { role: 'admin' },
+  'PUT /api/v1/alerts/channels': { role: 'admin' },
+  'POST /api/v1/alerts/channels/{id}/test': { role: 'admin' },
+  'GET /api/v1/alerts/deliveries': { role: 'admin' },
 };
 
 const PATH_VALUES = {
