@@ -208,7 +208,7 @@ const CASES: Record<string, Case[]> = {
     { label: 'limit over the maximum', path: { id: '$snapshot' }, query: { limit: '501' } },
     { label: 'unknown snapshot', path: { id: UUID } },
   ],
-  'GET /api/v1/alerts/channels': [{ label: 'unknown query parameter', query: { secret: 'show' } }],
+  'GET /api/v1/alerts/channels': [{ label: 'non-JSON body on GET', raw: 'not json', contentType: 'application/json' }],
   'PUT /api/v1/alerts/channels': [
     { label: 'missing channels', body: {} },
     { label: 'channels not an array', body: { channels: { kind: 'webhook' } } },
