@@ -77,12 +77,19 @@ function renderClient(row: ClientRow, options: TableOptions): TemplateResult {
       <td data-label="Licenses" class="num licenses">${unmapped ? html`<span class="muted">not mapped</span>`
         : html`${formatCount(row.licenses ?? 0)}<span class="headline muted">${row.headlineProductName ?? 'no per-device subscription'}</span>`}</td>
       <td data-label="Variance" class="num variance ${unmapped || row.variance === null ? '' : `tone-${varianceTone(row.variance)}`}">${unmapped || row.variance === null ? html`<span class="muted">not counted</span>` : formatVariance(row.variance)}</td>
-      <td data-label="Status"><span class="status ${row.status}">${statusLabels[row.status] ?? row.status}</span></td>
+      <td data-label="Status"><span class="status ${row.status}">${statusLabels[row.status] ?? row.status}</span>${statusChange(row)}</td>
       <td data-label="Revenue at risk" class="num money risk">${unmapped ? html`<span class="muted">not mapped</span>` : renderMoney(row.revenueAtRisk, unpricedUnder, 'under')}</td>
       <td data-label="Overspend" class="num money overspend">${unmapped ? html`<span class="muted">not mapped</span>` : renderMoney(row.overspend, unpricedOver, 'over')}</td>
     </tr>
     ${row.lineCount > 1 && expanded ? row.lines.map((line, index) => renderLine(line, `${linesId}-${index}`)) : nothing}
   </tbody>`;
+}
+
+/** Marks a client whose status differs from the previous snapshot's (a client new since then is not marked). */
+function statusChange(row: ClientRow): TemplateResult | typeof nothing {
+  const previous = row.previousStatus;
+  if (!previous || previous === row.status) return nothing;
+  return html`<span class="status-changed" part="status-changed">Changed · was ${statusLabels[previous] ?? previous}</span>`;
 }
 
 function renderLine(line: ProductLine, id: string): TemplateResult {
