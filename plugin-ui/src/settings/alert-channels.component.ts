@@ -30,6 +30,8 @@ export class AlertChannelsElement extends B1rElement {
   @state() private message = '';
   @state() private tests = new Map<string, ChannelTestResult | { ok: false; message: string }>();
   @state() private testing = new Set<string>();
+  /** The channel whose Delete was pressed once (a second press deletes it). */
+  @state() private deleting?: string;
 
   private readonly task = new Task(this, {
     args: () => [this.readyBase, this.reloads] as const,
@@ -90,7 +92,11 @@ export class AlertChannelsElement extends B1rElement {
       <div class="actions">
         <button class="btn" part="button" @click=${() => this.edit({ id: c.id, kind: c.kind, name: c.name, enabled: c.enabled, url: c.url ?? '', recipients: c.recipients.join(', '), secretSet: c.secretSet })}>Edit</button>
         <button class="btn" part="button" ?disabled=${this.saving} @click=${() => this.store(all.map((o) => (o.id === c.id ? { ...asInput(o), enabled: !o.enabled } : asInput(o))), c.enabled ? `Disabled ${c.name}.` : `Enabled ${c.name}.`)}>${c.enabled ? 'Disable' : 'Enable'}</button>
-        <button class="btn" part="button" ?disabled=${this.saving} @click=${() => this.deleteChannel(c, all)}>Delete</button>
+        ${this.deleting === c.id
+          ? html`<button class="btn danger" part="button" ?disabled=${this.saving} @click=${() => this.store(all.filter((o) => o.id !== c.id).map(asInput), `Deleted ${c.name}.`)}>Delete for good</button>
+              <button class="btn" part="button" @click=${() => { this.deleting = undefined; }}>Keep</button>`
+          : html`<button class="btn" part="button" ?disabled=${this.saving} @click=${() => { this.deleting = c.id; }}
+              title="Its delivery log goes with it">Delete</button>`}
         <button class="btn" part="button" ?disabled=${this.testing.has(c.id)} @click=${() => this.test(c)}>${this.testing.has(c.id) ? 'Sending…' : 'Send a test'}</button>
       </div>
       ${test ? html`<p class="test-result ${test.ok ? 'tone-matched' : 'tone-under'}" role="status">${test.ok ? 'Test sent' : 'Test failed'}: ${test.message}${'latencyMs' in test ? ` (${test.latencyMs} ms)` : ''}</p>` : nothing}
@@ -151,11 +157,6 @@ export class AlertChannelsElement extends B1rElement {
     if (await this.store(channels, `Saved ${edited.name}.`)) this.draft = undefined;
   }
 
-  private deleteChannel(c: AlertChannel, all: AlertChannel[]): void {
-    if (!confirm(`Delete the channel "${c.name}"? Its delivery log goes with it.`)) return;
-    void this.store(all.filter((o) => o.id !== c.id).map(asInput), `Deleted ${c.name}.`);
-  }
-
   private async store(channels: AlertChannelInput[], done: string): Promise<boolean> {
     this.saving = true;
     this.formError = '';
@@ -163,6 +164,7 @@ export class AlertChannelsElement extends B1rElement {
     try {
       await this.api.put('/alerts/channels', { channels });
       this.message = done;
+      this.deleting = undefined;
       this.reload();
       return true;
     } catch (error) {

@@ -45,6 +45,7 @@ export const settingsStyles = css`
   .channel-target { overflow-wrap: anywhere; font-size: 0.85rem; }
   .channel-form { border: 1px solid var(--_border); border-radius: 6px; padding: 0.75rem; }
   .test-result { margin: 0; }
+  .btn.danger { border-color: var(--_under); color: var(--_under); }
   .deliveries td .muted { display: block; font-size: 0.8rem; }
   h4 { margin: 0.5rem 0 0; }
 
