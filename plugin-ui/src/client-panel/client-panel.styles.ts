@@ -72,7 +72,7 @@ export const clientPanelStyles = css`
     .lines td::before { content: attr(data-label); display: block; font-size: 0.75rem; color: var(--_muted); font-weight: 400; }
     .changes thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
     .changes, .changes tbody, .changes td { display: block; }
-    .changes tr { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.2rem 0.5rem; padding: 0.5rem 0; border-bottom: 1px solid var(--_border); }
+    .changes tr { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 0.2rem 0.5rem; padding: 0.5rem 0; border-bottom: 1px solid var(--_border); }
     .changes td { border: 0; padding: 0; }
     .changes td:first-child { grid-column: 1 / -1; }
     .changes td:not(:first-child)::before { content: attr(data-label); display: block; font-size: 0.75rem; color: var(--_muted); }
