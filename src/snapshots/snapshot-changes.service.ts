@@ -1,9 +1,10 @@
 // What changed between two complete snapshots of a tenant (DESIGN.md "Changes, alerts,
 // reports"): per client, devices added, removed, and those in both whose counted state or reason
 // changed, with the device rows, paged. One statement: a FULL JOIN of the two snapshots' device
-// rows on (organization, device), which the primary key (tenant_id, snapshot_id,
-// organization_id, device_id) serves as two ordered index scans and a merge join, for one
-// client or the whole tenant; only the page's rows are looked up again for their details.
+// rows on (organization, device). For one client the primary key (tenant_id, snapshot_id,
+// organization_id, device_id) hands each side's rows by its prefix; for the whole tenant
+// PostgreSQL hashes one side (measured: faster than a merge over 2 × 250,000 rows). Only the
+// page's rows are looked up again for their details, and the changed clients' counts by key.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -41,6 +42,7 @@ const CHANGES_SQL = `
            count(*) FILTER (WHERE change = 'changed') AS changed
       FROM diff GROUP BY organization_id
   ), clients AS (
+    -- Each changed client's counts by key (LATERAL: index lookups, never a scan of every client).
     SELECT k.organization_id AS "clientId", COALESCE(cn.organization_name, co.organization_name, k.organization_id) AS name,
            COALESCE(p.added, 0)::int AS added, COALESCE(p.removed, 0)::int AS removed, COALESCE(p.changed, 0)::int AS changed,
            COALESCE(co.device_count, 0) AS "devicesBefore", COALESCE(cn.device_count, 0) AS "devicesAfter",
@@ -48,8 +50,10 @@ const CHANGES_SQL = `
       FROM (SELECT organization_id FROM per_client
             UNION SELECT organization_id FROM snapshot_client WHERE tenant_id = $1 AND snapshot_id IN ($2, $3) AND organization_id = $4) k
       LEFT JOIN per_client p ON p.organization_id = k.organization_id
-      LEFT JOIN snapshot_client cn ON cn.tenant_id = $1 AND cn.snapshot_id = $2 AND cn.organization_id = k.organization_id
-      LEFT JOIN snapshot_client co ON co.tenant_id = $1 AND co.snapshot_id = $3 AND co.organization_id = k.organization_id
+      LEFT JOIN LATERAL (SELECT organization_name, device_count, billable_count FROM snapshot_client
+                          WHERE tenant_id = $1 AND snapshot_id = $2 AND organization_id = k.organization_id) cn ON true
+      LEFT JOIN LATERAL (SELECT organization_name, device_count, billable_count FROM snapshot_client
+                          WHERE tenant_id = $1 AND snapshot_id = $3 AND organization_id = k.organization_id) co ON true
   ), page AS (
     SELECT d.*, COALESCE(n.hostname, o.hostname) AS hostname, COALESCE(n.serial_number, o.serial_number) AS serial_number,
            COALESCE(n.device_class, o.device_class) AS device_class, COALESCE(n.last_contact, o.last_contact) AS last_contact
