@@ -74,7 +74,9 @@ export class AlertsRepository {
 
   async insertChannel(q: Queryable, tenantId: string, c: ChannelWrite): Promise<string> {
     const [row] = rowsOf<{ id: string }>(await q.query(
-      `INSERT INTO alert_channel (tenant_id, kind, name, enabled, url, secret_enc, recipients) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+      // clock_timestamp(), not the transaction's now(): channels saved together keep the order they were given in.
+      `INSERT INTO alert_channel (tenant_id, kind, name, enabled, url, secret_enc, recipients, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, clock_timestamp(), clock_timestamp()) RETURNING id`,
       [tenantId, c.kind, c.name, c.enabled, c.url, c.secretEnc, c.recipients],
     ));
     return row.id;
