@@ -83,7 +83,7 @@ describe('what changed since the previous snapshot', () => {
     });
     expect(shown.map(({ id, mark }) => ({ id, marked: mark !== null }))).toEqual(expected);
     expect(expected.some((e) => e.marked)).toBe(true);
-    expect(shown.find((s) => s.mark)!.mark).toMatch(/^Changed · was (Properly licensed|Under-licensed)$/);
+    expect(shown.find((s) => s.mark)!.mark).toMatch(/^Status changed · was (Properly licensed|Under-licensed)$/);
     await context.close();
   });
 });

@@ -70,6 +70,7 @@ function renderClient(row: ClientRow, options: TableOptions): TemplateResult {
     <tr part="row" class="client-row" data-client-id=${row.clientId} @click=${onRowClick}>
       <td data-label="Client" class="name">
         <a class="client-name" href=${options.clientHref(row.clientId)} @click=${onLinkClick}>${row.name}</a>
+        ${statusChange(row)}
         ${row.lineCount > 1 ? html`<button class="lines-toggle" aria-expanded=${expanded ? 'true' : 'false'} aria-controls=${row.lines.map((_, index) => `${linesId}-${index}`).join(' ')}
             @click=${() => options.onToggle(row.clientId)}>${expanded ? 'Hide' : 'Show'} ${row.lineCount} product lines</button>` : nothing}
       </td>
@@ -77,7 +78,7 @@ function renderClient(row: ClientRow, options: TableOptions): TemplateResult {
       <td data-label="Licenses" class="num licenses">${unmapped ? html`<span class="muted">not mapped</span>`
         : html`${formatCount(row.licenses ?? 0)}<span class="headline muted">${row.headlineProductName ?? 'no per-device subscription'}</span>`}</td>
       <td data-label="Variance" class="num variance ${unmapped || row.variance === null ? '' : `tone-${varianceTone(row.variance)}`}">${unmapped || row.variance === null ? html`<span class="muted">not counted</span>` : formatVariance(row.variance)}</td>
-      <td data-label="Status"><span class="status ${row.status}">${statusLabels[row.status] ?? row.status}</span>${statusChange(row)}</td>
+      <td data-label="Status"><span class="status ${row.status}">${statusLabels[row.status] ?? row.status}</span></td>
       <td data-label="Revenue at risk" class="num money risk">${unmapped ? html`<span class="muted">not mapped</span>` : renderMoney(row.revenueAtRisk, unpricedUnder, 'under')}</td>
       <td data-label="Overspend" class="num money overspend">${unmapped ? html`<span class="muted">not mapped</span>` : renderMoney(row.overspend, unpricedOver, 'over')}</td>
     </tr>
@@ -89,7 +90,7 @@ function renderClient(row: ClientRow, options: TableOptions): TemplateResult {
 function statusChange(row: ClientRow): TemplateResult | typeof nothing {
   const previous = row.previousStatus;
   if (!previous || previous === row.status) return nothing;
-  return html`<span class="status-changed" part="status-changed">Changed · was ${statusLabels[previous] ?? previous}</span>`;
+  return html`<span class="status-changed" part="status-changed">Status changed · was ${statusLabels[previous] ?? previous}</span>`;
 }
 
 function renderLine(line: ProductLine, id: string): TemplateResult {
