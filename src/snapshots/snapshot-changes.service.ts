@@ -73,9 +73,12 @@ export class SnapshotChangesService {
   ) {}
 
   async changes(tenantId: string, snapshotId: string, query: { against?: string; clientId?: string; limit: number; offset: number }): Promise<SnapshotChangesResponseDto> {
-    const snapshot = await this.snapshots.findComplete(this.db, tenantId, snapshotId);
+    // Both lookups at once: the per-client call is mostly round trips.
+    const [snapshot, against] = await Promise.all([
+      this.snapshots.findComplete(this.db, tenantId, snapshotId),
+      query.against ? this.snapshots.findComplete(this.db, tenantId, query.against) : this.previous(tenantId, snapshotId),
+    ]);
     if (!snapshot) throw notFound('Snapshot');
-    const against = query.against ? await this.snapshots.findComplete(this.db, tenantId, query.against) : await this.previous(tenantId, snapshotId);
     // Another tenant's id reads like an unknown one: the same 400, nothing about it told.
     if (query.against && !against) throw invalid('against must be a complete snapshot of this tenant');
     if (!against) return { snapshot, against: null, clients: [], items: [], total: 0 };

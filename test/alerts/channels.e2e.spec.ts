@@ -117,6 +117,12 @@ it('"send a test" reaches the webhook (signed) and the mailbox, and logs each; a
     [[webhook.deliveryId, 'test', 'delivered', 1], [email.deliveryId, 'test', 'delivered', 1], [failed.deliveryId, 'test', 'failed', 1]].sort(),
   );
   expect((await api.http.get(`/api/v1/alerts/deliveries?channelId=${mail.id}`).set(headers).expect(200)).body.total).toBe(1);
+  // The policy is asked again at send time: a URL stored before the policy changed (written
+  // straight into the table here) is refused, nothing is sent, and the log says why.
+  await api.app.get<DataSource>(getDataSourceToken()).query(`UPDATE alert_channel SET url = 'https://10.9.8.7/hook' WHERE tenant_id = $1 AND id = $2`, [tenant, hook.id]);
+  const refused = (await api.http.post(`/api/v1/alerts/channels/${hook.id}/test`).set(headers).expect(200)).body;
+  expect(refused).toMatchObject({ ok: false, statusCode: null });
+  expect(refused.message).toMatch(/^https:\/\/10\.9\.8\.7 is not allowed: .*private address/);
   // Another tenant's channel: 404, and nothing sent.
   const other = await admin(uniqueTenant('channels-other'));
   await api.http.post(`/api/v1/alerts/channels/${hook.id}/test`).set(other).expect(404);
