@@ -3,7 +3,7 @@
 // status changed, and the settings screen for alert channels and their delivery log.
 import { describe, expect, it } from '@jest/globals';
 import { useFixtureStack } from './fixture-stack.js';
-import { PHONE, mountWidget, newPage, screenshot, seriousAxeViolations, waitUntil } from './browser.js';
+import { DESKTOP, PHONE, mountWidget, newPage, screenshot, seriousAxeViolations, waitUntil } from './browser.js';
 
 const PANEL = 'billingone-client-panel';
 const LIST = 'billingone-reconciliation';
@@ -37,14 +37,16 @@ describe('what changed since the previous snapshot', () => {
     expect(errors).toEqual([]);
     await context.close();
 
-    const phone = await newPage(stack.browser, { viewport: PHONE, colorScheme: 'dark' });
-    await mountWidget(phone.page, stack.api.baseUrl, PANEL, { 'api-base': stack.api.baseUrl, 'context-token': 'tok-1', 'client-id': client.clientId });
-    await phone.page.locator(`${PANEL} .since`).getByRole('button', { name: 'Show devices' }).click();
-    await phone.page.locator(`${PANEL} table.changes tbody tr`).first().waitFor();
-    expect(await phone.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
-    expect(await seriousAxeViolations(phone.page)).toEqual([]);
-    await screenshot(phone.page, 'client-changes-phone-dark');
-    await phone.context.close();
+    for (const [name, viewport, colorScheme] of [['phone-light', PHONE, 'light'], ['phone-dark', PHONE, 'dark'], ['desktop-dark', DESKTOP, 'dark']] as const) {
+      const other = await newPage(stack.browser, { viewport, colorScheme });
+      await mountWidget(other.page, stack.api.baseUrl, PANEL, { 'api-base': stack.api.baseUrl, 'context-token': 'tok-1', 'client-id': client.clientId });
+      await other.page.locator(`${PANEL} .since`).getByRole('button', { name: 'Show devices' }).click();
+      await other.page.locator(`${PANEL} table.changes tbody tr`).first().waitFor();
+      expect(await other.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
+      expect(await seriousAxeViolations(other.page)).toEqual([]);
+      await screenshot(other.page, `client-changes-${name}`);
+      await other.context.close();
+    }
   });
 
   it('says so when no device changed, and says nothing for the first snapshot (none before it)', async () => {
@@ -148,11 +150,11 @@ describe('alert channels in the settings', () => {
     await context.close();
   });
 
-  it('adds an email channel, shows a failed test readably, and fits a phone (light and dark)', async () => {
-    for (const scheme of ['light', 'dark'] as const) {
+  it('adds an email channel, shows a failed test readably, and fits a phone (light and dark) and a dark desktop', async () => {
+    for (const [name, viewport, scheme] of [['phone-light', PHONE, 'light'], ['phone-dark', PHONE, 'dark'], ['desktop-dark', DESKTOP, 'dark']] as const) {
       stack.api.reset();
       stack.api.alerts.channels[0].url = 'https://down.msp.example/b1r';
-      const { page, context, panel } = await openSettings(PHONE, scheme, true);
+      const { page, context, panel } = await openSettings(viewport, scheme, true);
       await panel.getByRole('button', { name: 'Add email' }).click();
       await panel.getByLabel('Name').fill('Owners');
       await panel.getByLabel('Recipients (comma-separated)').fill('owner@msp.example, cfo@msp.example');
@@ -162,9 +164,9 @@ describe('alert channels in the settings', () => {
       const ops = panel.locator('.channel', { hasText: 'Ops webhook' });
       await ops.getByRole('button', { name: 'Send a test' }).click();
       await ops.locator('.test-result', { hasText: 'Test failed: HTTP 503' }).waitFor();
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
       expect(await seriousAxeViolations(page, 'body')).toEqual([]);
-      await panel.screenshot({ path: (await screenshot(page, `alert-channels-phone-${scheme}`)).replace('.png', '-section.png') });
+      await panel.screenshot({ path: (await screenshot(page, `alert-channels-${name}`)).replace('.png', '-section.png') });
       await context.close();
     }
   });
