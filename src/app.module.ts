@@ -2,6 +2,8 @@ import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common'
 import { LoggerModule } from 'nestjs-pino';
 import { ActionsModule } from './actions/actions.module.js';
 import { ActionsWorkerModule } from './actions/actions-worker.module.js';
+import { AlertsModule } from './alerts/alerts.module.js';
+import { AlertsWorkerModule } from './alerts/alerts-worker.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { loggerParams } from './common/logging.js';
@@ -44,11 +46,13 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   ReportsModule,
   ActionsModule,
   SyncModule,
+  AlertsModule,
 ];
 /** Modules only the worker loads (job consumers, the schedule). */
 export const WORKER_MODULES: NonNullable<ModuleMetadata['imports']> = [
   SyncWorkerModule,
   ActionsWorkerModule,
+  AlertsWorkerModule,
 ];
 
 @Module({})

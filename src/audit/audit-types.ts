@@ -21,5 +21,8 @@ export const AUDIT_TYPES = [
   'action.conflict',
   'action.cancelled',
   'action.scheduled',
+  'alert-channel.created',
+  'alert-channel.changed',
+  'alert-channel.deleted',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];

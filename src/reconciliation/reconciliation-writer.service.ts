@@ -3,7 +3,7 @@
 // by one COMMIT), or one of its own when a mapping, product or settings change re-reconciles.
 // It provides the ports the features below declare (SnapshotReconciler, ReconciliationInputs),
 // so the imports run one way: this module knows them, they do not know it.
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
@@ -23,6 +23,7 @@ import { GapExceptionRepository } from './gap-exception.repository.js';
 import { reconcileClients } from './reconcile.js';
 import { RECONCILIATION_CHANNEL, ReconciliationCacheService } from './reconciliation-cache.service.js';
 import { ReconciliationRepository } from './reconciliation.repository.js';
+import { ReconciliationVersionHook } from './reconciliation-version-hook.js';
 
 @Injectable()
 export class ReconciliationWriter implements SnapshotReconciler, ReconciliationInputs {
@@ -36,6 +37,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     private readonly settings: SettingsRepository,
     private readonly exceptions: GapExceptionRepository,
     private readonly audit: AuditService,
+    @Optional() private readonly versionHook?: ReconciliationVersionHook,
   ) {}
 
   /**
@@ -154,6 +156,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     // Nothing new to store (say, a suggestion confirmed as it was): no trigger fires, yet what the
     // summary says beside the figures (how many suggestions are unconfirmed) may have changed, so
     // every replica's cached reads of the tenant are dropped.
+    if (created) await this.versionHook?.written(q, { tenantId, snapshotId, version, reason: why.reason });
     if (!created) await q.query(`SELECT pg_notify($1, json_build_object('tenant', $2::text)::text)`, [RECONCILIATION_CHANNEL, tenantId]);
     return { clients: clients.length, version, created };
   }

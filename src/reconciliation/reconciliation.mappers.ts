@@ -26,7 +26,7 @@ export function toLineDto(row: LineRecord): LineResponseDto {
   };
 }
 
-export function toClientRowDto(row: ClientRowRecord, lines: LineRecord[]): ClientRowResponseDto {
+export function toClientRowDto(row: ClientRowRecord & { previous_status?: ClientRowRecord['status'] | null }, lines: LineRecord[]): ClientRowResponseDto {
   const lineDtos = lines.map(toLineDto);
   return {
     clientId: row.organization_id, name: row.name, pax8CompanyId: row.pax8_company_id, devices: row.devices,
@@ -38,5 +38,6 @@ export function toClientRowDto(row: ClientRowRecord, lines: LineRecord[]): Clien
     acceptedUnpricedSeats: row.accepted_unpriced_seats,
     monthlyImpact: usdOrNull(numberOrNull(row.monthly_impact)), lineCount: row.line_count,
     lines: lineDtos,
+    ...(row.previous_status !== undefined ? { previousStatus: row.previous_status } : {}),
   };
 }

@@ -91,6 +91,8 @@ export interface LineRecord {
 /** A client row with its lines (in the list's page). */
 export interface ClientWithLinesRecord extends ClientRowRecord {
   lines: LineRecord[] | null;
+  /** The client's status in the complete snapshot before this one (null: not in it, or none). */
+  previous_status: ClientStatus | null;
 }
 
 export interface SummaryRecord extends ReconciliationRef {
@@ -291,8 +293,14 @@ export class ReconciliationRepository {
                             sum(overspend) OVER () AS total_overspend, sum(unpriced_seats) OVER () AS total_unpriced,
                             row_number() OVER (ORDER BY ${order}) AS rn
                        FROM reconciliation_client c WHERE ${where}
-                      ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2})
+                      ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}),
+            -- The complete snapshot before this one: each page row looks its status up there (by key).
+            prev AS (SELECT p.id, p.reconciliation_version FROM snapshot p, s
+                      WHERE p.tenant_id = $1 AND p.status = 'complete' AND (p.taken_at, p.id) < (s.taken_at, s.id)
+                      ORDER BY p.taken_at DESC, p.id DESC LIMIT 1)
        SELECT s.id AS ref_id, s.taken_at AS ref_taken_at, s.version AS ref_version, s.latest AS ref_latest, page.*,
+              (SELECT pc.status FROM prev JOIN reconciliation_client pc ON pc.tenant_id = $1 AND pc.snapshot_id = prev.id
+                  AND pc.version = prev.reconciliation_version AND pc.organization_id = page.organization_id) AS previous_status,
               (SELECT json_agg(${LINE_JSON} ORDER BY ${LINE_ORDER}) FROM reconciliation_line l
                 WHERE l.tenant_id = $1 AND l.snapshot_id = s.id AND l.version = s.version AND l.organization_id = page.organization_id) AS lines
          FROM s LEFT JOIN page ON true

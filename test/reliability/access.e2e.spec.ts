@@ -53,6 +53,11 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/actions/{id}': { role: 'viewer', scope: 'read' },
   'POST /api/v1/actions/{id}/approve': { role: 'admin' },
   'POST /api/v1/actions/{id}/cancel': { role: 'admin' },
+  'GET /api/v1/snapshots/{id}/changes': { role: 'viewer', scope: 'read' },
+  'GET /api/v1/alerts/channels': { role: 'admin' },
+  'PUT /api/v1/alerts/channels': { role: 'admin' },
+  'POST /api/v1/alerts/channels/{id}/test': { role: 'admin' },
+  'GET /api/v1/alerts/deliveries': { role: 'admin' },
 };
 
 const PATH_VALUES = {

@@ -19,7 +19,9 @@ const SECRETS = {
   a: { clientSecret: `pax8-secret-A-${stamp}-Zq9`, apiToken: `panelone-token-A-${stamp}-Xk7` },
   b: { clientSecret: `pax8-secret-B-${stamp}-Wp3`, apiToken: `panelone-token-B-${stamp}-Vm5` },
 };
-const ALL_SECRETS = [...Object.values(SECRETS.a), ...Object.values(SECRETS.b)];
+/** B's alert webhook signing secret: never answered, logged or stored in plaintext either. */
+const WEBHOOK_SECRET_B = `webhook-secret-B-${stamp}-Hn2`;
+const ALL_SECRETS = [...Object.values(SECRETS.a), ...Object.values(SECRETS.b), WEBHOOK_SECRET_B];
 
 // Every line written to stdout/stderr (pino writes with fs.writeSync on fd 1) while this file runs.
 const captured: string[] = [];
@@ -54,7 +56,7 @@ let worker: Worker;
 let routes: Route[];
 const up: Record<'a' | 'b', Upstreams> = {} as never;
 const T = { a: uniqueTenant('iso-a'), b: uniqueTenant('iso-b') };
-interface Seeded { snapshot: string; run: string; key: string; keyId: string; orgs: string[]; companies: string[]; products: string[]; gap?: { clientId: string; productId: string }; action?: string }
+interface Seeded { snapshot: string; run: string; key: string; keyId: string; orgs: string[]; companies: string[]; products: string[]; gap?: { clientId: string; productId: string }; action?: string; channel?: string }
 const seeded: Record<'a' | 'b', Seeded> = {} as never;
 
 beforeAll(async () => {
@@ -104,6 +106,10 @@ beforeAll(async () => {
     seeded[side].action = (await api.http.post('/api/v1/actions').set(bearer(await api.token(T[side], 'technician')))
       .send({ type: 'pax8-quantity', gaps: [{ clientId: other.organization_id, productId: other.product_id }] }).expect(201)).body.id;
   }
+  // B has an alert channel (with a signing secret): A's reach for it must miss.
+  const channels = await api.http.put('/api/v1/alerts/channels').set(bearer(await api.token(T.b, 'admin')))
+    .send({ channels: [{ kind: 'webhook', name: 'B hook', enabled: true, url: 'https://hooks.b.example/b1r', secret: WEBHOOK_SECRET_B }] }).expect(200);
+  seeded.b.channel = channels.body.items[0].id;
 });
 afterAll(async () => {
   stopCapture();
@@ -143,6 +149,8 @@ const ISOLATION: Record<string, () => { path?: Record<string, string>; query?: R
   'GET /api/v1/actions/{id}': () => ({ path: { id: seeded.b.action! } }),
   'POST /api/v1/actions/{id}/approve': () => ({ path: { id: seeded.b.action! }, body: { confirmLarge: true } }),
   'POST /api/v1/actions/{id}/cancel': () => ({ path: { id: seeded.b.action! } }),
+  'GET /api/v1/snapshots/{id}/changes': () => ({ path: { id: seeded.b.snapshot } }),
+  'POST /api/v1/alerts/channels/{id}/test': () => ({ path: { id: seeded.b.channel! } }),
 };
 
 /** Routes that address a row by id: a non-enum path parameter or a snapshotId query. */

@@ -13,10 +13,11 @@ import { renderTrendChart } from './trend-chart.js';
 import { renderProductLines } from './product-lines.js';
 import { lastQuarter, renderQbrReport } from './qbr-report.js';
 import { clientPanelStyles } from './client-panel.styles.js';
+import './client-changes.component.js';
 
 /**
- * Client-page drill-down: devices vs licenses per product line with their money, subscriptions,
- * device breakdown, trend per product over the snapshots, contacts and the recommended action.
+ * Client-page drill-down: devices vs licenses per product line with their money, what changed
+ * since the previous snapshot, subscriptions, device breakdown, trend per product over the snapshots, contacts and the recommended action.
  *
  * @cssproperty --b1r-color-accent - devices line of the trend chart. Also the palette listed on
  *   `billingone-reconciliation`.
@@ -101,6 +102,7 @@ export class ClientPanelElement extends B1rElement {
         <span class="status ${detail.status}">${statusLabels[detail.status] ?? detail.status}</span>
       </header>
       ${renderHistoryBanner(detail)}
+      <b1r-client-changes .apiBase=${this.apiBase} .contextToken=${this.contextToken} client-id=${detail.clientId} snapshot-id=${detail.snapshot.id}></b1r-client-changes>
       <div class="figures">
         <div class="figure"><span class="label">Billable devices</span><span class="value">${formatCount(detail.devices)}</span></div>
         <div class="figure"><span class="label">Licenses ${headline}</span><span class="value">${unmapped ? 'not mapped' : formatCount(detail.licenses ?? 0)}</span></div>

@@ -272,6 +272,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/snapshots/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SnapshotsController_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reconciliation/summary": {
         parameters: {
             query?: never;
@@ -592,6 +608,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AlertsController_channels"];
+        put: operations["AlertsController_replace"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AlertsController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AlertsController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -605,7 +669,7 @@ export interface components {
             /** @enum {string} */
             actorRole: "viewer" | "technician" | "admin" | "api-key" | "system";
             /**
-             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled (more kinds may be added)
+             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted (more kinds may be added)
              * @example mapping.changed
              */
             type: string;
@@ -877,6 +941,48 @@ export interface components {
             id: string;
             takenAt: string;
         };
+        ClientChangesDto: {
+            clientId: string;
+            name: string;
+            added: number;
+            removed: number;
+            /** @description Devices in both whose counted state or reason changed */
+            changed: number;
+            devicesBefore: number;
+            devicesAfter: number;
+            billableBefore: number;
+            billableAfter: number;
+        };
+        DeviceVerdictDto: {
+            counted: boolean;
+            /** @enum {string|null} */
+            reason: "stale" | "pending-approval" | "excluded-class" | "duplicate-serial" | "unmapped-organization" | null;
+        };
+        DeviceChangeDto: {
+            clientId: string;
+            deviceId: string;
+            /** @enum {string} */
+            change: "added" | "removed" | "changed";
+            hostname: string | null;
+            serialNumber: string | null;
+            deviceClass: string;
+            lastContact: string | null;
+            /** @description In the earlier snapshot (null: added) */
+            before: components["schemas"]["DeviceVerdictDto"] | null;
+            /** @description In this snapshot (null: removed) */
+            after: components["schemas"]["DeviceVerdictDto"] | null;
+        };
+        SnapshotChangesResponseDto: {
+            snapshot: components["schemas"]["SnapshotRefDto"];
+            /** @description The snapshot compared against (null: none earlier; nothing to compare) */
+            against: components["schemas"]["SnapshotRefDto"] | null;
+            /** @description Clients with a change, largest first (with clientId: that client, even unchanged) */
+            clients: components["schemas"]["ClientChangesDto"][];
+            /** @description The changed device rows, one page */
+            items: components["schemas"]["DeviceChangeDto"][];
+            /** @description Changed device rows in all */
+            total: number;
+        };
         MoneyDto: {
             amount: number;
             /** @enum {string} */
@@ -988,6 +1094,11 @@ export interface components {
             /** @description Number of per-device product lines */
             lineCount: number;
             lines: components["schemas"]["LineResponseDto"][];
+            /**
+             * @description In the list: the client's status in the complete snapshot before this one (null: not in it, or there is none); differs from status when it changed
+             * @enum {string|null}
+             */
+            previousStatus?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | null;
         };
         ListTotalsDto: {
             /** @description Sum of devices over the filtered list (every page) */
@@ -1091,6 +1202,11 @@ export interface components {
             /** @description Number of per-device product lines */
             lineCount: number;
             lines: components["schemas"]["LineResponseDto"][];
+            /**
+             * @description In the list: the client's status in the complete snapshot before this one (null: not in it, or there is none); differs from status when it changed
+             * @enum {string|null}
+             */
+            previousStatus?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | null;
             snapshot: components["schemas"]["SnapshotRefDto"];
             version: number;
             /** @description false: history (an earlier snapshot or version) */
@@ -1395,6 +1511,113 @@ export interface components {
         SyncRunListDto: {
             items: components["schemas"]["SyncRunDto"][];
         };
+        AlertChannelDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "webhook" | "email";
+            name: string;
+            enabled: boolean;
+            url: string | null;
+            /** @description Whether a signing secret is stored (it is never returned) */
+            secretSet: boolean;
+            recipients: string[];
+            createdAt: string;
+            updatedAt: string;
+        };
+        AlertChannelsResponseDto: {
+            items: components["schemas"]["AlertChannelDto"][];
+            /** @description Whether SMTP_URL is set (without it email channels send nothing) */
+            emailAvailable: boolean;
+        };
+        AlertChannelInputDto: {
+            /**
+             * Format: uuid
+             * @description An existing channel (omit for a new one)
+             */
+            id?: string;
+            /** @enum {string} */
+            kind: "webhook" | "email";
+            /** @example Billing team */
+            name: string;
+            enabled: boolean;
+            /**
+             * @description Webhook: where alerts are POSTed (https; checked against the outbound policy)
+             * @example https://hooks.example.com/b1r
+             */
+            url?: string;
+            /** @description Webhook: the HMAC signing secret (16-200 characters). Write-only; omit to keep the stored one. Required for a new webhook and when its host changes. */
+            secret?: string;
+            /**
+             * @description Email: 1-20 recipients
+             * @example [
+             *       "billing@msp.example"
+             *     ]
+             */
+            recipients?: string[];
+        };
+        AlertChannelsBodyDto: {
+            /** @description The whole set (up to 20); a stored channel left out is deleted */
+            channels: components["schemas"]["AlertChannelInputDto"][];
+        };
+        ChannelTestResultDto: {
+            ok: boolean;
+            /** @example HTTP 200 */
+            message: string;
+            statusCode: number | null;
+            latencyMs: number;
+            /**
+             * Format: uuid
+             * @description The test delivery, in the log
+             */
+            deliveryId: string;
+        };
+        DeliverySummaryDto: {
+            new: number;
+            worsened: number;
+            closed: number;
+        };
+        DeliveryAttemptDto: {
+            attempt: number;
+            at: string;
+            /** @description HTTP status (webhook) or SMTP reply code; null when no answer came */
+            statusCode: number | null;
+            /** @description Short, with anything secret-looking removed */
+            error: string | null;
+            durationMs: number;
+        };
+        DeliveryDto: {
+            /**
+             * Format: uuid
+             * @description Also the X-B1R-Delivery header
+             */
+            id: string;
+            /** Format: uuid */
+            channelId: string;
+            channelName: string;
+            /** @enum {string} */
+            kind: "webhook" | "email";
+            /** @enum {string} */
+            event: "gaps.changed" | "test";
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            createdAt: string;
+            /** @description When the next attempt is due (pending only) */
+            nextAttemptAt: string | null;
+            finishedAt: string | null;
+            /** Format: uuid */
+            snapshotId: string | null;
+            version: number | null;
+            summary: components["schemas"]["DeliverySummaryDto"] | null;
+            /** @description Every attempt, first first */
+            log: components["schemas"]["DeliveryAttemptDto"][];
+        };
+        DeliveryListDto: {
+            /** @description Newest first */
+            items: components["schemas"]["DeliveryDto"][];
+            total: number;
+        };
         ErrorDto: {
             /** @example 404 */
             statusCode: number;
@@ -1421,7 +1644,7 @@ export interface operations {
                 offset?: number;
                 /** @description PanelOne organization id */
                 clientId?: string;
-                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled), or a prefix ending with a dot: settings. */
+                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted), or a prefix ending with a dot: settings. */
                 type?: string;
                 /** @description Entries at or after this instant */
                 from?: string;
@@ -3677,6 +3900,123 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SnapshotDevicesResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    SnapshotsController_changes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                against?: string;
+                /** @description PanelOne organization id */
+                clientId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotChangesResponseDto"];
                 };
             };
             /** @description Bad Request: The request is malformed or fails validation */
@@ -6185,6 +6525,453 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SyncRunDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AlertsController_channels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelsResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AlertsController_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertChannelsBodyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelsResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AlertsController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelTestResultDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AlertsController_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                channelId?: string;
+                status?: "pending" | "delivered" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryListDto"];
                 };
             };
             /** @description Bad Request: The request is malformed or fails validation */

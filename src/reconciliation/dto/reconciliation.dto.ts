@@ -108,6 +108,8 @@ export class ClientRowResponseDto {
   @ApiProperty({ type: MoneyDto, nullable: true, description: 'Signed sum over the product lines (for older callers; never shown)' }) monthlyImpact: MoneyDto | null;
   @ApiProperty({ description: 'Number of per-device product lines' }) lineCount: number;
   @ApiProperty({ type: LineResponseDto, isArray: true }) lines: LineResponseDto[];
+  @ApiPropertyOptional({ nullable: true, enum: CLIENT_STATUSES, description: 'In the list: the client\'s status in the complete snapshot before this one (null: not in it, or there is none); differs from status when it changed' })
+  previousStatus?: ClientStatus | null;
 }
 
 export class ListTotalsDto {
