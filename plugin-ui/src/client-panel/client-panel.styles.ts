@@ -51,6 +51,9 @@ export const clientPanelStyles = css`
   .lines .product .status { margin-left: 0.35rem; font-weight: 400; }
   .lines tfoot th, .lines tfoot td { font-weight: 700; border-top: 2px solid var(--_border); }
   .unpriced { white-space: normal; }
+  .gap-cell { min-width: 11rem; }
+  .audit-list { margin: 0; padding-left: 1.25rem; display: grid; gap: 0.35rem; }
+  .audit-list time { color: var(--_muted); font-size: 0.8rem; margin-right: 0.35rem; }
   @container (max-width: 900px) { .figures { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
   @container (max-width: 600px) {
     .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); }
@@ -62,6 +65,7 @@ export const clientPanelStyles = css`
     .lines th.product, .lines tfoot th { grid-column: 1 / -1; border: 0; padding: 0; }
     .lines td { border: 0; padding: 0; text-align: left; }
     .lines td.blank { display: none; }
+    .lines td.gap-cell { grid-column: 1 / -1; }
     .lines td::before { content: attr(data-label); display: block; font-size: 0.75rem; color: var(--_muted); font-weight: 400; }
   }
 `;

@@ -11,6 +11,7 @@ import { formatCount, formatDateTime, statusLabels } from '../shared/format.js';
 import type { ClientList, ClientStatus, ReconciliationSummary } from '../shared/types.js';
 import { renderHistoryBanner } from '../history/history-banner.js';
 import '../history/history-picker.component.js';
+import '../gaps/gap-actions.js';
 import { renderCards, renderMappingNote } from './summary-cards.js';
 import { renderClientTable, SORT_LABELS, type SortKey } from './client-table.js';
 import { reconciliationStyles } from './reconciliation.styles.js';
@@ -193,6 +194,8 @@ export class ReconciliationElement extends B1rElement {
         onSort: (key) => this.setSort(key),
         onToggle: (clientId) => this.toggle(clientId),
         onSelect: (clientId) => this.emit('b1r-client-select', { clientId }),
+        gapCell: (row, line) => line.gapState && list.latest !== false ? html`<b1r-gap-actions .apiBase=${this.apiBase} .contextToken=${this.contextToken}
+          .gap=${{ clientId: row.clientId, productId: line.productId, productName: line.productName, variance: line.variance, state: line.gapState, exception: line.exception }}></b1r-gap-actions>` : nothing,
       })}
       <nav class="pager" aria-label="Client list pages">
         <button class="btn" part="button" ?disabled=${this.offset === 0} @click=${() => this.page(-1)}>Previous</button>

@@ -1,0 +1,84 @@
+// A client's audit trail as sentences a billing lead reads: who, when, what, and what changed
+// from → to, never raw JSON. Types this widget does not know yet still read as words.
+import { html, nothing, type TemplateResult } from 'lit';
+import { formatDateTime, formatDay, humanize } from '../shared/format.js';
+import type { AuditEntry, AuditList } from '../shared/types.js';
+import { ACTION_STATE_LABELS, REASON_LABELS } from '../gaps/gap-labels.js';
+
+const WHAT: Record<string, string> = {
+  'mapping.changed': 'changed the Pax8 company mapping',
+  'product.per-device-changed': 'changed whether a product counts as a per-device license',
+  'gap.exception-accepted': 'accepted a gap',
+  'gap.exception-removed': 'removed an exception',
+  'action.proposed': 'proposed a Pax8 change',
+  'action.approved': 'approved a Pax8 change',
+  'action.applying': 'started applying a Pax8 change',
+  'action.applied': 'applied a Pax8 change',
+  'action.failed': 'saw a Pax8 change fail',
+  'action.conflict': 'stopped a Pax8 change (the quantity had moved)',
+  'action.cancelled': 'cancelled a Pax8 change',
+  'action.scheduled': 'scheduled a Pax8 change',
+};
+
+/** Fields that are bookkeeping, not what a person decided. */
+const QUIET = new Set(['id', 'tenantId', 'clientId', 'actionId', 'itemId', 'at', 'by', 'updatedAt', 'createdAt']);
+
+type Plain = Record<string, unknown>;
+
+export function actorText(entry: Pick<AuditEntry, 'actor' | 'actorRole'>): string {
+  if (entry.actorRole === 'system') return entry.actor === 'worker' ? 'The worker' : 'The system';
+  if (entry.actorRole === 'api-key') return `API key ${entry.actor.replace(/^api-key:/, '')}`;
+  return `${entry.actor} (${entry.actorRole})`;
+}
+
+export function valueText(key: string, value: unknown): string {
+  if (value === null || value === undefined || value === '') return 'none';
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (key === 'reason' && typeof value === 'string') return REASON_LABELS[value as keyof typeof REASON_LABELS]?.replace(' (explain in the note)', '') ?? value;
+  if (key === 'state' && typeof value === 'string') return ACTION_STATE_LABELS[value as keyof typeof ACTION_STATE_LABELS] ?? humanize(value);
+  if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDay(value);
+  if (typeof value === 'object' && 'amount' in (value as Plain)) return `${(value as Plain).amount} ${(value as Plain).currency ?? ''}`.trim();
+  if (Array.isArray(value)) return value.map((item) => valueText(key, item)).join(', ') || 'none';
+  if (typeof value === 'object') return Object.entries(value as Plain).map(([name, inner]) => `${humanize(name).toLowerCase()} ${valueText(name, inner)}`).join(', ');
+  return String(value);
+}
+
+/** "reason: none → Client owns the license; until: none → Mar 31, 2027" for the fields that differ. */
+export function changeText(before: Plain | null, after: Plain | null): string {
+  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].filter((key) => !QUIET.has(key));
+  const parts: string[] = [];
+  const from = before?.fromQuantity ?? after?.fromQuantity;
+  const to = before?.toQuantity ?? after?.toQuantity;
+  if (typeof from === 'number' && typeof to === 'number') parts.push(`quantity ${from} → ${to}`);
+  for (const key of keys) {
+    if (key === 'fromQuantity' || key === 'toQuantity' || key === 'productName' || key === 'clientName') continue;
+    const old = before?.[key];
+    const now = after?.[key];
+    if (JSON.stringify(old) === JSON.stringify(now)) continue;
+    const label = humanize(key).toLowerCase();
+    if (!before) parts.push(`${label} ${valueText(key, now)}`);
+    else if (!after) parts.push(`${label} was ${valueText(key, old)}`);
+    else parts.push(`${label} ${valueText(key, old)} → ${valueText(key, now)}`);
+  }
+  return parts.join('; ');
+}
+
+export function auditSentence(entry: AuditEntry): string {
+  const what = WHAT[entry.type] ?? humanize(entry.type.replace('.', ' '));
+  const product = (entry.after?.productName ?? entry.before?.productName) as string | undefined;
+  const change = changeText(entry.before, entry.after);
+  return `${actorText(entry)} ${what}${product ? ` on ${product}` : ''}${change ? `: ${change}` : ''}.`;
+}
+
+export function renderAuditTrail(list: AuditList | undefined, state: 'pending' | 'error' | 'forbidden' | 'ready', retry: () => void): TemplateResult {
+  return html`<section class="panel wide audit" part="section" aria-labelledby="audit-title">
+    <h3 id="audit-title">Audit trail</h3>
+    ${state === 'forbidden' ? html`<p class="muted">Only admins can see who changed what.</p>`
+      : state === 'pending' && !list ? html`<p class="muted" role="status">Loading the audit trail…</p>`
+      : state === 'error' ? html`<p class="error" role="alert">The audit trail could not be loaded. <button class="btn" @click=${retry}>Retry</button></p>`
+      : !list?.items.length ? html`<p class="muted">No changes recorded for this client yet.</p>`
+      : html`<ol class="audit-list">${list.items.map((entry) => html`<li data-type=${entry.type}>
+          <time datetime=${entry.at}>${formatDateTime(entry.at)}</time> <span class="sentence">${auditSentence(entry)}</span></li>`)}</ol>
+        ${list.total > list.items.length ? html`<p class="muted">Showing the latest ${list.items.length} of ${list.total}.</p>` : nothing}`}
+  </section>`;
+}
