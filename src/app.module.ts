@@ -1,5 +1,6 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { ActionsModule } from './actions/actions.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { loggerParams } from './common/logging.js';
@@ -38,6 +39,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   SnapshotsModule,
   ReconciliationModule,
   GapsModule,
+  ActionsModule,
   SyncModule,
 ];
 /** Modules only the worker loads (job consumers, the schedule). */

@@ -8,5 +8,16 @@ export const AUDIT_TYPES = [
   'api-key.created',
   'api-key.revoked',
   'integration.configured',
+  'settings.actions-changed',
+  'gap.exception-accepted',
+  'gap.exception-removed',
+  'action.proposed',
+  'action.approved',
+  'action.applying',
+  'action.applied',
+  'action.failed',
+  'action.conflict',
+  'action.cancelled',
+  'action.scheduled',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];

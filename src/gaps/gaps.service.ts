@@ -32,7 +32,7 @@ export class GapsService {
     if (!ref) return { snapshot: null, version: null, latest: true, items: [], total: 0 };
     const snapshot = toSnapshotRef(ref);
     const at = { snapshotId: ref.id, version: ref.version };
-    const filter = { state: query.state, clientId: query.clientId, productId: query.productId };
+    const filter = { state: query.state === 'open' || query.state === 'accepted' ? query.state : undefined, clientId: query.clientId, productId: query.productId };
     const [total, rows] = await Promise.all([this.gaps.count(tenantId, at, filter), this.gaps.page(tenantId, at, filter, query.limit, query.offset)]);
     const since = await this.since(tenantId, snapshot.takenAt, rows);
     return { snapshot, version: ref.version, latest: ref.latest, items: rows.map((r) => toGapDto(r, since.get(gapKey(r)) ?? snapshot.takenAt)), total };
@@ -86,5 +86,6 @@ function toGapDto(r: GapRecord, since: string): GapDto {
     state: r.gap_state ?? 'open', since,
     money: { revenueAtRisk: usdOrNull(numberOrNull(r.revenue_at_risk)), overspend: usdOrNull(numberOrNull(r.overspend)), unpricedSeats: r.unpriced_seats },
     exception: e ? { reason: e.reason, note: e.note, until: e.until, acceptedVariance: e.acceptedVariance, by: e.by, at: e.at } : null,
+    actions: [], closedBy: null,
   };
 }

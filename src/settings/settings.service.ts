@@ -27,10 +27,14 @@ export class SettingsService {
       const next = merge(current, change);
       await this.settings.save(tenantId, next, q);
       // Rules and schedule are told apart: "who changed what we count" is its own question.
-      const { schedule: before, ...rulesBefore } = current;
-      const { schedule: after, ...rulesAfter } = next;
+      const { schedule: before, maxSeatChange: s0, maxMonthlyIncrease: m0, requireSecondApprover: r0, ...rulesBefore } = current;
+      const { schedule: after, maxSeatChange: s1, maxMonthlyIncrease: m1, requireSecondApprover: r1, ...rulesAfter } = next;
       await this.audit.record(q, { tenantId, type: 'settings.rules-changed', by, subject: 'rules', before: rulesBefore, after: rulesAfter });
       await this.audit.record(q, { tenantId, type: 'settings.schedule-changed', by, subject: 'schedule', before, after });
+      await this.audit.record(q, {
+        tenantId, type: 'settings.actions-changed', by, subject: 'actions',
+        before: { maxSeatChange: s0, maxMonthlyIncrease: m0, requireSecondApprover: r0 }, after: { maxSeatChange: s1, maxMonthlyIncrease: m1, requireSecondApprover: r1 },
+      });
       return next;
     });
     const reconciles = change.matchedTolerance !== undefined || change.licensedStatuses !== undefined;
@@ -51,5 +55,8 @@ function merge(current: TenantSettings, change: UpdateSettingsDto): TenantSettin
       timeZone: change.schedule?.timeZone ? new Intl.DateTimeFormat('en', { timeZone: change.schedule.timeZone }).resolvedOptions().timeZone : current.schedule.timeZone,
       enabled: change.schedule?.enabled ?? current.schedule.enabled,
     },
+    maxSeatChange: change.maxSeatChange ?? current.maxSeatChange,
+    maxMonthlyIncrease: change.maxMonthlyIncrease ?? current.maxMonthlyIncrease,
+    requireSecondApprover: change.requireSecondApprover ?? current.requireSecondApprover,
   };
 }

@@ -432,6 +432,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ActionsController_list"];
+        put?: never;
+        post: operations["ActionsController_propose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ActionsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ActionsController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ActionsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/runs": {
         parameters: {
             query?: never;
@@ -509,7 +573,7 @@ export interface components {
             /** @enum {string} */
             actorRole: "viewer" | "technician" | "admin" | "api-key" | "system";
             /**
-             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, api-key.created, api-key.revoked, integration.configured (more kinds may be added)
+             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled (more kinds may be added)
              * @example mapping.changed
              */
             type: string;
@@ -645,6 +709,12 @@ export interface components {
             licensedStatuses: string[];
             matchedTolerance: number;
             schedule: components["schemas"]["ScheduleDto"];
+            /** @description Seats an action item may change (up or down) before its approval needs confirmLarge */
+            maxSeatChange: number;
+            /** @description USD a month an action item may add (partner cost) before its approval needs confirmLarge */
+            maxMonthlyIncrease: number;
+            /** @description The approver of an action must be another person than its proposer */
+            requireSecondApprover: boolean;
         };
         UpdateScheduleDto: {
             /** @example 0 2 1 * * */
@@ -663,6 +733,10 @@ export interface components {
              */
             licensedStatuses?: string[];
             matchedTolerance?: number;
+            maxSeatChange?: number;
+            /** @description USD a month, to the cent */
+            maxMonthlyIncrease?: number;
+            requireSecondApprover?: boolean;
             schedule?: components["schemas"]["UpdateScheduleDto"];
         };
         ClientMappingResponseDto: {
@@ -1075,6 +1149,58 @@ export interface components {
             /** @description When it was accepted */
             at: string;
         };
+        ActionWarningDto: {
+            /** @enum {string} */
+            code: "pending-order" | "decrease-at-renewal" | "above-seat-cap" | "above-money-cap" | "not-monthly" | "unpriced";
+            /** @description In plain words, for the person approving */
+            message: string;
+        };
+        ActionPreviewDto: {
+            /** @description pax8-quantity: the Pax8 subscription */
+            subscriptionId?: string;
+            /** @description psa-quantity: the agreement addition */
+            additionId?: string;
+            fromQuantity: number;
+            toQuantity: number;
+            /** @description What the MSP pays Pax8 more (negative: less) a month: (to - from) x partnerCost; null: no cost known */
+            monthlyCostChange: components["schemas"]["MoneyDto"] | null;
+            /** @description What the client is charged more (negative: less) a month at the subscription's price; null: no price known */
+            monthlyPriceChange: components["schemas"]["MoneyDto"] | null;
+            warnings: components["schemas"]["ActionWarningDto"][];
+        };
+        ActionOutcomeDto: {
+            /** @description What happened, in plain words (Pax8's refusal, the conflicting quantity, ...) */
+            message: string;
+        };
+        ActionVerificationDto: {
+            /**
+             * Format: uuid
+             * @description The first complete snapshot reconciled after the item was applied
+             */
+            snapshotId: string;
+            takenAt: string;
+            /** @description true: that snapshot shows no gap on the line any more */
+            closed: boolean;
+            /** @description The line's variance in that snapshot (0 when closed) */
+            variance: number;
+            /** @description e.g. "closed by snapshot of 2026-12-01" */
+            message: string;
+        };
+        GapActionDto: {
+            /** Format: uuid */
+            actionId: string;
+            /** Format: uuid */
+            itemId: string;
+            /** @enum {string} */
+            type: "pax8-quantity" | "psa-quantity";
+            /** @enum {string} */
+            state: "proposed" | "approved" | "applying" | "applied" | "failed" | "conflict" | "cancelled" | "scheduled";
+            preview: components["schemas"]["ActionPreviewDto"];
+            outcome: components["schemas"]["ActionOutcomeDto"] | null;
+            scheduledFor: string | null;
+            verification: components["schemas"]["ActionVerificationDto"] | null;
+            updatedAt: string;
+        };
         GapDto: {
             /** @description PanelOne organization id */
             clientId: string;
@@ -1088,12 +1214,16 @@ export interface components {
             /** @enum {string} */
             status: "under-licensed" | "over-licensed";
             /** @enum {string} */
-            state: "open" | "accepted";
+            state: "open" | "accepted" | "action-pending" | "action-applied" | "closed";
             /** @description Taken-at of the first snapshot of the current run of snapshots with a gap of the same sign */
             since: string;
             money: components["schemas"]["GapMoneyDto"];
             /** @description The exception that accepts the gap (state accepted) */
             exception: components["schemas"]["GapExceptionDto"] | null;
+            /** @description The latest action item on this gap (at most one), with its state and, once a later snapshot is reconciled, its verification */
+            actions: components["schemas"]["GapActionDto"][];
+            /** @description state closed: the snapshot whose reconciliation shows the gap gone */
+            closedBy: components["schemas"]["SnapshotRefDto"] | null;
         };
         GapListResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
@@ -1119,6 +1249,77 @@ export interface components {
             productId: string;
             /** @description The gap as it stands now (null: the latest reconciliation has no gap there) */
             gap: components["schemas"]["GapDto"] | null;
+        };
+        ProposeGapDto: {
+            /** @description PanelOne organization id */
+            clientId: string;
+            /** @description Pax8 product id */
+            productId: string;
+            /** @description pax8-quantity: the subscription to change (one of the line's counted subscriptions); default: the one with the largest quantity on a monthly term */
+            subscriptionId?: string;
+            /** @description psa-quantity: the agreement addition to change */
+            additionId?: string;
+            /** @description The quantity to set; default: from + the gap's variance */
+            toQuantity?: number;
+        };
+        ProposeActionDto: {
+            /** @enum {string} */
+            type: "pax8-quantity" | "psa-quantity";
+            /** @description One item per gap, 1 to 200; a gap at most once */
+            gaps: components["schemas"]["ProposeGapDto"][];
+        };
+        ActionItemDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description PanelOne organization id */
+            clientId: string;
+            clientName: string;
+            productId: string;
+            productName: string;
+            /** @enum {string} */
+            state: "proposed" | "approved" | "applying" | "applied" | "failed" | "conflict" | "cancelled" | "scheduled";
+            preview: components["schemas"]["ActionPreviewDto"];
+            outcome: components["schemas"]["ActionOutcomeDto"] | null;
+            /** @description state scheduled: when the worker applies it (the subscription's renewal) */
+            scheduledFor: string | null;
+            /** @description state applied: what the next complete snapshot showed; null until one is reconciled */
+            verification: components["schemas"]["ActionVerificationDto"] | null;
+        };
+        ActionEventDto: {
+            at: string;
+            /** @description A PanelOne user id, an API key, or "worker" */
+            by: string;
+            /** @enum {string} */
+            state: "proposed" | "approved" | "applying" | "applied" | "failed" | "conflict" | "cancelled" | "scheduled";
+            /** @description The item it is about; null: the whole action */
+            itemId: string | null;
+            message: string;
+        };
+        ActionDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "pax8-quantity" | "psa-quantity";
+            /**
+             * @description proposed, approved or cancelled while nothing ran; then applying while an item runs, scheduled while one waits for its date, and at the end applied when every item was, else failed or conflict
+             * @enum {string}
+             */
+            state: "proposed" | "approved" | "applying" | "applied" | "failed" | "conflict" | "cancelled" | "scheduled";
+            proposedBy: string;
+            approvedBy: string | null;
+            createdAt: string;
+            items: components["schemas"]["ActionItemDto"][];
+            /** @description Oldest first */
+            history: components["schemas"]["ActionEventDto"][];
+        };
+        ActionListResponseDto: {
+            /** @description Newest first */
+            items: components["schemas"]["ActionDto"][];
+            total: number;
+        };
+        ApproveActionDto: {
+            /** @description Required (true) when an item changes more seats than maxSeatChange or more money a month than maxMonthlyIncrease */
+            confirmLarge?: boolean;
         };
         SyncProgressDto: {
             /** @description Units done in the current phase (pages, records, devices) */
@@ -1179,7 +1380,7 @@ export interface operations {
                 offset?: number;
                 /** @description PanelOne organization id */
                 clientId?: string;
-                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, api-key.created, api-key.revoked, integration.configured), or a prefix ending with a dot: settings. */
+                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled), or a prefix ending with a dot: settings. */
                 type?: string;
                 /** @description Entries at or after this instant */
                 from?: string;
@@ -4453,7 +4654,7 @@ export interface operations {
                 version?: number;
                 limit?: number;
                 offset?: number;
-                state?: "open" | "accepted";
+                state?: "open" | "accepted" | "action-pending" | "action-applied" | "closed";
                 /** @description PanelOne organization id */
                 clientId?: string;
                 /** @description Pax8 product id */
@@ -4700,6 +4901,572 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GapExceptionRemovedDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ActionsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                state?: "proposed" | "approved" | "applying" | "applied" | "failed" | "conflict" | "cancelled" | "scheduled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionListResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ActionsController_propose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeActionDto"];
+            };
+        };
+        responses: {
+            /** @description The proposed action with its preview, one item per gap */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ActionsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ActionsController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveActionDto"];
+            };
+        };
+        responses: {
+            /** @description Approved: its items are queued for the worker */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ActionsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled: its proposed or scheduled items will not run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDto"];
                 };
             };
             /** @description Bad Request: The request is malformed or fails validation */

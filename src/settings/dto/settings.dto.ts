@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength,
   Min, ValidateNested, registerDecorator, type ValidationOptions,
 } from 'class-validator';
 import { validateCronExpression } from 'cron';
@@ -77,6 +77,9 @@ export class CountingRulesDto {
 
 export class SettingsDto extends CountingRulesDto {
   @ApiProperty({ type: ScheduleDto }) schedule: ScheduleDto;
+  @ApiProperty({ minimum: 0, description: 'Seats an action item may change (up or down) before its approval needs confirmLarge' }) maxSeatChange: number;
+  @ApiProperty({ minimum: 0, description: 'USD a month an action item may add (partner cost) before its approval needs confirmLarge' }) maxMonthlyIncrease: number;
+  @ApiProperty({ description: 'The approver of an action must be another person than its proposer' }) requireSecondApprover: boolean;
 }
 
 /** Every field optional: what is sent is changed, the rest kept. One bad field refuses the whole request. */
@@ -99,6 +102,18 @@ export class UpdateSettingsDto {
   @ApiPropertyOptional({ minimum: 0, maximum: 1000000 })
   @IsOptional() @IsInt({ message: 'matchedTolerance must be an integer' }) @Min(0) @Max(1_000_000)
   matchedTolerance?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 100000 })
+  @IsOptional() @IsInt({ message: 'maxSeatChange must be an integer' }) @Min(0) @Max(100_000)
+  maxSeatChange?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 10000000, description: 'USD a month, to the cent' })
+  @IsOptional() @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }, { message: 'maxMonthlyIncrease must be an amount with at most 2 decimals' }) @Min(0) @Max(10_000_000)
+  maxMonthlyIncrease?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsBoolean({ message: 'requireSecondApprover must be true or false' })
+  requireSecondApprover?: boolean;
 
   @ApiPropertyOptional({ type: UpdateScheduleDto })
   @IsOptional() @ValidateNested() @Type(() => UpdateScheduleDto)
