@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { FixtureActions } from './fixture-actions.js';
 import { fixtureToken, PRODUCTS, SNAPSHOTS, cents, clientDetail, makeAdminData, makeClients, makeUnmapped, money, type FixtureClient } from './fixture-data.js';
 
 export const BUNDLE_PATH = new URL('../../dist/plugin/billingone-reconcile.js', import.meta.url);
@@ -35,6 +36,8 @@ export class FixtureApi {
   /** Fail the next `count` API requests whose path starts with `pathPrefix`. */
   failures: { status: number; count: number; pathPrefix: string; message: string }[] = [];
   failingTools = new Set<string>();
+  /** Gaps, exceptions, actions and the audit log over `clients`. */
+  actions = new FixtureActions(() => this.clients);
   private server?: Server;
   private runSeq = 0;
 
@@ -50,6 +53,7 @@ export class FixtureApi {
     this.role = 'admin';
     this.failures = [];
     this.failingTools.clear();
+    this.actions = new FixtureActions(() => this.clients);
   }
 
   failNext(pathPrefix: string, status = 500, count = 1, message = 'Database is not reachable right now'): void {
@@ -119,7 +123,10 @@ export class FixtureApi {
       return this.error(res, failure.status, failure.status >= 500 ? 'Internal Server Error' : 'Error', failure.message);
     }
     const body = req.method === 'PUT' || req.method === 'POST' ? await readJson(req) : undefined;
-    await this.route(req.method ?? 'GET', path.slice('/api/v1'.length), url.searchParams, body, res, roleOf(token) ?? this.role);
+    const role = roleOf(token) ?? this.role;
+    const reply = this.actions.route(req.method ?? 'GET', path.slice('/api/v1'.length), url.searchParams, body, role, `user-${role}`);
+    if (reply) return this.send(res, reply.status, reply.body);
+    await this.route(req.method ?? 'GET', path.slice('/api/v1'.length), url.searchParams, body, res, role);
   }
 
   private async route(method: string, path: string, query: URLSearchParams, body: any, res: ServerResponse, role: string): Promise<void> {

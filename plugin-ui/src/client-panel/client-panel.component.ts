@@ -207,10 +207,11 @@ export class ClientPanelElement extends B1rElement {
 
 /** A line's gap from GET /gaps when it has it (state, since, action), else what the line itself says. */
 function gapView(detail: ClientDetail, line: ProductLine, gaps: Gap[] = []): GapView {
-  const gap = gaps.find((candidate) => candidate.productId === line.productId) as (Gap & Partial<Pick<GapView, 'action'>>) | undefined;
+  const gap = gaps.find((candidate) => candidate.productId === line.productId);
   return {
     clientId: detail.clientId, productId: line.productId, productName: line.productName, variance: line.variance,
-    state: gap?.state ?? line.gapState, since: gap?.since ?? null, exception: gap?.exception ?? line.exception, action: gap?.action ?? null,
+    state: gap?.state ?? line.gapState, since: gap?.since ?? null, exception: gap?.exception ?? line.exception,
+    action: gap?.actions[0] ?? null, closedBy: gap?.closedBy ?? null,
   };
 }
 

@@ -5,7 +5,7 @@ import { baseStyles } from '../shared/base.styles.js';
 import { announceReconciliationChanged } from '../shared/events.js';
 import { errorMessage } from '../shared/states.js';
 import { formatVariance } from '../shared/format.js';
-import type { AcceptGap, Action, ExceptionReason, Subscription } from '../shared/types.js';
+import type { AcceptGap, Action, ExceptionReason, ProposeAction, Subscription } from '../shared/types.js';
 import { REASON_LABELS, gapStateText, type GapView } from './gap-labels.js';
 import { renderPreview, needsConfirmLarge } from './action-preview.js';
 import { gapActionsStyles } from './gap-actions.styles.js';
@@ -59,11 +59,11 @@ export class GapActionsElement extends B1rElement {
     return html`<div class="gap">
       ${text ? html`<span class="gap-state state-${gap.state}" tabindex="-1">${text}</span>` : nothing}
       ${open && (admin || technician) ? html`<span class="buttons">
-        ${technician ? html`<button class="btn small" part="button" @click=${this.openFix} aria-label="Fix ${gap.productName} in Pax8">Fix in Pax8</button>` : nothing}
-        ${admin ? html`<button class="btn small" part="button" @click=${this.openAccept} aria-label="Accept the ${gap.productName} gap">Accept</button>` : nothing}
+        ${technician ? html`<button class="btn small" part="button" @click=${this.openFix} aria-label="Fix in Pax8: ${gap.productName}">Fix in Pax8</button>` : nothing}
+        ${admin ? html`<button class="btn small" part="button" @click=${this.openAccept} aria-label="Accept: ${gap.productName}">Accept</button>` : nothing}
       </span>` : nothing}
       ${gap.state === 'accepted' && admin ? html`<button class="btn small" part="button" ?disabled=${this.busy} @click=${this.removeException}
-        aria-label="Remove the exception on ${gap.productName}">Remove exception</button>` : nothing}
+        aria-label="Remove exception: ${gap.productName}">Remove exception</button>` : nothing}
       ${this.message && !this.dialogOpen ? html`<span class="error" role="alert">${this.message}</span>` : nothing}
       ${open && admin ? this.renderAcceptDialog(gap) : nothing}
       ${open && technician ? this.renderFixDialog(gap) : nothing}
@@ -175,7 +175,8 @@ export class GapActionsElement extends B1rElement {
       const to = String(form.get('toQuantity') ?? '');
       const subscriptionId = String(form.get('subscriptionId') ?? '');
       const gap = { clientId: this.gap!.clientId, productId: this.gap!.productId, ...(subscriptionId ? { subscriptionId } : {}), ...(to ? { toQuantity: Number(to) } : {}) };
-      const action = await this.call(() => this.api.post<Action>('/actions', { type: 'pax8-quantity', gaps: [gap] }));
+      const body: ProposeAction = { type: 'pax8-quantity', gaps: [gap] };
+      const action = await this.call(() => this.api.post<Action>('/actions', body));
       if (action) {
         this.action = action;
         this.fixStep = 'proposed';

@@ -33,6 +33,8 @@ export interface GapView {
   since?: string | null;
   exception?: (LineException & Partial<GapException>) | null;
   action?: GapAction | null;
+  /** state closed: the snapshot that shows the gap gone */
+  closedBy?: { takenAt: string } | null;
 }
 
 /** "Applied in Pax8", "Scheduled for Jan 31, 2027", "Failed: <Pax8's words>". */
@@ -77,7 +79,10 @@ export function gapStateText(gap: GapView): string | null {
     case 'action-applied':
       return action ? `Pax8 fix applied (${quantityChange(action.preview)}), awaiting the next snapshot` : 'Pax8 fix applied, awaiting the next snapshot';
     case 'closed':
-      return action?.verification ? `Closed by snapshot of ${formatDay(action.verification.takenAt)}` : 'Closed';
+      {
+        const takenAt = gap.closedBy?.takenAt ?? action?.verification?.takenAt;
+        return takenAt ? `Closed by snapshot of ${formatDay(takenAt)}` : 'Closed';
+      }
     default:
       return null;
   }

@@ -55,26 +55,13 @@ export type GapExceptionRemoved = Schemas['GapExceptionRemovedDto'];
 export type AuditEntry = Schemas['AuditEntryDto'];
 export type AuditList = Schemas['AuditListDto'];
 
-// TODO(actions merge): these mirror the `actions` branch's DTOs until its generated types land;
-// then they become aliases of Schemas['ActionDto'] and friends.
-export type ActionState = 'proposed' | 'approved' | 'applying' | 'applied' | 'failed' | 'conflict' | 'cancelled' | 'scheduled';
-export interface ActionWarning { code: string; message: string }
-export interface ActionPreview {
-  subscriptionId?: string; additionId?: string; fromQuantity: number; toQuantity: number;
-  monthlyCostChange: Money | null; monthlyPriceChange: Money | null; warnings: ActionWarning[];
-}
-export interface ActionVerification { snapshotId: string; takenAt: string; closed: boolean; variance: number; message: string }
-export interface ActionItem {
-  id: string; clientId: string; clientName: string; productId: string; productName: string; state: ActionState;
-  preview: ActionPreview; outcome: { message: string } | null; scheduledFor: string | null; verification: ActionVerification | null;
-}
-export interface ActionEvent { at: string; by: string; state: ActionState; itemId: string | null; message: string }
-export interface Action {
-  id: string; type: 'pax8-quantity' | 'psa-quantity'; state: ActionState; proposedBy: string; approvedBy: string | null;
-  createdAt: string; items: ActionItem[]; history: ActionEvent[];
-}
-export interface ActionList { items: Action[]; total: number }
-export interface GapAction {
-  actionId: string; itemId: string; type: Action['type']; state: ActionState; preview: ActionPreview;
-  outcome: { message: string } | null; scheduledFor: string | null; verification: ActionVerification | null; updatedAt: string;
-}
+export type ActionState = Schemas['ActionDto']['state'];
+export type ActionWarning = Schemas['ActionWarningDto'];
+export type ActionPreview = Schemas['ActionPreviewDto'];
+export type ActionVerification = Schemas['ActionVerificationDto'];
+export type ActionItem = Schemas['ActionItemDto'];
+export type ActionEvent = Schemas['ActionEventDto'];
+export type Action = Schemas['ActionDto'];
+export type ActionList = Schemas['ActionListResponseDto'];
+export type GapAction = Schemas['GapActionDto'];
+export type ProposeAction = Schemas['ProposeActionDto'];
