@@ -1,6 +1,7 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { ActionsModule } from './actions/actions.module.js';
+import { ActionsWorkerModule } from './actions/actions-worker.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { loggerParams } from './common/logging.js';
@@ -45,6 +46,7 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
 /** Modules only the worker loads (job consumers, the schedule). */
 export const WORKER_MODULES: NonNullable<ModuleMetadata['imports']> = [
   SyncWorkerModule,
+  ActionsWorkerModule,
 ];
 
 @Module({})

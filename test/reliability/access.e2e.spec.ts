@@ -46,6 +46,11 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/gaps': { role: 'viewer', scope: 'read' },
   'POST /api/v1/gaps/{clientId}/{productId}/exception': { role: 'admin' },
   'DELETE /api/v1/gaps/{clientId}/{productId}/exception': { role: 'admin' },
+  'POST /api/v1/actions': { role: 'technician' },
+  'GET /api/v1/actions': { role: 'viewer', scope: 'read' },
+  'GET /api/v1/actions/{id}': { role: 'viewer', scope: 'read' },
+  'POST /api/v1/actions/{id}/approve': { role: 'admin' },
+  'POST /api/v1/actions/{id}/cancel': { role: 'admin' },
 };
 
 const PATH_VALUES = {

@@ -53,7 +53,7 @@ let worker: Worker;
 let routes: Route[];
 const up: Record<'a' | 'b', Upstreams> = {} as never;
 const T = { a: uniqueTenant('iso-a'), b: uniqueTenant('iso-b') };
-interface Seeded { snapshot: string; run: string; key: string; keyId: string; orgs: string[]; companies: string[]; products: string[]; gap?: { clientId: string; productId: string } }
+interface Seeded { snapshot: string; run: string; key: string; keyId: string; orgs: string[]; companies: string[]; products: string[]; gap?: { clientId: string; productId: string }; action?: string }
 const seeded: Record<'a' | 'b', Seeded> = {} as never;
 
 beforeAll(async () => {
@@ -93,6 +93,14 @@ beforeAll(async () => {
   expect(gap).toBeDefined();
   seeded.b.gap = { clientId: gap.organization_id, productId: gap.product_id };
   await api.http.post(`/api/v1/gaps/${gap.organization_id}/${gap.product_id}/exception`).set(bearer(await api.token(T.b, 'admin'))).send({ reason: 'not-billable' }).expect(201);
+  // B proposes an action on another gap (one with licences to change): A's reach for it must miss.
+  const { rows: [other] } = await db.query(
+    `SELECT l.organization_id, l.product_id FROM reconciliation_line l
+       JOIN snapshot s ON s.tenant_id = l.tenant_id AND s.id = l.snapshot_id AND s.reconciliation_version = l.version
+      WHERE l.tenant_id = $1 AND l.status <> 'matched' AND l.gap_state = 'open' AND l.licensed_quantity > 0 ORDER BY 1, 2 LIMIT 1`, [T.b]);
+  expect(other).toBeDefined();
+  seeded.b.action = (await api.http.post('/api/v1/actions').set(bearer(await api.token(T.b, 'technician')))
+    .send({ type: 'pax8-quantity', gaps: [{ clientId: other.organization_id, productId: other.product_id }] }).expect(201)).body.id;
 });
 afterAll(async () => {
   stopCapture();
@@ -127,6 +135,9 @@ const ISOLATION: Record<string, () => { path?: Record<string, string>; query?: R
   'GET /api/v1/gaps': () => ({ query: { snapshotId: seeded.b.snapshot } }),
   'POST /api/v1/gaps/{clientId}/{productId}/exception': () => ({ path: { ...seeded.b.gap! }, body: { reason: 'other', note: 'A reaching for B' } }),
   'DELETE /api/v1/gaps/{clientId}/{productId}/exception': () => ({ path: { ...seeded.b.gap! } }),
+  'GET /api/v1/actions/{id}': () => ({ path: { id: seeded.b.action! } }),
+  'POST /api/v1/actions/{id}/approve': () => ({ path: { id: seeded.b.action! }, body: { confirmLarge: true } }),
+  'POST /api/v1/actions/{id}/cancel': () => ({ path: { id: seeded.b.action! } }),
 };
 
 /** Routes that address a row by id: a non-enum path parameter or a snapshotId query. */
