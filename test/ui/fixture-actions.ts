@@ -29,7 +29,8 @@ export class FixtureActions {
     const admin = role === 'admin';
     const technician = role !== 'viewer';
     if (method === 'GET' && path === '/gaps') {
-      const items = this.clients().filter((client) => !query.get('clientId') || client.clientId === query.get('clientId'))
+      // Closed gaps come from comparing with the previous snapshot, which this fixture does not model.
+      const items = query.get('state') === 'closed' ? [] : this.clients().filter((client) => !query.get('clientId') || client.clientId === query.get('clientId'))
         .flatMap((client) => client.lines.filter((line) => this.stateOf(client, line as Line)).map((line) => this.gap(client, line as Line)));
       return ok({ snapshot: { id: SNAPSHOTS[8].id, takenAt: SNAPSHOTS[8].takenAt }, version: 2, latest: true, items, total: items.length } satisfies S['GapListResponseDto']);
     }
@@ -48,7 +49,7 @@ export class FixtureActions {
       if (body.reason === 'other' && !body.note?.trim()) return fail(400, 'Bad Request', 'note is required when reason is other');
       const exception = { reason: body.reason, note: body.note ?? null, until: body.until ?? null };
       Object.assign(line, { gapState: 'accepted', exception });
-      this.record(user, role, 'gap.exception-accepted', client, line, null, { ...exception });
+      this.record(user, role, 'gap.exception-accepted', client, line, null, { ...exception, acceptedVariance: line.variance });
       return { status: 201, body: this.gap(client, line) };
     }
     if (method === 'POST' && path === '/actions') {
@@ -176,7 +177,7 @@ export class FixtureActions {
     this.audit.unshift({
       id: `00000000-0000-4000-8000-${String(this.audit.length + 1).padStart(12, '0')}`, at: new Date().toISOString(), actor: by,
       actorRole: role as S['AuditEntryDto']['actorRole'], type, clientId: client.clientId, subject: `${client.clientId}/${line.productId}`,
-      before: before && { productName: line.productName, ...before }, after: after && { productName: line.productName, ...after },
+      before: before && { productId: line.productId, ...before }, after: after && { productId: line.productId, ...after },
     });
   }
 }

@@ -3,7 +3,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { formatDateTime, formatDay, humanize } from '../shared/format.js';
 import type { AuditEntry, AuditList } from '../shared/types.js';
-import { ACTION_STATE_LABELS, REASON_LABELS } from '../gaps/gap-labels.js';
+import { REASON_LABELS } from '../gaps/gap-labels.js';
 
 const WHAT: Record<string, string> = {
   'mapping.changed': 'changed the Pax8 company mapping',
@@ -21,7 +21,7 @@ const WHAT: Record<string, string> = {
 };
 
 /** Fields that are bookkeeping, not what a person decided. */
-const QUIET = new Set(['id', 'tenantId', 'clientId', 'actionId', 'itemId', 'at', 'by', 'updatedAt', 'createdAt']);
+const QUIET = new Set(['id', 'tenantId', 'clientId', 'actionId', 'itemId', 'productId', 'subscriptionId', 'type', 'at', 'by', 'updatedAt', 'createdAt']);
 
 type Plain = Record<string, unknown>;
 
@@ -35,7 +35,7 @@ export function valueText(key: string, value: unknown): string {
   if (value === null || value === undefined || value === '') return 'none';
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
   if (key === 'reason' && typeof value === 'string') return REASON_LABELS[value as keyof typeof REASON_LABELS]?.replace(' (explain in the note)', '') ?? value;
-  if (key === 'state' && typeof value === 'string') return ACTION_STATE_LABELS[value as keyof typeof ACTION_STATE_LABELS] ?? humanize(value);
+  if (key === 'state' && typeof value === 'string') return humanize(value).toLowerCase();
   if (typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatDay(value);
   if (typeof value === 'object' && 'amount' in (value as Plain)) return `${(value as Plain).amount} ${(value as Plain).currency ?? ''}`.trim();
   if (Array.isArray(value)) return value.map((item) => valueText(key, item)).join(', ') || 'none';
@@ -63,14 +63,16 @@ export function changeText(before: Plain | null, after: Plain | null): string {
   return parts.join('; ');
 }
 
-export function auditSentence(entry: AuditEntry): string {
+/** `productNames`: product id → name, so "on SentinelOne Control" instead of an id. */
+export function auditSentence(entry: AuditEntry, productNames: ReadonlyMap<string, string> = new Map()): string {
   const what = WHAT[entry.type] ?? humanize(entry.type.replace('.', ' '));
-  const product = (entry.after?.productName ?? entry.before?.productName) as string | undefined;
+  const productId = (entry.after?.productId ?? entry.before?.productId) as string | undefined;
+  const product = (entry.after?.productName ?? entry.before?.productName ?? (productId && productNames.get(productId))) as string | undefined;
   const change = changeText(entry.before, entry.after);
   return `${actorText(entry)} ${what}${product ? ` on ${product}` : ''}${change ? `: ${change}` : ''}.`;
 }
 
-export function renderAuditTrail(list: AuditList | undefined, state: 'pending' | 'error' | 'forbidden' | 'ready', retry: () => void): TemplateResult {
+export function renderAuditTrail(list: AuditList | undefined, state: 'pending' | 'error' | 'forbidden' | 'ready', retry: () => void, productNames: ReadonlyMap<string, string>): TemplateResult {
   return html`<section class="panel wide audit" part="section" aria-labelledby="audit-title">
     <h3 id="audit-title">Audit trail</h3>
     ${state === 'forbidden' ? html`<p class="muted">Only admins can see who changed what.</p>`
@@ -78,7 +80,7 @@ export function renderAuditTrail(list: AuditList | undefined, state: 'pending' |
       : state === 'error' ? html`<p class="error" role="alert">The audit trail could not be loaded. <button class="btn" @click=${retry}>Retry</button></p>`
       : !list?.items.length ? html`<p class="muted">No changes recorded for this client yet.</p>`
       : html`<ol class="audit-list">${list.items.map((entry) => html`<li data-type=${entry.type}>
-          <time datetime=${entry.at}>${formatDateTime(entry.at)}</time> <span class="sentence">${auditSentence(entry)}</span></li>`)}</ol>
+          <time datetime=${entry.at}>${formatDateTime(entry.at)}</time> <span class="sentence">${auditSentence(entry, productNames)}</span></li>`)}</ol>
         ${list.total > list.items.length ? html`<p class="muted">Showing the latest ${list.items.length} of ${list.total}.</p>` : nothing}`}
   </section>`;
 }

@@ -17,6 +17,9 @@ import { renderTrendChart } from './trend-chart.js';
 import { renderProductLines } from './product-lines.js';
 import { clientPanelStyles } from './client-panel.styles.js';
 
+const GAP_REFRESH_MS = 2000;
+const RUNNING = new Set(['approved', 'applying']);
+
 /**
  * Client-page drill-down: devices vs licenses per product line with their money, subscriptions,
  * device breakdown, trend per product over the snapshots, contacts and the recommended action.
@@ -38,6 +41,8 @@ export class ClientPanelElement extends B1rElement {
   @property({ type: Number }) version?: number;
 
   @state() private reloads = 0;
+  @state() private gapReloads = 0;
+  private gapTimer?: ReturnType<typeof setTimeout>;
   @state() private chartWidth = 480;
   @state() private downloadMessage = '';
   private readonly resizeObserver = new ResizeObserver((entries) => {
@@ -56,12 +61,25 @@ export class ClientPanelElement extends B1rElement {
     },
   });
 
-  /** The client's gaps with state, since, exception and action (the detail's lines carry only open/accepted). */
+  /**
+   * The client's gaps with state, since, exception and action (the detail's lines carry only
+   * open/accepted), and the ones the latest snapshot closed. Read again while a fix is queued or
+   * running, so "applied" shows without a reload.
+   */
   private readonly gapsTask = new Task(this, {
-    args: () => [this.readyBase, this.clientId, this.reloads, this.snapshotId, this.version] as const,
-    task: async ([apiBase, clientId, , snapshotId, version], { signal }) => {
+    args: () => [this.readyBase, this.clientId, this.reloads, this.gapReloads, this.snapshotId, this.version] as const,
+    task: async ([apiBase, clientId, , , snapshotId, version], { signal }) => {
       if (!apiBase || !clientId) return initialState;
-      return this.api.get<GapList>('/gaps', { clientId, snapshotId, version, limit: 200 }, signal);
+      const query = { clientId, snapshotId, version, limit: 200 };
+      const [current, closed] = await Promise.all([
+        this.api.get<GapList>('/gaps', query, signal),
+        this.api.get<GapList>('/gaps', { ...query, state: 'closed' }, signal),
+      ]);
+      clearTimeout(this.gapTimer);
+      if (current.items.some((gap) => gap.actions.some((action) => RUNNING.has(action.state)))) {
+        this.gapTimer = setTimeout(() => this.gapReloads++, GAP_REFRESH_MS);
+      }
+      return [...current.items, ...closed.items];
     },
   });
 
@@ -81,6 +99,7 @@ export class ClientPanelElement extends B1rElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resizeObserver.disconnect();
+    clearTimeout(this.gapTimer);
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
@@ -134,13 +153,13 @@ export class ClientPanelElement extends B1rElement {
         ${renderProductLines(detail, (line) => this.renderGap(detail, line))} ${this.renderSubscriptions(detail)}
         <section class="panel wide" part="section"><h3>Trend</h3><div class="trend-box">${renderTrendChart(detail.trend ?? [], this.chartWidth)}</div></section>
         ${this.renderBreakdown(detail)} ${this.renderContacts(detail)}
-        ${renderAuditTrail(this.auditTask.value, !this.may('admin') ? 'forbidden' : this.auditTask.status === TaskStatus.ERROR ? 'error' : this.auditTask.status === TaskStatus.COMPLETE ? 'ready' : 'pending', () => this.reload())}
+        ${renderAuditTrail(this.auditTask.value, !this.may('admin') ? 'forbidden' : this.auditTask.status === TaskStatus.ERROR ? 'error' : this.auditTask.status === TaskStatus.COMPLETE ? 'ready' : 'pending', () => this.reload(), productNames(detail))}
       </div>
     </article>`;
   }
 
   private renderGap(detail: ClientDetail, line: ProductLine): unknown {
-    const gap = gapView(detail, line, this.gapsTask.value?.items);
+    const gap = gapView(detail, line, this.gapsTask.value);
     if (!gap.state) return html`<span class="muted">No gap</span>`;
     if (!detail.latest) return html`<span class="muted">${gap.state === 'accepted' ? 'Accepted' : 'Open'}</span>`;
     return html`<b1r-gap-actions .apiBase=${this.apiBase} .contextToken=${this.contextToken} .gap=${gap}
@@ -205,8 +224,12 @@ export class ClientPanelElement extends B1rElement {
   }
 }
 
+function productNames(detail: ClientDetail): Map<string, string> {
+  return new Map([...(detail.subscriptions ?? []), ...detail.lines].map((row) => [row.productId, row.productName] as const));
+}
+
 /** A line's gap from GET /gaps when it has it (state, since, action), else what the line itself says. */
-function gapView(detail: ClientDetail, line: ProductLine, gaps: Gap[] = []): GapView {
+function gapView(detail: ClientDetail, line: ProductLine, gaps: readonly Gap[] = []): GapView {
   const gap = gaps.find((candidate) => candidate.productId === line.productId);
   return {
     clientId: detail.clientId, productId: line.productId, productName: line.productName, variance: line.variance,

@@ -4,7 +4,6 @@ import { B1rElement } from '../shared/base-element.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { announceReconciliationChanged } from '../shared/events.js';
 import { errorMessage } from '../shared/states.js';
-import { formatVariance } from '../shared/format.js';
 import type { AcceptGap, Action, ExceptionReason, ProposeAction, Subscription } from '../shared/types.js';
 import { REASON_LABELS, gapStateText, type GapView } from './gap-labels.js';
 import { renderPreview, needsConfirmLarge } from './action-preview.js';
@@ -79,7 +78,7 @@ export class GapActionsElement extends B1rElement {
     return html`<dialog class="accept" aria-labelledby="accept-title" @close=${this.onClose}>
       <form @submit=${this.submitAccept}>
         <h3 id="accept-title">Accept the ${gap.productName} gap</h3>
-        <p class="muted">${formatVariance(gap.variance)} seats. An accepted gap leaves the cards and totals and is listed apart with its reason.
+        <p class="muted">${seatsText(gap.variance)}. An accepted gap leaves the cards and totals and is listed apart with its reason.
           It reopens by itself if the gap grows, changes sign or the end date passes.</p>
         <label>Reason
           <select name="reason" required @change=${(event: Event) => (this.reason = (event.target as HTMLSelectElement).value as ExceptionReason)}>
@@ -107,7 +106,7 @@ export class GapActionsElement extends B1rElement {
       <form @submit=${this.submitFix}>
         <h3 id="fix-title">Fix ${gap.productName} in Pax8</h3>
         ${this.fixStep === 'edit' ? html`
-          <p class="muted">Gap ${formatVariance(gap.variance)} seats. Proposing records the change with its preview; nothing is written to Pax8 until an admin approves it.</p>
+          <p class="muted">${seatsText(gap.variance)}. Proposing records the change with its preview; nothing is written to Pax8 until an admin approves it.</p>
           ${counted.length > 1 ? html`<label>Subscription
             <select name="subscriptionId">${counted.map((subscription) => html`<option value=${subscription.id}>${subscription.productName} · ${subscription.quantity} seats · ${subscription.billingTerm ?? 'term unknown'}</option>`)}</select></label>` : nothing}
           <label>New Pax8 quantity (optional)
@@ -217,4 +216,10 @@ export class GapActionsElement extends B1rElement {
     this.refocus = true;
     announceReconciliationChanged({ tool: 'gap-action', runId: this.action?.id ?? '' });
   }
+}
+
+/** "3 more devices than licenses" / "2 more licenses than devices". */
+function seatsText(variance: number): string {
+  const seats = Math.abs(variance);
+  return variance > 0 ? `${seats} more device${seats === 1 ? '' : 's'} than licenses` : `${seats} more license${seats === 1 ? '' : 's'} than devices`;
 }

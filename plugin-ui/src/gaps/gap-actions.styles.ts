@@ -9,6 +9,7 @@ export const dialogStyles = css`
   dialog::backdrop { background: rgb(0 0 0 / 0.45); }
   dialog form { display: flex; flex-direction: column; gap: 0.75rem; }
   dialog label { display: flex; flex-direction: column; gap: 0.25rem; font-weight: 600; }
+  dialog label > * { font-weight: 400; }
   dialog label.check { flex-direction: row; align-items: center; gap: 0.5rem; }
   dialog textarea { font: inherit; color: var(--_text); background: var(--_surface); border: 1px solid var(--_border); border-radius: 6px; padding: 0.35rem 0.5rem; }
   .hint { font-size: 0.8rem; margin-top: -0.5rem; }
