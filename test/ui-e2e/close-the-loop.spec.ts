@@ -29,11 +29,11 @@ afterAll(async () => {
   if (demo) expect(await demo.stop()).toBe(0);
 }, 60_000);
 
-/** The Pax8 simulator's address, as the demo printed it. */
-function pax8Url(): string {
+/** The Pax8 simulator's origin (the demo prints its API base, which ends in /v1). */
+function pax8Origin(): string {
   const url = /Pax8 sim\s+(http:\/\/\S+)/.exec(demo.output())?.[1];
   if (!url) throw new Error(`The demo did not print the Pax8 simulator's address:\n${demo.output()}`);
-  return url;
+  return new URL(url).origin;
 }
 
 /**
@@ -89,7 +89,7 @@ describe('closing the loop on the demo stack', () => {
 
     // 3. The worker applies it; the line follows by itself, and the simulator holds the new quantity.
     await line(fix.productId).locator('.gap-state', { hasText: `Pax8 fix applied (${from} → ${to} seats), awaiting the next snapshot` }).waitFor({ timeout: WAIT });
-    const writes = (await (await fetch(`${pax8Url()}/_sim/writes`)).json()) as WriteLogEntry[];
+    const writes = (await (await fetch(`${pax8Origin()}/_sim/writes`)).json()) as WriteLogEntry[];
     const effective = writes.filter((write) => write.subscriptionId === subscription.id && write.quantityAfter !== write.quantityBefore);
     expect(effective.map((write) => [write.outcome, write.quantityBefore, write.quantityAfter])).toEqual([['applied', from, to]]);
 
@@ -113,7 +113,11 @@ describe('closing the loop on the demo stack', () => {
       `proposed a Pax8 change on ${fix.productName}: quantity ${from} → ${to}`,
       `approved a Pax8 change on ${fix.productName}`,
       `applied a Pax8 change on ${fix.productName}`,
-    ]) await trail.locator('li', { hasText: step }).first().waitFor({ timeout: WAIT });
+    ]) {
+      await trail.locator('li', { hasText: step }).first().waitFor({ timeout: WAIT }).catch(async (error: Error) => {
+        throw new Error(`${error.message}\nThe audit trail reads:\n${(await trail.locator('li').allTextContents()).join('\n')}`);
+      });
+    }
     expect(await trail.textContent()).not.toMatch(/[{}]/);
     mkdirSync(SHOTS, { recursive: true });
     await page.screenshot({ path: `${SHOTS}close-the-loop-desktop.png`, fullPage: true });
