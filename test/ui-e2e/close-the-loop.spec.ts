@@ -109,10 +109,10 @@ describe('closing the loop on the demo stack', () => {
     // 6. The audit trail tells each step in words.
     const trail = page.locator(`${PANEL} section.audit`);
     for (const step of [
-      `accepted a gap on ${accept.productName}: reason Not billable; note Lab PCs, not billed`,
+      `accepted a gap on ${accept.productName}: reason Not billable; note Lab PCs, not billed; no end date; accepted variance ${accept.variance > 0 ? '+' : '−'}${Math.abs(accept.variance)}.`,
       `proposed a Pax8 change on ${fix.productName}: quantity ${from} → ${to}`,
       `approved a Pax8 change on ${fix.productName}`,
-      `applied a Pax8 change on ${fix.productName}`,
+      `The worker applied a Pax8 change on ${fix.productName}: quantity ${from} → ${to}`,
     ]) {
       await trail.locator('li', { hasText: step }).first().waitFor({ timeout: WAIT }).catch(async (error: Error) => {
         throw new Error(`${error.message}\nThe audit trail reads:\n${(await trail.locator('li').allTextContents()).join('\n')}`);

@@ -53,12 +53,12 @@ describe('gap actions in the drill-down', () => {
     expect(await dialog.isVisible()).toBe(false);
     expect(await row.getByRole('button', { name: /^Accept/ }).count()).toBe(0);
     const audit = page.locator(`${PANEL} section.audit li`).first();
-    await audit.filter({ hasText: `user-admin (admin) accepted a gap on SentinelOne Control: reason Spare seats on purpose; note Lab PCs, kept spare; until Mar 31, 2027; accepted variance ${client.lines[0].variance}.` }).waitFor();
+    await audit.filter({ hasText: `user-admin (admin) accepted a gap on SentinelOne Control: reason Spare seats on purpose; note Lab PCs, kept spare; until Mar 31, 2027; accepted variance +${client.lines[0].variance}.` }).waitFor();
     expect(await page.locator(`${PANEL} section.audit`).textContent()).not.toContain('{');
 
     await row.getByRole('button', { name: 'Remove exception: SentinelOne Control' }).click();
     await row.locator('.gap-state', { hasText: /Open since/ }).waitFor();
-    await page.locator(`${PANEL} section.audit li`).first().filter({ hasText: 'removed an exception on SentinelOne Control: reason was Spare seats on purpose' }).waitFor();
+    await page.locator(`${PANEL} section.audit li`).first().filter({ hasText: 'removed an exception on SentinelOne Control: was reason Spare seats on purpose; note Lab PCs, kept spare; until Mar 31, 2027' }).waitFor();
     expect(posted('/gaps').map((request) => request.method)).toEqual(['POST', 'DELETE']);
     expect(errors).toEqual([]);
     await context.close();

@@ -1,7 +1,7 @@
 // A client's audit trail as sentences a billing lead reads: who, when, what, and what changed
 // from → to, never raw JSON. Types this widget does not know yet still read as words.
 import { html, nothing, type TemplateResult } from 'lit';
-import { formatDateTime, formatDay, humanize } from '../shared/format.js';
+import { formatDateTime, formatDay, formatVariance, humanize } from '../shared/format.js';
 import type { AuditEntry, AuditList } from '../shared/types.js';
 import { REASON_LABELS } from '../gaps/gap-labels.js';
 
@@ -43,9 +43,24 @@ export function valueText(key: string, value: unknown): string {
   return String(value);
 }
 
-/** "reason: none → Client owns the license; until: none → Mar 31, 2027" for the fields that differ. */
-export function changeText(before: Plain | null, after: Plain | null): string {
-  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].filter((key) => !QUIET.has(key));
+/** The fields a person decided, in the order they read best; the rest follow. */
+const ORDER = ['reason', 'note', 'until', 'acceptedVariance', 'outcome'];
+
+function label(key: string): string {
+  return humanize(key.replace(/([a-z])([A-Z])/g, '$1 $2')).toLowerCase();
+}
+
+function fieldText(key: string, value: unknown): string {
+  if (key === 'until') return value ? `until ${valueText(key, value)}` : 'no end date';
+  if (key === 'acceptedVariance' && typeof value === 'number') return `accepted variance ${formatVariance(value)}`;
+  if (key === 'outcome') return valueText(key, value);
+  return `${label(key)} ${valueText(key, value)}`;
+}
+
+/** "reason Client owns the license; no end date" for a new thing, "note a → b" for a change, only the fields that differ. */
+export function changeText(before: Plain | null, after: Plain | null, quiet: ReadonlySet<string> = QUIET): string {
+  const keys = [...new Set([...Object.keys(before ?? {}), ...Object.keys(after ?? {})])].filter((key) => !quiet.has(key))
+    .sort((a, b) => (ORDER.indexOf(a) + 1 || 99) - (ORDER.indexOf(b) + 1 || 99));
   const parts: string[] = [];
   const from = before?.fromQuantity ?? after?.fromQuantity;
   const to = before?.toQuantity ?? after?.toQuantity;
@@ -55,12 +70,11 @@ export function changeText(before: Plain | null, after: Plain | null): string {
     const old = before?.[key];
     const now = after?.[key];
     if (JSON.stringify(old) === JSON.stringify(now)) continue;
-    const label = humanize(key).toLowerCase();
-    if (!before) parts.push(`${label} ${valueText(key, now)}`);
-    else if (!after) parts.push(`${label} was ${valueText(key, old)}`);
-    else parts.push(`${label} ${valueText(key, old)} → ${valueText(key, now)}`);
+    if (!before || old === undefined) parts.push(fieldText(key, now));
+    else if (!after) parts.push(fieldText(key, old));
+    else parts.push(`${label(key)} ${valueText(key, old)} → ${valueText(key, now)}`);
   }
-  return parts.join('; ');
+  return before && !after && parts.length ? `was ${parts.join('; ')}` : parts.join('; ');
 }
 
 /** `productNames`: product id → name, so "on SentinelOne Control" instead of an id. */
@@ -68,7 +82,8 @@ export function auditSentence(entry: AuditEntry, productNames: ReadonlyMap<strin
   const what = WHAT[entry.type] ?? humanize(entry.type.replace('.', ' '));
   const productId = (entry.after?.productId ?? entry.before?.productId) as string | undefined;
   const product = (entry.after?.productName ?? entry.before?.productName ?? (productId && productNames.get(productId))) as string | undefined;
-  const change = changeText(entry.before, entry.after);
+  // An action's verb already names its state.
+  const change = changeText(entry.before, entry.after, entry.type.startsWith('action.') ? new Set([...QUIET, 'state']) : QUIET);
   return `${actorText(entry)} ${what}${product ? ` on ${product}` : ''}${change ? `: ${change}` : ''}.`;
 }
 
