@@ -133,6 +133,7 @@ describe('gap actions in the drill-down', () => {
 describe('gap actions in the dashboard list', () => {
   it('an expanded line offers Accept and Fix to an admin and nothing to a viewer', async () => {
     for (const role of ['admin', 'viewer'] as const) {
+      stack.api.reset();
       const { page, context } = await newPage(stack.browser);
       await mountWidget(page, stack.api.baseUrl, LIST, { 'api-base': stack.api.baseUrl, 'context-token': fixtureToken(role) });
       const body = page.locator(`${LIST} tbody.client`, { has: page.locator('button.lines-toggle') }).filter({ has: page.locator('td.variance.tone-under') }).first();
