@@ -109,8 +109,8 @@ export class ActionQueueElement extends B1rElement {
       <div class="action-head">
         ${selectable ? html`<input type="checkbox" class="select" aria-labelledby=${titleId} .checked=${this.selected.has(action.id)}
           @change=${(event: Event) => this.select(action.id, (event.target as HTMLInputElement).checked)} />` : nothing}
-        <strong id=${titleId}>${title}</strong>
-        ${renderActionBadge(action.items.length === 1 ? action.items[0] : { state: action.state, scheduledFor: null, outcome: null })}
+        <span class="title"><strong id=${titleId}>${title}</strong>
+          ${renderActionBadge(action.items.length === 1 ? action.items[0] : { state: action.state, scheduledFor: null, outcome: null })}</span>
       </div>
       ${action.items.map((item) => this.renderItem(item, action.items.length > 1))}
       <p class="muted meta">Proposed by ${action.proposedBy} on ${formatDateTime(action.createdAt)}${action.approvedBy ? ` · approved by ${action.approvedBy}` : ''}</p>

@@ -15,7 +15,9 @@ export const actionQueueStyles = css`
   .action { border: 1px solid var(--_border); border-radius: var(--_radius); padding: 0.75rem 1rem; display: flex; flex-direction: column; gap: 0.5rem; }
   .action[data-state='failed'], .action[data-state='conflict'] { border-left: 4px solid var(--_under); }
   .action[data-state='applied'] { border-left: 4px solid var(--_matched); }
-  .action-head { display: flex; flex-wrap: wrap; align-items: center; gap: 0.5rem 0.75rem; }
+  .action-head { display: flex; align-items: flex-start; gap: 0.75rem; }
+  .action-head .select { margin-top: 0.15rem; flex: none; }
+  .title { display: flex; flex-wrap: wrap; align-items: center; gap: 0.35rem 0.75rem; min-width: 0; overflow-wrap: anywhere; }
   .item { display: flex; flex-direction: column; gap: 0.4rem; }
   .meta { font-size: 0.8rem; }
   .outcome.ok { color: var(--_matched); }

@@ -94,8 +94,8 @@ export function renderAuditTrail(list: AuditList | undefined, state: 'pending' |
       : state === 'pending' && !list ? html`<p class="muted" role="status">Loading the audit trail…</p>`
       : state === 'error' ? html`<p class="error" role="alert">The audit trail could not be loaded. <button class="btn" @click=${retry}>Retry</button></p>`
       : !list?.items.length ? html`<p class="muted">No changes recorded for this client yet.</p>`
-      : html`<ol class="audit-list">${list.items.map((entry) => html`<li data-type=${entry.type}>
-          <time datetime=${entry.at}>${formatDateTime(entry.at)}</time> <span class="sentence">${auditSentence(entry, productNames)}</span></li>`)}</ol>
+      : html`<ul class="audit-list" aria-label="Changes, newest first">${list.items.map((entry) => html`<li data-type=${entry.type}>
+          <time datetime=${entry.at}>${formatDateTime(entry.at)}</time> <span class="sentence">${auditSentence(entry, productNames)}</span></li>`)}</ul>
         ${list.total > list.items.length ? html`<p class="muted">Showing the latest ${list.items.length} of ${list.total}.</p>` : nothing}`}
   </section>`;
 }

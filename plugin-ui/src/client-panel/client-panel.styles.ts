@@ -52,7 +52,8 @@ export const clientPanelStyles = css`
   .lines tfoot th, .lines tfoot td { font-weight: 700; border-top: 2px solid var(--_border); }
   .unpriced { white-space: normal; }
   .gap-cell { min-width: 11rem; }
-  .audit-list { margin: 0; padding-left: 1.25rem; display: grid; gap: 0.35rem; }
+  .lines tr.accepted .risk span, .lines tr.accepted .overspend span { color: var(--_muted); }
+  .audit-list { margin: 0; padding: 0; list-style: none; display: grid; gap: 0.35rem; }
   .audit-list time { color: var(--_muted); font-size: 0.8rem; margin-right: 0.35rem; }
   @container (max-width: 900px) { .figures { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
   @container (max-width: 600px) {

@@ -37,7 +37,8 @@ function renderLine(line: ProductLine, gapCell: GapCell): TemplateResult {
     if (!amount) return html`<span class="unpriced">${formatUnpriced(line.unpricedSeats || seats)}</span>`;
     return html`<span class="tone-${side}">${formatMoney(amount)}</span>`;
   };
-  return html`<tr data-product-id=${line.productId}>
+  // An accepted gap's money is in no total: shown muted, beside its reason in the Gap column.
+  return html`<tr data-product-id=${line.productId} class=${line.gapState === 'accepted' ? 'accepted' : ''}>
     <th scope="row" class="product" data-label="Product">${line.productName}
       <span class="status ${line.status}">${statusLabels[line.status]}</span></th>
     <td data-label="Devices" class="num devices">${formatCount(line.devices)}</td>
