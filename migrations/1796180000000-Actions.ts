@@ -64,8 +64,8 @@ export class Actions1796180000000 implements MigrationInterface {
         CHECK (state <> 'scheduled' OR scheduled_for IS NOT NULL)
       )`);
     await q.query(`CREATE INDEX action_item_gap_idx ON action_item (tenant_id, organization_id, product_id, updated_at DESC)`);
-    // The worker's claim: items due (approved, scheduled and due, or applying with a lapsed lease), across tenants.
-    await q.query(`CREATE INDEX action_item_due_idx ON action_item (state, scheduled_for, lease_until) WHERE state IN ('approved','applying','scheduled')`);
+    // The worker's claim across tenants reads this partial index: only items still to run are in it, so it stays small.
+    await q.query(`CREATE INDEX action_item_due_idx ON action_item (tenant_id, updated_at) WHERE state IN ('approved','applying','scheduled')`);
     await q.query(`
       CREATE TABLE action_event (
         tenant_id  text NOT NULL,

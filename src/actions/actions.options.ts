@@ -18,6 +18,10 @@ export class ActionOptions {
   @Transform(num(8)) @Min(1) @Max(50) @IsInt({ message: 'ACTIONS_WRITE_ATTEMPTS must be an integer' })
   ACTIONS_WRITE_ATTEMPTS = 8;
 
+  /** A decrease Pax8 takes only at renewal is tried this long after the renewal time Pax8 gave, so a clock a little behind Pax8's does not try too early. */
+  @Transform(num(3600)) @Min(0) @Max(7 * 86400) @IsInt({ message: 'ACTIONS_RENEWAL_MARGIN_SECONDS must be an integer' })
+  ACTIONS_RENEWAL_MARGIN_SECONDS = 3600;
+
   /** Items one worker applies at once. */
   @Transform(num(4)) @Min(1) @Max(32) @IsInt({ message: 'ACTIONS_CONCURRENCY must be an integer' })
   ACTIONS_CONCURRENCY = 4;

@@ -164,8 +164,8 @@ export class ActionsRepository {
   /** Cancels what has not started: proposed, approved-but-unclaimed and scheduled items. */
   async cancel(q: Queryable, tenantId: string, id: string): Promise<ItemRecord[]> {
     const cancelled = rowsOf<ItemRecord>(await q.query(
-      `UPDATE action_item SET state = 'cancelled', outcome = 'Cancelled before it was applied', scheduled_for = NULL, updated_at = now()
-        WHERE tenant_id = $1 AND action_id = $2 AND state IN ('proposed','approved','scheduled') RETURNING *`,
+      `WITH u AS (UPDATE action_item SET state = 'cancelled', outcome = 'Cancelled before it was applied', scheduled_for = NULL, updated_at = now()
+        WHERE tenant_id = $1 AND action_id = $2 AND state IN ('proposed','approved','scheduled') RETURNING *) SELECT * FROM u`,
       [tenantId, id],
     ));
     if (cancelled.length) await q.query(`UPDATE action SET state = 'cancelled', updated_at = now() WHERE tenant_id = $1 AND id = $2 AND state = 'proposed'`, [tenantId, id]);

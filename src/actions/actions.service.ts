@@ -62,6 +62,8 @@ export class ActionsService {
     const caps = await this.settings.load(tenantId);
     for (const it of items) it.preview.warnings.push(...capWarnings(it.preview, caps));
     const id = await this.actions.transaction(async (q) => {
+      // Proposals of one tenant take turns here, so two at once cannot both pass the check below.
+      await q.query(`SELECT pg_advisory_xact_lock(hashtext('b1r-action-propose'), hashtext($1))`, [tenantId]);
       const pending = await this.actions.pendingOn(q, tenantId, body.gaps);
       if (pending.length) {
         const p = pending[0];

@@ -3,7 +3,7 @@
 // a PUT is sent once per round, and after a 429, 5xx, time-out or dropped answer the next round
 // (after a back-off, Retry-After honoured) reads again before anything else is sent. A write
 // whose answer was lost is then found applied, never sent twice.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { handleWhen, retry } from 'cockatiel';
 import { IntegrationConnections } from '../integrations/integration-connections.js';
 import { IntegrationError } from '../integrations/integration-error.js';
@@ -11,6 +11,7 @@ import type { Pax8Client, Pax8Record } from '../integrations/pax8.client.js';
 import { DEFAULT_RETRY, UpstreamBackoff } from '../integrations/resilient-http.js';
 import { redactText } from '../common/redact.js';
 import type { ActionType } from './action-states.js';
+import { ACTION_OPTIONS, type ActionOptions } from './actions.options.js';
 import type { ClaimedItem } from './actions.repository.js';
 import { decide } from './decide.js';
 
@@ -38,7 +39,7 @@ function renewalOf(s: Pax8Record): string | null {
 export class Pax8QuantityExecutor implements ActionExecutor {
   readonly type = 'pax8-quantity' as const;
 
-  constructor(private readonly connections: IntegrationConnections) {}
+  constructor(private readonly connections: IntegrationConnections, @Inject(ACTION_OPTIONS) private readonly options: ActionOptions) {}
 
   async execute(item: ClaimedItem, attempts: number, signal: AbortSignal): Promise<ExecutorOutcome> {
     let client: Pax8Client;
@@ -90,7 +91,7 @@ export class Pax8QuantityExecutor implements ActionExecutor {
     if (status === 422 && to < from) {
       const renewal = renewalOf(current);
       if (renewal && Date.parse(renewal) > Date.now()) {
-        return { state: 'scheduled', at: new Date(renewal), message: `Pax8 takes this decrease only at renewal: scheduled for ${renewal.slice(0, 10)} (${pax8Said})` };
+        return { state: 'scheduled', at: new Date(Date.parse(renewal) + this.options.ACTIONS_RENEWAL_MARGIN_SECONDS * 1000), message: `Pax8 takes this decrease only at renewal: scheduled for ${renewal.slice(0, 10)} (${pax8Said})` };
       }
       return { state: 'failed', message: `Pax8 does not take this decrease through its API${item.was === 'scheduled' ? ', even at the scheduled date' : ''}; make it in the Pax8 portal (${pax8Said})` };
     }

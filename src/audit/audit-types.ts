@@ -11,6 +11,7 @@ export const AUDIT_TYPES = [
   'settings.actions-changed',
   'gap.exception-accepted',
   'gap.exception-removed',
+  'gap.exception-expired',
   'action.proposed',
   'action.approved',
   'action.applying',

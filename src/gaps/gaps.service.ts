@@ -12,6 +12,7 @@ import type { Principal } from '../auth/principal.js';
 import { isoTimestamp } from '../database/queryable.js';
 import { DomainError, ErrorCode, invalid, notFound } from '../common/errors.js';
 import { usdOrNull } from '../reconciliation/money.js';
+import type { ClientGaps } from '../reconciliation/client-gaps.js';
 import { GapExceptionRepository } from '../reconciliation/gap-exception.repository.js';
 import { ReconciliationReader } from '../reconciliation/reconciliation-reader.service.js';
 import { numberOrNull, toSnapshotRef } from '../reconciliation/reconciliation.mappers.js';
@@ -24,7 +25,7 @@ import { GapsRepository, type GapRecord } from './gaps.repository.js';
 const todayUtc = () => new Date().toISOString().slice(0, 10);
 
 @Injectable()
-export class GapsService {
+export class GapsService implements ClientGaps {
   constructor(
     private readonly gaps: GapsRepository,
     private readonly exceptions: GapExceptionRepository,
@@ -90,6 +91,11 @@ export class GapsService {
       await this.audit.record(q, { tenantId: p.tenantId, type: 'gap.exception-removed', by, subject: `${clientId}/${productId}`, clientId, before: { productId, ...removed }, after: null });
     });
     return { clientId, productId, gap: await this.current(p.tenantId, clientId, productId) };
+  }
+
+  /** The drill-down's gaps: every gap of the client in that version (a client has a few lines). */
+  async forClient(tenantId: string, clientId: string, at: { snapshotId: string; version: number }): Promise<GapDto[]> {
+    return (await this.list(tenantId, { snapshotId: at.snapshotId, version: at.version, clientId, limit: 500, offset: 0 })).items;
   }
 
   /** The gap in the latest reconciliation, as GET /gaps shows it; null when there is none. */

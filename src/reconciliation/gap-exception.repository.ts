@@ -69,8 +69,10 @@ export class GapExceptionRepository {
     return rows.map((r) => r.tenant_id);
   }
 
-  /** Drops a tenant's expired exceptions (the versions they were in force for keep them); how many. */
-  async removeExpired(q: Queryable, tenantId: string): Promise<number> {
-    return rowsOf(await q.query(`DELETE FROM gap_exception WHERE tenant_id = $1 AND until < ${TODAY} RETURNING 1`, [tenantId])).length;
+  /** Drops a tenant's expired exceptions (the versions they were in force for keep them); what they were. */
+  async removeExpired(q: Queryable, tenantId: string): Promise<Array<Record<string, unknown> & { organization_id: string; product_id: string }>> {
+    return rowsOf(await q.query(
+      `DELETE FROM gap_exception WHERE tenant_id = $1 AND until < ${TODAY}
+       RETURNING organization_id, product_id, reason, note, until::text AS until, accepted_variance::float8 AS "acceptedVariance", created_by AS by`, [tenantId]));
   }
 }

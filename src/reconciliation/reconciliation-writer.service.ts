@@ -7,6 +7,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { notFound } from '../common/errors.js';
 import type { ReconciliationInputs } from '../common/reconciliation-inputs.js';
 import type { Queryable } from '../database/queryable.js';
@@ -34,6 +35,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     private readonly synced: SyncedDataRepository,
     private readonly settings: SettingsRepository,
     private readonly exceptions: GapExceptionRepository,
+    private readonly audit: AuditService,
   ) {}
 
   /**
@@ -91,8 +93,16 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     const tenants = await this.exceptions.tenantsWithExpired(this.db);
     const changed: string[] = [];
     for (const tenantId of tenants) {
-      // TODO(audit): AuditService.record the removal of each expired exception (actor: system).
-      const removed = await this.changeLatest(tenantId, 'exception expired', null, (q) => this.exceptions.removeExpired(q, tenantId));
+      const removed = await this.changeLatest(tenantId, 'exception expired', null, async (q) => {
+        const rows = await this.exceptions.removeExpired(q, tenantId);
+        for (const { organization_id: clientId, product_id: productId, ...was } of rows) {
+          await this.audit.record(q, {
+            tenantId, type: 'gap.exception-expired', by: { subject: 'system', role: 'system', correlationId: null },
+            subject: `${clientId}/${productId}`, clientId, before: { productId, ...was }, after: null,
+          });
+        }
+        return rows.length;
+      });
       if (removed) changed.push(tenantId);
     }
     return changed;

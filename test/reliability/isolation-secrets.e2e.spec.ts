@@ -93,14 +93,16 @@ beforeAll(async () => {
   expect(gap).toBeDefined();
   seeded.b.gap = { clientId: gap.organization_id, productId: gap.product_id };
   await api.http.post(`/api/v1/gaps/${gap.organization_id}/${gap.product_id}/exception`).set(bearer(await api.token(T.b, 'admin'))).send({ reason: 'not-billable' }).expect(201);
-  // B proposes an action on another gap (one with licences to change): A's reach for it must miss.
-  const { rows: [other] } = await db.query(
-    `SELECT l.organization_id, l.product_id FROM reconciliation_line l
-       JOIN snapshot s ON s.tenant_id = l.tenant_id AND s.id = l.snapshot_id AND s.reconciliation_version = l.version
-      WHERE l.tenant_id = $1 AND l.status <> 'matched' AND l.gap_state = 'open' AND l.licensed_quantity > 0 ORDER BY 1, 2 LIMIT 1`, [T.b]);
-  expect(other).toBeDefined();
-  seeded.b.action = (await api.http.post('/api/v1/actions').set(bearer(await api.token(T.b, 'technician')))
-    .send({ type: 'pax8-quantity', gaps: [{ clientId: other.organization_id, productId: other.product_id }] }).expect(201)).body.id;
+  // Each proposes an action on a gap with licences to change: A's reach for B's must miss.
+  for (const side of ['a', 'b'] as const) {
+    const { rows: [other] } = await db.query(
+      `SELECT l.organization_id, l.product_id FROM reconciliation_line l
+         JOIN snapshot s ON s.tenant_id = l.tenant_id AND s.id = l.snapshot_id AND s.reconciliation_version = l.version
+        WHERE l.tenant_id = $1 AND l.status <> 'matched' AND l.gap_state = 'open' AND l.licensed_quantity > 0 ORDER BY 1, 2 LIMIT 1`, [T[side]]);
+    expect(other).toBeDefined();
+    seeded[side].action = (await api.http.post('/api/v1/actions').set(bearer(await api.token(T[side], 'technician')))
+      .send({ type: 'pax8-quantity', gaps: [{ clientId: other.organization_id, productId: other.product_id }] }).expect(201)).body.id;
+  }
 });
 afterAll(async () => {
   stopCapture();
@@ -170,12 +172,13 @@ it("tenant A asking for tenant B's client, snapshot, run, API key, mapping or pr
 });
 
 it("A's lists and exports never contain B's rows; A's integrations show only A's config", async () => {
-  const markers = [seeded.b.snapshot, seeded.b.run, seeded.b.keyId, ...bOnly('companies'), ...bOnly('orgs').map((o) => `"${o}"`), up.b.pax8.url, up.b.panelone.url];
+  const markers = [seeded.b.snapshot, seeded.b.run, seeded.b.action!, seeded.b.keyId, ...bOnly('companies'), ...bOnly('orgs').map((o) => `"${o}"`), up.b.pax8.url, up.b.panelone.url];
   const admin = bearer(await api.token(T.a, 'admin'));
   let walked = 0;
   for (const route of routes.filter((r) => r.method === 'get')) {
     const url = fillPath(route.path, { id: seeded.a.snapshot, clientId: seeded.a.orgs[0] });
-    const finalUrl = route.key === 'GET /api/v1/sync/runs/{id}' ? `/api/v1/sync/runs/${seeded.a.run}` : url;
+    const finalUrl = route.key === 'GET /api/v1/sync/runs/{id}' ? `/api/v1/sync/runs/${seeded.a.run}`
+      : route.key === 'GET /api/v1/actions/{id}' ? `/api/v1/actions/${seeded.a.action}` : url;
     const res = await api.http.get(finalUrl).set(admin);
     expect([route.key, res.status]).toEqual([route.key, 200]);
     const text = res.text;
@@ -194,6 +197,7 @@ it('the Pax8 client secret and PanelOne token are in no GET response, no log lin
     const admin = bearer(await api.token(T[side], 'admin'));
     for (const route of routes.filter((r) => r.method === 'get')) {
       const url = route.key === 'GET /api/v1/sync/runs/{id}' ? `/api/v1/sync/runs/${seeded[side].run}`
+        : route.key === 'GET /api/v1/actions/{id}' ? `/api/v1/actions/${seeded[side].action}`
         : fillPath(route.path, { id: seeded[side].snapshot, clientId: seeded[side].orgs[0] });
       const res = await api.http.get(url).set(admin);
       expect([route.key, res.status]).toEqual([route.key, 200]);

@@ -1063,6 +1063,8 @@ export interface components {
             contacts: components["schemas"]["ContactDto"][];
             links: components["schemas"]["ClientLinksDto"];
             recommendedAction: string;
+            /** @description The client's gaps as GET /gaps shows them: state, since, exception and latest action */
+            gaps: components["schemas"]["GapDto"][];
         };
         MissedBillingItemDto: {
             clientId: string;

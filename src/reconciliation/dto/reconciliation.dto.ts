@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery, ValidateEnum, ValidateUuid } from '../../common/validation.js';
@@ -216,6 +216,8 @@ export class ClientDetailResponseDto extends ClientRowResponseDto {
   @ApiProperty({ type: ContactDto, isArray: true }) contacts: ContactDto[];
   @ApiProperty({ type: ClientLinksDto }) links: ClientLinksDto;
   @ApiProperty() recommendedAction: string;
+  // GapDto is declared by the gaps module (a layer above); referenced by name, declared once.
+  @ApiProperty({ type: 'array', items: { $ref: getSchemaPath('GapDto') }, description: 'The client\'s gaps as GET /gaps shows them: state, since, exception and latest action' }) gaps: object[];
 }
 
 export class MissedBillingItemDto {
