@@ -159,7 +159,7 @@ export class ClientPanelElement extends B1rElement {
   }
 
   private renderGap(detail: ClientDetail, line: ProductLine): unknown {
-    const gap = gapView(detail, line, this.gapsTask.value);
+    const gap = gapView(detail, line, this.gapsTask.value ?? detail.gaps);
     if (!gap.state) return html`<span class="muted">No gap</span>`;
     if (!detail.latest) return html`<span class="muted">${gap.state === 'accepted' ? 'Accepted' : 'Open'}</span>`;
     return html`<b1r-gap-actions .apiBase=${this.apiBase} .contextToken=${this.contextToken} .gap=${gap}
