@@ -10,6 +10,7 @@ const WHAT: Record<string, string> = {
   'product.per-device-changed': 'changed whether a product counts as a per-device license',
   'gap.exception-accepted': 'accepted a gap',
   'gap.exception-removed': 'removed an exception',
+  'gap.exception-expired': 'ended an exception (its end date passed, or the gap grew or changed sign)',
   'action.proposed': 'proposed a Pax8 change',
   'action.approved': 'approved a Pax8 change',
   'action.applying': 'started applying a Pax8 change',

@@ -573,7 +573,7 @@ export interface components {
             /** @enum {string} */
             actorRole: "viewer" | "technician" | "admin" | "api-key" | "system";
             /**
-             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled (more kinds may be added)
+             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled (more kinds may be added)
              * @example mapping.changed
              */
             type: string;
@@ -1382,7 +1382,7 @@ export interface operations {
                 offset?: number;
                 /** @description PanelOne organization id */
                 clientId?: string;
-                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled), or a prefix ending with a dot: settings. */
+                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled), or a prefix ending with a dot: settings. */
                 type?: string;
                 /** @description Entries at or after this instant */
                 from?: string;
