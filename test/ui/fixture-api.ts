@@ -220,9 +220,10 @@ export class FixtureApi {
     }
     if (method === 'GET' && path === '/settings') return this.send(res, 200, this.admin.settings);
     if (method === 'PUT' && path === '/settings') {
-      if (!(body.staleDays >= 1)) return this.error(res, 400, 'Bad Request', 'staleDays must not be less than 1');
-      this.admin.settings = body;
-      return this.send(res, 200, body);
+      // Every field optional, as UpdateSettingsDto: what is sent is changed, the rest kept.
+      if (body.staleDays !== undefined && !(body.staleDays >= 1)) return this.error(res, 400, 'Bad Request', 'staleDays must not be less than 1');
+      this.admin.settings = { ...this.admin.settings, ...body };
+      return this.send(res, 200, this.admin.settings);
     }
     return this.error(res, 404, 'Not Found', `Cannot ${method} /api/v1${path}`);
   }

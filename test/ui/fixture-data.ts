@@ -162,6 +162,9 @@ export function makeAdminData() {
       licensedStatuses: ['Active'],
       matchedTolerance: 0,
       schedule: { cron: '0 2 1 * *', timeZone: 'America/Chicago', enabled: true },
+      maxSeatChange: 20,
+      maxMonthlyIncrease: 500,
+      requireSecondApprover: false,
     },
   };
 }

@@ -195,6 +195,22 @@ describe('billingone-action-queue', () => {
   });
 });
 
+describe('caps of Pax8 changes in the settings', () => {
+  it('an admin sets the seat and money caps and the second approver; only those fields are sent', async () => {
+    const { page, context } = await newPage(stack.browser);
+    await mountWidget(page, stack.api.baseUrl, 'billingone-settings', { 'api-base': stack.api.baseUrl, 'context-token': fixtureToken('admin') });
+    const section = page.locator('billingone-settings b1r-action-settings');
+    await section.getByLabel('Largest change without confirmation (seats)').fill('15');
+    await section.getByLabel('Largest monthly cost increase without confirmation (USD)').fill('250.50');
+    await section.getByLabel('The approver must be another admin than the one who proposed').check();
+    await section.getByRole('button', { name: 'Save' }).click();
+    await section.getByText('Saved.').waitFor();
+    expect(stack.api.admin.settings).toMatchObject({ maxSeatChange: 15, maxMonthlyIncrease: 250.5, requireSecondApprover: true, staleDays: 30 });
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await context.close();
+  });
+});
+
 describe('screenshots of the closing-the-loop screens', () => {
   it('drill-down with the Accept form, the Fix preview and the approval queue, desktop and phone, light and dark', async () => {
     const client = underClient();
