@@ -142,6 +142,8 @@ describe('gap actions in the dashboard list', () => {
       await gapLine.locator('.gap-state', { hasText: /Open since/ }).waitFor();
       expect(await gapLine.locator('b1r-gap-actions .buttons button').allTextContents()).toEqual(role === 'admin' ? ['Fix in Pax8', 'Accept'] : []);
       if (role === 'admin') {
+        expect(await seriousAxeViolations(page)).toEqual([]);
+        await screenshot(page, 'actions-ui/list-expanded-desktop');
         await gapLine.getByRole('button', { name: /^Accept:/ }).click();
         await page.getByRole('dialog').getByRole('button', { name: 'Accept gap' }).click();
         await gapLine.locator('.gap-state', { hasText: 'Accepted: Client owns the license · no end date' }).waitFor();

@@ -22,6 +22,8 @@ export interface TableOptions {
   onSelect: (clientId: string) => void;
   /** A line's gap state and actions (Accept, Fix in Pax8) in its expanded row. */
   gapCell: (row: ClientRow, line: ProductLine) => unknown;
+  /** The user may fix or accept gaps (technician or admin): a single line's toggle says so. */
+  canAct: boolean;
 }
 
 export function renderClientTable(list: ClientList, options: TableOptions): TemplateResult {
@@ -70,7 +72,7 @@ function renderClient(row: ClientRow, options: TableOptions): TemplateResult {
   };
   // A single line with a gap expands too: its expanded row carries the gap's actions.
   const expandable = row.lineCount > 1 || (row.lineCount === 1 && Boolean(row.lines[0]?.gapState));
-  const toggleText = row.lineCount > 1 ? `${row.lineCount} product lines` : 'product line';
+  const toggleText = row.lineCount > 1 ? `${row.lineCount} product lines` : options.canAct ? 'gap actions' : 'gap state';
   return html`<tbody class="client ${expanded ? 'open' : ''}">
     <tr part="row" class="client-row" data-client-id=${row.clientId} @click=${onRowClick}>
       <td data-label="Client" class="name">

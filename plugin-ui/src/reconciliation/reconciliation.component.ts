@@ -192,7 +192,7 @@ export class ReconciliationElement extends B1rElement {
     const first = list.items.length ? this.offset + 1 : 0;
     const last = this.offset + list.items.length;
     return html`${renderClientTable(list, {
-        sort: this.sort, order: this.order, loading, expanded: this.expanded,
+        sort: this.sort, order: this.order, loading, expanded: this.expanded, canAct: this.may('technician'),
         clientHref: (clientId) => this.clientHref.replace('{clientId}', encodeURIComponent(clientId)),
         onSort: (key) => this.setSort(key),
         onToggle: (clientId) => this.toggle(clientId),
