@@ -145,7 +145,7 @@ it('approved: the worker reads, writes once, the gap shows action-applied, and t
 
   // The trail, on the client, in the audit log.
   const audit = (await api.http.get(`/api/v1/audit?clientId=${gap.clientId}&type=action.`).set(h.admin).expect(200)).body.items;
-  expect(audit.map((e: { type: string }) => e.type).reverse()).toEqual(['action.proposed', 'action.approved', 'action.applying', 'action.applied']);
+  expect(audit.filter((e: { subject: string }) => e.subject === action.id).map((e: { type: string }) => e.type).reverse()).toEqual(['action.proposed', 'action.approved', 'action.applying', 'action.applied']);
   gaps = (await api.http.get('/api/v1/gaps?limit=500').set(h.viewer).expect(200)).body.items;
 });
 
@@ -162,12 +162,35 @@ it('a quantity that moved between preview and approval ends in conflict, nothing
   expect((await gapNow(gap))!.state).toBe('open');
 });
 
-it('a subscription Pax8 no longer knows fails (404) and a decrease Pax8 takes only in its portal fails with Pax8\'s words', async () => {
+it('a subscription Pax8 no longer knows fails (404); refused credentials (403), an increase Pax8 refuses (422) and a decrease it takes only in its portal fail with Pax8\'s words', async () => {
   const { gap, sub } = take('under-licensed');
   const gone = (await propose([{ clientId: gap.clientId, productId: gap.productId }]).expect(201)).body;
   dataset.subscriptions.splice(dataset.subscriptions.indexOf(sub), 1);
   await approve(gone.id).expect(200);
   expect((await settle(gone.id)).items[0]).toMatchObject({ state: 'failed', outcome: { message: expect.stringContaining('does not know subscription') } });
+
+  // Pax8 refuses the credentials (403, the simulator's scripted fault on the next PUT).
+  const locked = take('under-licensed');
+  const forbidden = (await propose([{ clientId: locked.gap.clientId, productId: locked.gap.productId }]).expect(201)).body;
+  world.pax8.setFaults({ writes: { script: ['forbidden'] } });
+  try {
+    await approve(forbidden.id).expect(200);
+    expect((await settle(forbidden.id)).items[0]).toMatchObject({
+      state: 'failed', outcome: { message: 'Pax8 refused the change (HTTP 403: no permission for this subscription). Pax8 said: "The partner credentials are not allowed to update this subscription"' },
+    });
+  } finally {
+    world.pax8.setFaults({});
+  }
+  expect(writesTo(locked.sub.id).map((w) => [w.outcome, w.status])).toEqual([['refused', 403]]);
+
+  // An increase Pax8 refuses (422: a subscription whose start date is in the future takes no update).
+  const later = take('under-licensed');
+  const refused = (await propose([{ clientId: later.gap.clientId, productId: later.gap.productId }]).expect(201)).body;
+  later.sub.startDate = new Date(Date.now() + 30 * 86_400_000).toISOString();
+  await approve(refused.id).expect(200);
+  expect((await settle(refused.id)).items[0]).toMatchObject({
+    state: 'failed', outcome: { message: expect.stringMatching(/^Pax8 refused the change from \d+ to \d+ \(HTTP 422\)\. Pax8 said: "Updates are not supported for subscriptions with a future start date"$/) },
+  });
 
   const over = take('over-licensed');
   delete over.sub.commitmentTerm;
@@ -203,6 +226,9 @@ it('a decrease refused mid-term is scheduled for the renewal and applied then, o
   await new Promise((r) => setTimeout(r, 1000));
   expect(writesTo(sub.id).filter((w) => w.outcome === 'applied')).toHaveLength(1);
   expect(done.history.map((e: { state: string }) => e.state)).toEqual(['proposed', 'approved', 'applying', 'scheduled', 'applying', 'applied']);
+  const audit = (await api.http.get(`/api/v1/audit?clientId=${gap.clientId}&type=action.`).set(h.admin).expect(200)).body.items;
+  expect(audit.filter((e: { subject: string }) => e.subject === action.id).map((e: { type: string; actor: string }) => `${e.type} by ${e.actor}`).reverse()).toEqual([
+    'action.proposed by tech-1', 'action.approved by lead-1', 'action.applying by worker', 'action.scheduled by worker', 'action.applying by worker', 'action.applied by worker']);
 });
 
 it('caps: beyond maxSeatChange or maxMonthlyIncrease approval needs confirmLarge', async () => {
@@ -220,6 +246,7 @@ it('caps: beyond maxSeatChange or maxMonthlyIncrease approval needs confirmLarge
   } finally {
     await api.http.put('/api/v1/settings').set(h.admin).send({ maxSeatChange: 100_000, maxMonthlyIncrease: 10_000_000 }).expect(200);
   }
+  expect((await api.http.get('/api/v1/settings').set(h.admin).expect(200)).body).toMatchObject({ maxSeatChange: 100_000, maxMonthlyIncrease: 10_000_000, requireSecondApprover: false });
   const audit = (await api.http.get('/api/v1/audit?type=settings.actions-changed').set(h.admin).expect(200)).body.items;
   expect(audit[0].after).toEqual({ maxSeatChange: 100_000, maxMonthlyIncrease: 10_000_000, requireSecondApprover: false });
 });
@@ -263,7 +290,13 @@ it('cancel: a proposed action does not run, and the gap can be acted on again', 
   await api.http.post(`/api/v1/actions/${action.id}/cancel`).set(h.admin).expect(409);
   expect((await gapNow(gap))!.state).toBe('open');
   expect(writesTo(sub.id)).toEqual([]);
-  await propose([{ clientId: gap.clientId, productId: gap.productId }]).expect(201);
+  const next = (await propose([{ clientId: gap.clientId, productId: gap.productId }]).expect(201)).body;
+  // The approval queue: ?state=proposed lists the new one, not the cancelled or applied ones.
+  const queue = (await api.http.get('/api/v1/actions?state=proposed&limit=500').set(h.viewer).expect(200)).body;
+  expect(queue.items.map((a: { id: string }) => a.id)).toContain(next.id);
+  expect(queue.items.every((a: { items: Array<{ state: string }> }) => a.items.some((i) => i.state === 'proposed'))).toBe(true);
+  expect(queue.items.map((a: { id: string }) => a.id)).not.toContain(action.id);
+  expect((await api.http.get('/api/v1/actions?state=cancelled').set(h.viewer).expect(200)).body.items.map((a: { id: string }) => a.id)).toContain(action.id);
 });
 
 it('bad proposals are 4xx and change nothing', async () => {
