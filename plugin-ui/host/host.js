@@ -1,7 +1,7 @@
 // The demo host's glue: fetches a dev context token, keeps every widget's `context-token`
 // fresh before it expires, routes between pages and follows b1r-client-select.
-const WIDGETS = 'billingone-reconciliation, billingone-home-card, billingone-client-panel, billingone-sync-tools, billingone-settings, billingone-missed-billing, billingone-products';
-const PAGES = ['dashboard', 'missed-billing', 'products', 'client', 'sync', 'settings'];
+const WIDGETS = 'billingone-reconciliation, billingone-home-card, billingone-client-panel, billingone-sync-tools, billingone-settings, billingone-missed-billing, billingone-products, billingone-action-queue';
+const PAGES = ['dashboard', 'missed-billing', 'approvals', 'products', 'client', 'sync', 'settings'];
 const REFRESH_MARGIN_MS = 60_000;
 const roleSelect = document.getElementById('role');
 const tokenStatus = document.getElementById('token-status');

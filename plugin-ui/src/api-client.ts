@@ -62,6 +62,10 @@ export class ApiClient {
     return this.json<T>('PUT', path, body, signal);
   }
 
+  delete<T>(path: string, signal?: AbortSignal): Promise<T> {
+    return this.json<T>('DELETE', path, undefined, signal);
+  }
+
   /**
    * Fetches a file with the bearer header and hands it to the browser as a download, under the
    * name the server gives in Content-Disposition. `path` is an API path (`/reconciliation/...`),

@@ -7,4 +7,5 @@ export { SyncToolsElement } from './sync-tools/sync-tools.js';
 export { SettingsElement } from './settings/settings.js';
 export { MissedBillingElement } from './missed-billing/missed-billing.js';
 export { ProductsElement } from './products/products.js';
+export { ActionQueueElement } from './action-queue/action-queue.js';
 export { ApiClient, ApiError, SessionExpiredError } from './api-client.js';

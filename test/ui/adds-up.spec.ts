@@ -151,7 +151,7 @@ describe('every figure adds up on the client page', () => {
       expect(box.clipped).toBe(false);
     }
     const labels = await page.locator('billingone-client-panel .lines tbody tr').first().locator('td').evaluateAll((tds) => tds.map((td) => getComputedStyle(td, '::before').content));
-    expect(labels).toEqual(['"Devices"', '"Licenses"', '"Variance"', '"Unit / month"', '"Revenue at risk"', '"Overspend"']);
+    expect(labels).toEqual(['"Devices"', '"Licenses"', '"Variance"', '"Unit / month"', '"Revenue at risk"', '"Overspend"', '"Gap"']);
     const sizes = await page.locator('billingone-client-panel svg text').evaluateAll((texts) => texts.map((text) => text.getBoundingClientRect().height));
     expect(Math.min(...sizes)).toBeGreaterThanOrEqual(11);
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);

@@ -5,6 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { FixtureActions } from './fixture-actions.js';
 import { fixtureToken, PRODUCTS, SNAPSHOTS, cents, clientDetail, makeAdminData, makeAlerts, makeClients, makeUnmapped, money, type FixtureClient } from './fixture-data.js';
 
 export const BUNDLE_PATH = new URL('../../dist/plugin/billingone-reconcile.js', import.meta.url);
@@ -35,6 +36,8 @@ export class FixtureApi {
   /** Fail the next `count` API requests whose path starts with `pathPrefix`. */
   failures: { status: number; count: number; pathPrefix: string; message: string }[] = [];
   failingTools = new Set<string>();
+  /** Gaps, exceptions, actions and the audit log over `clients`. */
+  actions = new FixtureActions(() => this.clients);
   private server?: Server;
   private runSeq = 0;
 
@@ -52,6 +55,7 @@ export class FixtureApi {
     this.failingTools.clear();
     this.alerts = makeAlerts();
     this.changeCounts = { added: 3, removed: 1, changed: 2 };
+    this.actions = new FixtureActions(() => this.clients);
   }
 
   failNext(pathPrefix: string, status = 500, count = 1, message = 'Database is not reachable right now'): void {
@@ -121,7 +125,10 @@ export class FixtureApi {
       return this.error(res, failure.status, failure.status >= 500 ? 'Internal Server Error' : 'Error', failure.message);
     }
     const body = req.method === 'PUT' || req.method === 'POST' ? await readJson(req) : undefined;
-    await this.route(req.method ?? 'GET', path.slice('/api/v1'.length), url.searchParams, body, res, roleOf(token) ?? this.role);
+    const role = roleOf(token) ?? this.role;
+    const reply = this.actions.route(req.method ?? 'GET', path.slice('/api/v1'.length), url.searchParams, body, role, `user-${role}`);
+    if (reply) return this.send(res, reply.status, reply.body);
+    await this.route(req.method ?? 'GET', path.slice('/api/v1'.length), url.searchParams, body, res, role);
   }
 
   private async route(method: string, path: string, query: URLSearchParams, body: any, res: ServerResponse, role: string): Promise<void> {
@@ -223,9 +230,10 @@ export class FixtureApi {
     }
     if (method === 'GET' && path === '/settings') return this.send(res, 200, this.admin.settings);
     if (method === 'PUT' && path === '/settings') {
-      if (!(body.staleDays >= 1)) return this.error(res, 400, 'Bad Request', 'staleDays must not be less than 1');
-      this.admin.settings = body;
-      return this.send(res, 200, body);
+      // Every field optional, as UpdateSettingsDto: what is sent is changed, the rest kept.
+      if (body.staleDays !== undefined && !(body.staleDays >= 1)) return this.error(res, 400, 'Bad Request', 'staleDays must not be less than 1');
+      this.admin.settings = { ...this.admin.settings, ...body };
+      return this.send(res, 200, this.admin.settings);
     }
     return this.error(res, 404, 'Not Found', `Cannot ${method} /api/v1${path}`);
   }

@@ -12,7 +12,8 @@ export interface Money { amount: number; currency: 'USD' }
 export interface FixtureLine {
   productId: string; productName: string; devices: number; licenses: number; variance: number;
   status: 'under-licensed' | 'over-licensed' | 'matched';
-  unitPriceMonthly: Money | null; revenueAtRisk: Money | null; overspend: Money | null; unpricedSeats: number; gapState: 'open' | null;
+  unitPriceMonthly: Money | null; revenueAtRisk: Money | null; overspend: Money | null; unpricedSeats: number; gapState: 'open' | 'accepted' | null;
+  exception?: { reason: 'client-owned-licence' | 'spare-on-purpose' | 'device-retiring' | 'not-billable' | 'other'; note: string | null; until: string | null } | null;
 }
 export interface FixtureClient {
   clientId: string; name: string; pax8CompanyId: string | null;
@@ -162,6 +163,9 @@ export function makeAdminData() {
       matchedTolerance: 0,
       schedule: { cron: '0 2 1 * *', timeZone: 'America/Chicago', enabled: true },
       displayName: null as string | null,
+      maxSeatChange: 20,
+      maxMonthlyIncrease: 500,
+      requireSecondApprover: false,
     },
   };
 }

@@ -1,19 +1,26 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { Task, initialState } from '@lit/task';
+import { Task, TaskStatus, initialState } from '@lit/task';
 import { B1rElement } from '../shared/base-element.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { errorMessage, renderEmpty, renderError, renderNoToken, renderPending } from '../shared/states.js';
 import { ApiError } from '../api-client.js';
 import { ROLE_REASONS } from '../shared/roles.js';
 import { formatCount, formatMoney, formatUnpriced, formatVariance, humanize, pax8Status, statusLabels, varianceTone } from '../shared/format.js';
-import type { ClientDetail, Money, Subscription } from '../shared/types.js';
+import type { AuditList, ClientDetail, Gap, GapList, Money, ProductLine, Subscription } from '../shared/types.js';
+import type { GapView } from '../gaps/gap-labels.js';
+import '../gaps/gap-actions.js';
+import { dialogStyles } from '../gaps/gap-actions.styles.js';
+import { renderAuditTrail } from '../audit/audit-trail.js';
 import { renderHistoryBanner } from '../history/history-banner.js';
 import { renderTrendChart } from './trend-chart.js';
 import { renderProductLines } from './product-lines.js';
 import { lastQuarter, renderQbrReport } from './qbr-report.js';
 import { clientPanelStyles } from './client-panel.styles.js';
 import './client-changes.component.js';
+
+const GAP_REFRESH_MS = 2000;
+const RUNNING = new Set(['approved', 'applying']);
 
 /**
  * Client-page drill-down: devices vs licenses per product line with their money, what changed
@@ -24,7 +31,7 @@ import './client-changes.component.js';
  * @csspart section - each panel section. @csspart trend - the trend chart figure.
  */
 export class ClientPanelElement extends B1rElement {
-  static override styles = [baseStyles, clientPanelStyles];
+  static override styles = [baseStyles, dialogStyles, clientPanelStyles];
 
   /** PanelOne organization id of the client to show. */
   @property({ attribute: 'client-id' }) clientId = '';
@@ -36,6 +43,8 @@ export class ClientPanelElement extends B1rElement {
   @property({ type: Number }) version?: number;
 
   @state() private reloads = 0;
+  @state() private gapReloads = 0;
+  private gapTimer?: ReturnType<typeof setTimeout>;
   @state() private chartWidth = 480;
   @state() private downloadMessage = '';
   @state() private qbr = { period: lastQuarter(), busy: false, message: '' };
@@ -55,6 +64,37 @@ export class ClientPanelElement extends B1rElement {
     },
   });
 
+  /**
+   * The client's gaps with state, since, exception and action (the detail's lines carry only
+   * open/accepted), and the ones the latest snapshot closed. Read again while a fix is queued or
+   * running, so "applied" shows without a reload.
+   */
+  private readonly gapsTask = new Task(this, {
+    args: () => [this.readyBase, this.clientId, this.reloads, this.gapReloads, this.snapshotId, this.version] as const,
+    task: async ([apiBase, clientId, , , snapshotId, version], { signal }) => {
+      if (!apiBase || !clientId) return initialState;
+      const query = { clientId, snapshotId, version, limit: 200 };
+      const [current, closed] = await Promise.all([
+        this.api.get<GapList>('/gaps', query, signal),
+        this.api.get<GapList>('/gaps', { ...query, state: 'closed' }, signal),
+      ]);
+      clearTimeout(this.gapTimer);
+      if (current.items.some((gap) => gap.actions.some((action) => RUNNING.has(action.state)))) {
+        this.gapTimer = setTimeout(() => this.gapReloads++, GAP_REFRESH_MS);
+      }
+      return [...current.items, ...closed.items];
+    },
+  });
+
+  /** Who changed what for this client (admins only: the API refuses others). */
+  private readonly auditTask = new Task(this, {
+    args: () => [this.readyBase, this.clientId, this.reloads, this.may('admin')] as const,
+    task: async ([apiBase, clientId, , admin], { signal }) => {
+      if (!apiBase || !clientId || !admin) return initialState;
+      return this.api.get<AuditList>('/audit', { clientId, limit: 50 }, signal);
+    },
+  });
+
   protected reload(): void {
     this.reloads++;
   }
@@ -62,6 +102,7 @@ export class ClientPanelElement extends B1rElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.resizeObserver.disconnect();
+    clearTimeout(this.gapTimer);
   }
 
   protected override updated(changed: Map<PropertyKey, unknown>): void {
@@ -78,7 +119,8 @@ export class ClientPanelElement extends B1rElement {
     if (this.waitingForToken) return renderNoToken();
     return this.detailTask.render({
       initial: () => renderPending(),
-      pending: () => renderPending('Loading client…'),
+      // A reload after a change keeps the page (and the focus in it) until the new figures arrive.
+      pending: () => (this.detailTask.value?.clientId === this.clientId ? this.renderDetail(this.detailTask.value) : renderPending('Loading client…')),
       error: (error) =>
         error instanceof ApiError && error.status === 404
           ? renderEmpty('Client not found', html`<span class="muted">This organization is not in the latest reconciliation.</span>`)
@@ -112,7 +154,7 @@ export class ClientPanelElement extends B1rElement {
       </div>
       ${detail.recommendedAction ? html`<p class="action" part="action"><strong>Recommended action:</strong> ${detail.recommendedAction}</p>` : nothing}
       <div class="grid">
-        ${renderProductLines(detail)} ${this.renderSubscriptions(detail)}
+        ${renderProductLines(detail, (line) => this.renderGap(detail, line))} ${this.renderSubscriptions(detail)}
         <section class="panel wide" part="section"><h3>Trend</h3><div class="trend-box">${renderTrendChart(detail.trend ?? [], this.chartWidth)}</div></section>
         ${this.renderBreakdown(detail)} ${this.renderContacts(detail)}
         ${renderQbrReport({
@@ -120,8 +162,17 @@ export class ClientPanelElement extends B1rElement {
           onPeriod: (period) => (this.qbr = { ...this.qbr, period, message: '' }),
           onOpen: () => this.qbrReport(detail, 'html'), onDownload: () => this.qbrReport(detail, 'pdf'),
         })}
+        ${renderAuditTrail(this.auditTask.value, !this.may('admin') ? 'forbidden' : this.auditTask.status === TaskStatus.ERROR ? 'error' : this.auditTask.status === TaskStatus.COMPLETE ? 'ready' : 'pending', () => this.reload(), productNames(detail))}
       </div>
     </article>`;
+  }
+
+  private renderGap(detail: ClientDetail, line: ProductLine): unknown {
+    const gap = gapView(detail, line, this.gapsTask.value ?? detail.gaps);
+    if (!gap.state) return html`<span class="muted">No gap</span>`;
+    if (!detail.latest) return html`<span class="muted">${gap.state === 'accepted' ? 'Accepted' : 'Open'}</span>`;
+    return html`<b1r-gap-actions .apiBase=${this.apiBase} .contextToken=${this.contextToken} .gap=${gap}
+      .subscriptions=${detail.subscriptions ?? []}></b1r-gap-actions>`;
   }
 
   private renderSubscriptions(detail: ClientDetail): TemplateResult {
@@ -195,6 +246,20 @@ export class ClientPanelElement extends B1rElement {
         : html`<p class="muted">No contacts synced.</p>`}
     </section>`;
   }
+}
+
+function productNames(detail: ClientDetail): Map<string, string> {
+  return new Map([...(detail.subscriptions ?? []), ...detail.lines].map((row) => [row.productId, row.productName] as const));
+}
+
+/** A line's gap from GET /gaps when it has it (state, since, action), else what the line itself says. */
+function gapView(detail: ClientDetail, line: ProductLine, gaps: readonly Gap[] = []): GapView {
+  const gap = gaps.find((candidate) => candidate.productId === line.productId);
+  return {
+    clientId: detail.clientId, productId: line.productId, productName: line.productName, variance: line.variance,
+    state: gap?.state ?? line.gapState, since: gap?.since ?? null, exception: gap?.exception ?? line.exception,
+    action: gap?.actions[0] ?? null, closedBy: gap?.closedBy ?? null,
+  };
 }
 
 function formatPrice(subscription: Subscription): string {

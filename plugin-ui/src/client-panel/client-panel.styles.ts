@@ -60,6 +60,10 @@ export const clientPanelStyles = css`
   .change.added { color: var(--_under); }
   .change.removed { color: var(--_over); }
   .changes td .muted { display: block; font-size: 0.8rem; }
+  .gap-cell { min-width: 11rem; }
+  .lines tr.accepted .risk span, .lines tr.accepted .overspend span { color: var(--_muted); }
+  .audit-list { margin: 0; padding: 0; list-style: none; display: grid; gap: 0.35rem; }
+  .audit-list time { color: var(--_muted); font-size: 0.8rem; margin-right: 0.35rem; }
   @container (max-width: 900px) { .figures { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
   @container (max-width: 600px) {
     .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); }
@@ -71,6 +75,7 @@ export const clientPanelStyles = css`
     .lines th.product, .lines tfoot th { grid-column: 1 / -1; border: 0; padding: 0; }
     .lines td { border: 0; padding: 0; text-align: left; }
     .lines td.blank { display: none; }
+    .lines td.gap-cell { grid-column: 1 / -1; }
     .lines td::before { content: attr(data-label); display: block; font-size: 0.75rem; color: var(--_muted); font-weight: 400; }
     .changes thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
     .changes, .changes tbody, .changes td { display: block; }

@@ -5,7 +5,10 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { formatCount, formatMoney, formatUnpriced, formatVariance, statusLabels, varianceTone } from '../shared/format.js';
 import type { ClientDetail, ProductLine } from '../shared/types.js';
 
-export function renderProductLines(detail: ClientDetail): TemplateResult {
+/** Renders a line's gap state and its actions (Accept, Fix in Pax8). */
+export type GapCell = (line: ProductLine) => unknown;
+
+export function renderProductLines(detail: ClientDetail, gapCell: GapCell): TemplateResult {
   if (!detail.lines.length) {
     return html`<section class="panel wide" part="section"><h3>Product lines</h3>
       <p class="muted">${detail.status === 'unmapped'
@@ -17,24 +20,25 @@ export function renderProductLines(detail: ClientDetail): TemplateResult {
       <table class="lines">
         <thead><tr><th scope="col">Product</th><th scope="col" class="num">Devices</th><th scope="col" class="num">Licenses</th>
           <th scope="col" class="num">Variance</th><th scope="col" class="num">Unit / month</th>
-          <th scope="col" class="num">Revenue at risk</th><th scope="col" class="num">Overspend</th></tr></thead>
-        <tbody>${detail.lines.map(renderLine)}</tbody>
+          <th scope="col" class="num">Revenue at risk</th><th scope="col" class="num">Overspend</th><th scope="col">Gap</th></tr></thead>
+        <tbody>${detail.lines.map((line) => renderLine(line, gapCell))}</tbody>
         ${detail.lines.length > 1 ? html`<tfoot><tr class="totals">
           <th scope="row">All lines</th><td data-label="Devices" class="num">${formatCount(detail.devices)}</td>
           <td class="blank" aria-hidden="true"></td><td class="blank" aria-hidden="true"></td><td class="blank" aria-hidden="true"></td>
           <td data-label="Revenue at risk" class="num risk">${formatMoney(detail.revenueAtRisk)}</td>
-          <td data-label="Overspend" class="num overspend">${formatMoney(detail.overspend)}</td></tr></tfoot>` : nothing}
+          <td data-label="Overspend" class="num overspend">${formatMoney(detail.overspend)}</td><td class="blank" aria-hidden="true"></td></tr></tfoot>` : nothing}
       </table>
     </div></section>`;
 }
 
-function renderLine(line: ProductLine): TemplateResult {
+function renderLine(line: ProductLine, gapCell: GapCell): TemplateResult {
   const money = (amount: ProductLine['revenueAtRisk'], seats: number, side: 'under' | 'over') => {
     if (seats <= 0) return html`<span class="muted">${formatMoney(amount ?? { amount: 0, currency: 'USD' })}</span>`;
     if (!amount) return html`<span class="unpriced">${formatUnpriced(line.unpricedSeats || seats)}</span>`;
     return html`<span class="tone-${side}">${formatMoney(amount)}</span>`;
   };
-  return html`<tr data-product-id=${line.productId}>
+  // An accepted gap's money is in no total: shown muted, beside its reason in the Gap column.
+  return html`<tr data-product-id=${line.productId} class=${line.gapState === 'accepted' ? 'accepted' : ''}>
     <th scope="row" class="product" data-label="Product">${line.productName}
       <span class="status ${line.status}">${statusLabels[line.status]}</span></th>
     <td data-label="Devices" class="num devices">${formatCount(line.devices)}</td>
@@ -43,5 +47,6 @@ function renderLine(line: ProductLine): TemplateResult {
     <td data-label="Unit / month" class="num unit">${formatMoney(line.unitPriceMonthly)}</td>
     <td data-label="Revenue at risk" class="num risk">${money(line.revenueAtRisk, line.variance, 'under')}</td>
     <td data-label="Overspend" class="num overspend">${money(line.overspend, -line.variance, 'over')}</td>
+    <td data-label="Gap" class="gap-cell">${gapCell(line)}</td>
   </tr>`;
 }

@@ -20,6 +20,10 @@ export interface TableOptions {
   onSort: (key: SortKey) => void;
   onToggle: (clientId: string) => void;
   onSelect: (clientId: string) => void;
+  /** A line's gap state and actions (Accept, Fix in Pax8) in its expanded row. */
+  gapCell: (row: ClientRow, line: ProductLine) => unknown;
+  /** The user may fix or accept gaps (technician or admin): a single line's toggle says so. */
+  canAct: boolean;
 }
 
 export function renderClientTable(list: ClientList, options: TableOptions): TemplateResult {
@@ -66,13 +70,16 @@ function renderClient(row: ClientRow, options: TableOptions): TemplateResult {
     event.preventDefault();
     options.onSelect(row.clientId);
   };
+  // A single line with a gap expands too: its expanded row carries the gap's actions.
+  const expandable = row.lineCount > 1 || (row.lineCount === 1 && Boolean(row.lines[0]?.gapState));
+  const toggleText = row.lineCount > 1 ? `${row.lineCount} product lines` : options.canAct ? 'gap actions' : 'gap state';
   return html`<tbody class="client ${expanded ? 'open' : ''}">
     <tr part="row" class="client-row" data-client-id=${row.clientId} @click=${onRowClick}>
       <td data-label="Client" class="name">
         <a class="client-name" href=${options.clientHref(row.clientId)} @click=${onLinkClick}>${row.name}</a>
         ${statusChange(row)}
-        ${row.lineCount > 1 ? html`<button class="lines-toggle" aria-expanded=${expanded ? 'true' : 'false'} aria-controls=${row.lines.map((_, index) => `${linesId}-${index}`).join(' ')}
-            @click=${() => options.onToggle(row.clientId)}>${expanded ? 'Hide' : 'Show'} ${row.lineCount} product lines</button>` : nothing}
+        ${expandable ? html`<button class="lines-toggle" aria-expanded=${expanded ? 'true' : 'false'} aria-controls=${row.lines.map((_, index) => `${linesId}-${index}`).join(' ')}
+            @click=${() => options.onToggle(row.clientId)}>${expanded ? 'Hide' : 'Show'} ${toggleText}</button>` : nothing}
       </td>
       <td data-label="Devices" class="num devices">${formatCount(row.devices)}</td>
       <td data-label="Licenses" class="num licenses">${unmapped ? html`<span class="muted">not mapped</span>`
@@ -82,7 +89,7 @@ function renderClient(row: ClientRow, options: TableOptions): TemplateResult {
       <td data-label="Revenue at risk" class="num money risk">${unmapped ? html`<span class="muted">not mapped</span>` : renderMoney(row.revenueAtRisk, unpricedUnder, 'under')}</td>
       <td data-label="Overspend" class="num money overspend">${unmapped ? html`<span class="muted">not mapped</span>` : renderMoney(row.overspend, unpricedOver, 'over')}</td>
     </tr>
-    ${row.lineCount > 1 && expanded ? row.lines.map((line, index) => renderLine(line, `${linesId}-${index}`)) : nothing}
+    ${expandable && expanded ? row.lines.map((line, index) => renderLine(line, `${linesId}-${index}`, options.gapCell(row, line))) : nothing}
   </tbody>`;
 }
 
@@ -93,13 +100,13 @@ function statusChange(row: ClientRow): TemplateResult | typeof nothing {
   return html`<span class="status-changed" part="status-changed">Status changed · was ${statusLabels[previous] ?? previous}</span>`;
 }
 
-function renderLine(line: ProductLine, id: string): TemplateResult {
+function renderLine(line: ProductLine, id: string, gap: unknown): TemplateResult {
   return html`<tr class="line" id=${id} data-product-id=${line.productId}>
     <td data-label="Product" class="name line-name">${line.productName}</td>
     <td data-label="Devices" class="num devices">${formatCount(line.devices)}</td>
     <td data-label="Licenses" class="num licenses">${formatCount(line.licenses)}</td>
     <td data-label="Variance" class="num variance tone-${varianceTone(line.variance)}">${formatVariance(line.variance)}</td>
-    <td data-label="Status"><span class="status ${line.status}">${statusLabels[line.status]}</span></td>
+    <td data-label="Status" class="line-status"><span class="status ${line.status}">${statusLabels[line.status]}</span>${gap}</td>
     <td data-label="Revenue at risk" class="num money risk">${lineMoney(line, line.variance > 0 ? line.revenueAtRisk : zero(line), 'under')}</td>
     <td data-label="Overspend" class="num money overspend">${lineMoney(line, line.variance < 0 ? line.overspend : zero(line), 'over')}</td>
   </tr>`;

@@ -8,9 +8,10 @@ import { RunTracker } from '../shared/run-tracker.js';
 import { renderRunProgress } from '../shared/run-progress.js';
 import { ROLE_REASONS } from '../shared/roles.js';
 import { formatCount, formatDateTime, statusLabels } from '../shared/format.js';
-import type { ClientList, ClientStatus, ReconciliationSummary } from '../shared/types.js';
+import type { ClientList, ClientStatus, Gap, GapList, ReconciliationSummary } from '../shared/types.js';
 import { renderHistoryBanner } from '../history/history-banner.js';
 import '../history/history-picker.component.js';
+import '../gaps/gap-actions.js';
 import { renderCards, renderMappingNote } from './summary-cards.js';
 import { renderClientTable, SORT_LABELS, type SortKey } from './client-table.js';
 import { reconciliationStyles } from './reconciliation.styles.js';
@@ -54,6 +55,8 @@ export class ReconciliationElement extends B1rElement {
   @state() private snapshotId = '';
   @state() private version: number | null = null;
   @state() private expanded = new Set<string>();
+  /** Gaps (state, since, action) of the expanded clients, read when a row opens. */
+  @state() private gapsByClient = new Map<string, Gap[]>();
   private searchTimer?: ReturnType<typeof setTimeout>;
 
   private readonly snapshots = new RunTracker(this, this.api);
@@ -78,6 +81,7 @@ export class ReconciliationElement extends B1rElement {
 
   protected reload(): void {
     this.reloads++;
+    for (const clientId of this.expanded) void this.loadGaps(clientId);
   }
 
   private readonly fail = (error: unknown): never => {
@@ -188,11 +192,19 @@ export class ReconciliationElement extends B1rElement {
     const first = list.items.length ? this.offset + 1 : 0;
     const last = this.offset + list.items.length;
     return html`${renderClientTable(list, {
-        sort: this.sort, order: this.order, loading, expanded: this.expanded,
+        sort: this.sort, order: this.order, loading, expanded: this.expanded, canAct: this.may('technician'),
         clientHref: (clientId) => this.clientHref.replace('{clientId}', encodeURIComponent(clientId)),
         onSort: (key) => this.setSort(key),
         onToggle: (clientId) => this.toggle(clientId),
         onSelect: (clientId) => this.emit('b1r-client-select', { clientId }),
+        gapCell: (row, line) => {
+          const gap = this.gapsByClient.get(row.clientId)?.find((candidate) => candidate.productId === line.productId);
+          const state = gap?.state ?? line.gapState;
+          if (!state || list.latest === false) return nothing;
+          return html`<b1r-gap-actions .apiBase=${this.apiBase} .contextToken=${this.contextToken} .gap=${{
+            clientId: row.clientId, productId: line.productId, productName: line.productName, variance: line.variance, state,
+            since: gap?.since, exception: gap?.exception ?? line.exception, action: gap?.actions[0] ?? null, closedBy: gap?.closedBy ?? null }}></b1r-gap-actions>`;
+        },
       })}
       <nav class="pager" aria-label="Client list pages">
         <button class="btn" part="button" ?disabled=${this.offset === 0} @click=${() => this.page(-1)}>Previous</button>
@@ -203,8 +215,20 @@ export class ReconciliationElement extends B1rElement {
 
   private toggle(clientId: string): void {
     const expanded = new Set(this.expanded);
-    if (!expanded.delete(clientId)) expanded.add(clientId);
+    if (!expanded.delete(clientId)) {
+      expanded.add(clientId);
+      void this.loadGaps(clientId);
+    }
     this.expanded = expanded;
+  }
+
+  private async loadGaps(clientId: string): Promise<void> {
+    try {
+      const list = await this.api.get<GapList>('/gaps', { clientId, limit: 200, ...this.history() });
+      this.gapsByClient = new Map(this.gapsByClient).set(clientId, list.items);
+    } catch (error) {
+      this.noteError(error); // the line's own state (open / accepted) still shows
+    }
   }
 
   private pickHistory(snapshotId: string | null, version: number | null): void {

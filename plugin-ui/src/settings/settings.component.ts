@@ -11,10 +11,11 @@ import './client-mapping.component.js';
 import './product-mapping.component.js';
 import './counting-rules.component.js';
 import './alert-channels.component.js';
+import './action-settings.component.js';
 
 /**
  * Admin settings: integrations (PanelOne, Pax8), client mapping, per-device products,
- * counting rules and schedule, alert channels and their delivery log. Non-admins see "Admins only".
+ * counting rules and schedule, the caps of Pax8 changes, alert channels and their delivery log. Non-admins see "Admins only".
  *
  * @cssproperty --b1r-color-accent - primary buttons. Also the palette listed on
  *   `billingone-reconciliation`.
@@ -67,6 +68,7 @@ export class SettingsElement extends B1rElement {
       <b1r-client-mapping .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-client-mapping>
       <b1r-product-mapping .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-product-mapping>
       <b1r-counting-rules .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-counting-rules>
+      <b1r-action-settings .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-action-settings>
       <b1r-alert-channels .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-alert-channels>`;
   }
 }

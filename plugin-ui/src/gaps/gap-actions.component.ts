@@ -1,0 +1,225 @@
+import { html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { property, query, state } from 'lit/decorators.js';
+import { B1rElement } from '../shared/base-element.js';
+import { baseStyles } from '../shared/base.styles.js';
+import { announceReconciliationChanged } from '../shared/events.js';
+import { errorMessage } from '../shared/states.js';
+import type { AcceptGap, Action, ExceptionReason, ProposeAction, Subscription } from '../shared/types.js';
+import { REASON_LABELS, gapStateText, type GapView } from './gap-labels.js';
+import { renderPreview, needsConfirmLarge } from './action-preview.js';
+import { gapActionsStyles } from './gap-actions.styles.js';
+
+type FixStep = 'edit' | 'proposed' | 'approved';
+
+/**
+ * Where one gap stands, and what the signed-in user may do about it (internal to the drill-down
+ * and the list): "Accept" with a reason (admins), "Remove exception" (admins), "Fix in Pax8"
+ * (technicians propose; admins may approve at once). Each opens a modal dialog; closing one after
+ * a change announces `b1r-reconciliation-changed` so every widget on the page reloads.
+ */
+export class GapActionsElement extends B1rElement {
+  static override styles = [baseStyles, gapActionsStyles];
+
+  /** The gap to show (state, since, exception, latest action). */
+  @property({ attribute: false }) gap?: GapView;
+
+  /** The client's subscriptions of the gap's product, when the host has them (the drill-down). */
+  @property({ attribute: false }) subscriptions: Subscription[] = [];
+
+  @state() private busy = false;
+  @state() private message = '';
+  @state() private reason: ExceptionReason = 'client-owned-licence';
+  @state() private fixStep: FixStep = 'edit';
+  @state() private action?: Action;
+  @state() private confirmLarge = false;
+  @query('dialog.accept') private acceptDialog?: HTMLDialogElement;
+  @query('dialog.fix') private fixDialog?: HTMLDialogElement;
+  private changed = false;
+  private refocus = false;
+
+  protected override followsReconciliation = false;
+  protected reload(): void {}
+
+  protected override updated(changed: PropertyValues): void {
+    super.updated(changed);
+    if (changed.has('gap') && this.refocus) {
+      this.refocus = false;
+      this.renderRoot.querySelector<HTMLElement>('.gap-state')?.focus();
+    }
+  }
+
+  protected override render(): TemplateResult | typeof nothing {
+    const gap = this.gap;
+    if (!gap) return nothing;
+    const text = gapStateText(gap);
+    const admin = this.may('admin');
+    const technician = this.may('technician');
+    const open = gap.state === 'open';
+    return html`<div class="gap">
+      ${text ? html`<span class="gap-state state-${gap.state}" tabindex="-1">${text}</span>` : nothing}
+      ${open && (admin || technician) ? html`<span class="buttons">
+        ${technician ? html`<button class="btn small" part="button" @click=${this.openFix} aria-label="Fix in Pax8: ${gap.productName}">Fix in Pax8</button>` : nothing}
+        ${admin ? html`<button class="btn small" part="button" @click=${this.openAccept} aria-label="Accept: ${gap.productName}">Accept</button>` : nothing}
+      </span>` : nothing}
+      ${gap.state === 'accepted' && admin ? html`<button class="btn small" part="button" ?disabled=${this.busy} @click=${this.removeException}
+        aria-label="Remove exception: ${gap.productName}">Remove exception</button>` : nothing}
+      ${this.message && !this.dialogOpen ? html`<span class="error" role="alert">${this.message}</span>` : nothing}
+      ${open && admin ? this.renderAcceptDialog(gap) : nothing}
+      ${open && technician ? this.renderFixDialog(gap) : nothing}
+    </div>`;
+  }
+
+  private get dialogOpen(): boolean {
+    return Boolean(this.acceptDialog?.open || this.fixDialog?.open);
+  }
+
+  private renderAcceptDialog(gap: GapView): TemplateResult {
+    const tomorrow = new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
+    return html`<dialog class="accept" aria-labelledby="accept-title" @close=${this.onClose}>
+      <form @submit=${this.submitAccept}>
+        <h3 id="accept-title">Accept the ${gap.productName} gap</h3>
+        <p class="muted">${seatsText(gap.variance)}. An accepted gap leaves the cards and totals and is listed apart with its reason.
+          It reopens by itself if the gap grows, changes sign or the end date passes.</p>
+        <label>Reason
+          <select name="reason" required @change=${(event: Event) => (this.reason = (event.target as HTMLSelectElement).value as ExceptionReason)}>
+            ${(Object.keys(REASON_LABELS) as ExceptionReason[]).map((reason) => html`<option value=${reason} ?selected=${reason === this.reason}>${REASON_LABELS[reason]}</option>`)}
+          </select></label>
+        <label>Note${this.reason === 'other' ? ' (required)' : ' (optional)'}
+          <textarea name="note" rows="2" maxlength="500" ?required=${this.reason === 'other'}></textarea></label>
+        <label>Until (optional; empty = no end date)
+          <input type="date" name="until" min=${tomorrow} /></label>
+        ${this.message ? html`<p class="error" role="alert">${this.message}</p>` : nothing}
+        <div class="dialog-buttons">
+          <button type="button" class="btn" @click=${() => this.acceptDialog?.close()}>Cancel</button>
+          <button type="submit" class="btn primary" ?disabled=${this.busy}>${this.busy ? 'Accepting…' : 'Accept gap'}</button>
+        </div>
+      </form>
+    </dialog>`;
+  }
+
+  private renderFixDialog(gap: GapView): TemplateResult {
+    const counted = this.subscriptions.filter((subscription) => subscription.productId === gap.productId && subscription.countsAsLicence);
+    const admin = this.may('admin');
+    const action = this.action;
+    const item = action?.items[0];
+    return html`<dialog class="fix" aria-labelledby="fix-title" @close=${this.onClose}>
+      <form @submit=${this.submitFix}>
+        <h3 id="fix-title">Fix ${gap.productName} in Pax8</h3>
+        ${this.fixStep === 'edit' ? html`
+          <p class="muted">${seatsText(gap.variance)}. Proposing records the change with its preview; nothing is written to Pax8 until an admin approves it.</p>
+          ${counted.length > 1 ? html`<label>Subscription
+            <select name="subscriptionId">${counted.map((subscription) => html`<option value=${subscription.id}>${subscription.productName} · ${subscription.quantity} seats · ${subscription.billingTerm ?? 'term unknown'}</option>`)}</select></label>` : nothing}
+          <label>New Pax8 quantity (optional)
+            <input type="number" name="toQuantity" min="0" max="100000" step="1" inputmode="numeric"
+              placeholder=${counted.length === 1 ? String(counted[0].quantity + gap.variance) : `current ${gap.variance >= 0 ? '+' : '−'} ${Math.abs(gap.variance)}`} /></label>
+          <p class="hint muted">Empty: the subscription's current quantity ${gap.variance >= 0 ? 'plus' : 'minus'} ${Math.abs(gap.variance)}.</p>`
+        : item ? html`${renderPreview(item)}
+          ${this.fixStep === 'approved' ? html`<p class="done" role="status">Approved. The worker re-reads the subscription and writes the new quantity; the line shows when it is applied.</p>`
+          : admin ? html`<p class="muted">Proposed. Approve it now, or leave it in the approval queue.</p>
+              ${needsConfirmLarge(item) ? html`<label class="check"><input type="checkbox" .checked=${this.confirmLarge}
+                @change=${(event: Event) => (this.confirmLarge = (event.target as HTMLInputElement).checked)} /> Confirm large change (above the caps in the settings)</label>` : nothing}`
+          : html`<p class="done" role="status">Proposed. An admin approves it in the approval queue; nothing is written to Pax8 before that.</p>`}` : nothing}
+        ${this.message ? html`<p class="error" role="alert">${this.message}</p>` : nothing}
+        <div class="dialog-buttons">
+          ${this.fixStep === 'edit' ? html`
+            <button type="button" class="btn" @click=${() => this.fixDialog?.close()}>Cancel</button>
+            <button type="submit" class="btn primary" ?disabled=${this.busy}>${this.busy ? 'Proposing…' : 'Propose change'}</button>`
+          : this.fixStep === 'proposed' && admin ? html`
+            <button type="button" class="btn" ?disabled=${this.busy} @click=${this.cancelAction}>Cancel proposal</button>
+            <button type="button" class="btn" @click=${() => this.fixDialog?.close()}>Leave for approval</button>
+            <button type="submit" class="btn primary" ?disabled=${this.busy || (needsConfirmLarge(item!) && !this.confirmLarge)}>${this.busy ? 'Approving…' : 'Approve and apply'}</button>`
+          : html`<button type="button" class="btn primary" @click=${() => this.fixDialog?.close()}>Close</button>`}
+        </div>
+      </form>
+    </dialog>`;
+  }
+
+  private path(): string {
+    return `/gaps/${encodeURIComponent(this.gap!.clientId)}/${encodeURIComponent(this.gap!.productId)}/exception`;
+  }
+
+  private openAccept(): void {
+    this.message = '';
+    this.reason = 'client-owned-licence';
+    this.acceptDialog?.querySelector('form')?.reset();
+    this.acceptDialog?.showModal();
+  }
+
+  private openFix(): void {
+    this.message = '';
+    this.fixStep = 'edit';
+    this.action = undefined;
+    this.confirmLarge = false;
+    this.fixDialog?.querySelector('form')?.reset();
+    this.fixDialog?.showModal();
+  }
+
+  private async submitAccept(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const note = String(form.get('note') ?? '').trim();
+    const until = String(form.get('until') ?? '');
+    const body: AcceptGap = { reason: this.reason, ...(note ? { note } : {}), ...(until ? { until } : {}) };
+    if (await this.call(() => this.api.post(this.path(), body))) this.acceptDialog?.close();
+  }
+
+  private async removeException(): Promise<void> {
+    if (await this.call(() => this.api.delete(this.path()))) this.onClose();
+  }
+
+  private async submitFix(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    if (this.fixStep === 'edit') {
+      const form = new FormData(event.target as HTMLFormElement);
+      const to = String(form.get('toQuantity') ?? '');
+      const subscriptionId = String(form.get('subscriptionId') ?? '');
+      const gap = { clientId: this.gap!.clientId, productId: this.gap!.productId, ...(subscriptionId ? { subscriptionId } : {}), ...(to ? { toQuantity: Number(to) } : {}) };
+      const body: ProposeAction = { type: 'pax8-quantity', gaps: [gap] };
+      const action = await this.call(() => this.api.post<Action>('/actions', body));
+      if (action) {
+        this.action = action;
+        this.fixStep = 'proposed';
+      }
+    } else if (this.fixStep === 'proposed' && this.action) {
+      const approved = await this.call(() => this.api.post<Action>(`/actions/${encodeURIComponent(this.action!.id)}/approve`, this.confirmLarge ? { confirmLarge: true } : {}));
+      if (approved) {
+        this.action = approved;
+        this.fixStep = 'approved';
+      }
+    }
+  }
+
+  private async cancelAction(): Promise<void> {
+    if (this.action && (await this.call(() => this.api.post(`/actions/${encodeURIComponent(this.action!.id)}/cancel`, {})))) this.fixDialog?.close();
+  }
+
+  /** Runs one API change; remembers that something changed, or shows the API's message. */
+  private async call<T>(send: () => Promise<T>): Promise<T | undefined> {
+    this.busy = true;
+    this.message = '';
+    try {
+      const result = await send();
+      this.changed = true;
+      return result ?? (true as T);
+    } catch (error) {
+      this.noteError(error);
+      this.message = errorMessage(error, { 403: 'Your role may not do this.' });
+      return undefined;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private onClose(): void {
+    if (!this.changed) return;
+    this.changed = false;
+    this.refocus = true;
+    announceReconciliationChanged({ tool: 'gap-action', runId: this.action?.id ?? '' });
+  }
+}
+
+/** "3 more devices than licenses" / "2 more licenses than devices". */
+function seatsText(variance: number): string {
+  const seats = Math.abs(variance);
+  return variance > 0 ? `${seats} more device${seats === 1 ? '' : 's'} than licenses` : `${seats} more license${seats === 1 ? '' : 's'} than devices`;
+}
