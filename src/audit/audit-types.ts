@@ -8,5 +8,7 @@ export const AUDIT_TYPES = [
   'api-key.created',
   'api-key.revoked',
   'integration.configured',
+  'settings.psa-billing-changed',
+  'psa-item.mapping-changed',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];

@@ -14,4 +14,6 @@ export interface CountingRules {
 
 export interface TenantSettings extends CountingRules {
   schedule: { cron: string; timeZone: string; enabled: boolean };
+  /** PanelOne PSA agreements as the third column (billed); off: nothing synced or shown. */
+  psaBilling: { enabled: boolean };
 }

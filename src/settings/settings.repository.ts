@@ -15,6 +15,7 @@ interface SettingsRecord {
   schedule_cron: string;
   schedule_time_zone: string;
   schedule_enabled: boolean;
+  psa_billing_enabled: boolean;
 }
 
 function toSettings(row: SettingsRecord): TenantSettings {
@@ -24,6 +25,7 @@ function toSettings(row: SettingsRecord): TenantSettings {
     licensedStatuses: row.licensed_statuses,
     matchedTolerance: row.matched_tolerance,
     schedule: { cron: row.schedule_cron, timeZone: row.schedule_time_zone, enabled: row.schedule_enabled },
+    psaBilling: { enabled: row.psa_billing_enabled },
   };
 }
 
@@ -48,6 +50,10 @@ export class SettingsRepository {
     return this.db.transaction((tx) => work(tx));
   }
 
+  async psaBillingEnabled(tenantId: string, q: Queryable = this.db): Promise<boolean> {
+    return (await this.load(tenantId, q)).psaBilling.enabled;
+  }
+
   async countingRules(tenantId: string, q: Queryable = this.db): Promise<CountingRules> {
     const { staleDays, countedClasses, licensedStatuses, matchedTolerance } = await this.load(tenantId, q);
     return { staleDays, countedClasses, licensedStatuses, matchedTolerance };
@@ -56,9 +62,9 @@ export class SettingsRepository {
   async save(tenantId: string, next: TenantSettings, q: Queryable = this.db): Promise<void> {
     await q.query(
       `UPDATE tenant_settings SET stale_days = $2, counted_classes = $3, licensed_statuses = $4, matched_tolerance = $5,
-              schedule_cron = $6, schedule_time_zone = $7, schedule_enabled = $8, updated_at = now()
+              schedule_cron = $6, schedule_time_zone = $7, schedule_enabled = $8, psa_billing_enabled = $9, updated_at = now()
         WHERE tenant_id = $1`,
-      [tenantId, next.staleDays, next.countedClasses, next.licensedStatuses, next.matchedTolerance, next.schedule.cron, next.schedule.timeZone, next.schedule.enabled],
+      [tenantId, next.staleDays, next.countedClasses, next.licensedStatuses, next.matchedTolerance, next.schedule.cron, next.schedule.timeZone, next.schedule.enabled, next.psaBilling.enabled],
     );
   }
 }

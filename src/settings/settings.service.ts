@@ -27,14 +27,19 @@ export class SettingsService {
       const next = merge(current, change);
       await this.settings.save(tenantId, next, q);
       // Rules and schedule are told apart: "who changed what we count" is its own question.
-      const { schedule: before, ...rulesBefore } = current;
-      const { schedule: after, ...rulesAfter } = next;
+      const { schedule: before, psaBilling: psaBefore, ...rulesBefore } = current;
+      const { schedule: after, psaBilling: psaAfter, ...rulesAfter } = next;
       await this.audit.record(q, { tenantId, type: 'settings.rules-changed', by, subject: 'rules', before: rulesBefore, after: rulesAfter });
       await this.audit.record(q, { tenantId, type: 'settings.schedule-changed', by, subject: 'schedule', before, after });
+      if (psaBefore.enabled !== psaAfter.enabled) {
+        await this.audit.record(q, { tenantId, type: 'settings.psa-billing-changed', by, subject: 'psaBilling', before: psaBefore, after: psaAfter });
+      }
       return next;
     });
     const reconciles = change.matchedTolerance !== undefined || change.licensedStatuses !== undefined;
     if (reconciles) await this.reconciliation.changed(tenantId, 'counting rules', by.subject);
+    // Turning PSA billing off takes the billed column out at once; on, it fills from the next sync.
+    if (change.psaBilling !== undefined) await this.reconciliation.changed(tenantId, 'PSA billing setting', by.subject);
     return next;
   }
 }
@@ -51,5 +56,6 @@ function merge(current: TenantSettings, change: UpdateSettingsDto): TenantSettin
       timeZone: change.schedule?.timeZone ? new Intl.DateTimeFormat('en', { timeZone: change.schedule.timeZone }).resolvedOptions().timeZone : current.schedule.timeZone,
       enabled: change.schedule?.enabled ?? current.schedule.enabled,
     },
+    psaBilling: { enabled: change.psaBilling?.enabled ?? current.psaBilling.enabled },
   };
 }

@@ -100,7 +100,7 @@ describe('settings', () => {
     const defaults = {
       staleDays: 30,
       countedClasses: ['WINDOWS_WORKSTATION', 'WINDOWS_SERVER', 'MAC', 'LINUX_WORKSTATION', 'LINUX_SERVER', 'VMWARE_VM_GUEST', 'HYPERV_VMM_GUEST'],
-      licensedStatuses: ['Active'], matchedTolerance: 0, schedule: { cron: '0 2 1 * *', timeZone: 'UTC', enabled: true },
+      licensedStatuses: ['Active'], matchedTolerance: 0, schedule: { cron: '0 2 1 * *', timeZone: 'UTC', enabled: true }, psaBilling: { enabled: false },
     };
     expect((await api.http.get('/api/v1/settings').set(admin).expect(200)).body).toEqual(defaults);
 

@@ -75,8 +75,15 @@ export class CountingRulesDto {
   @ApiProperty({ minimum: 0 }) matchedTolerance: number;
 }
 
+export class PsaBillingDto {
+  @ApiProperty({ description: 'PanelOne PSA agreements as the third column (billed); off: nothing synced or shown' })
+  @IsBoolean({ message: 'psaBilling.enabled must be true or false' })
+  enabled: boolean;
+}
+
 export class SettingsDto extends CountingRulesDto {
   @ApiProperty({ type: ScheduleDto }) schedule: ScheduleDto;
+  @ApiProperty({ type: PsaBillingDto }) psaBilling: PsaBillingDto;
 }
 
 /** Every field optional: what is sent is changed, the rest kept. One bad field refuses the whole request. */
@@ -103,4 +110,8 @@ export class UpdateSettingsDto {
   @ApiPropertyOptional({ type: UpdateScheduleDto })
   @IsOptional() @ValidateNested() @Type(() => UpdateScheduleDto)
   schedule?: UpdateScheduleDto;
+
+  @ApiPropertyOptional({ type: PsaBillingDto })
+  @IsOptional() @ValidateNested() @Type(() => PsaBillingDto)
+  psaBilling?: PsaBillingDto;
 }
