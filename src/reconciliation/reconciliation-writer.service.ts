@@ -14,12 +14,13 @@ import { inTransaction } from '../database/transaction.js';
 import { suggestPerDevice } from '../integrations/per-device.js';
 import { SyncedDataRepository } from '../integrations/synced-data.repository.js';
 import { MappingRepository } from '../mapping/mapping.repository.js';
+import { PsaItemRepository } from '../mapping/psa-item.repository.js';
 import type { CountingRules } from '../settings/rules.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
 import type { SnapshotReconciler } from '../snapshots/snapshot-reconciler.js';
 import { SnapshotRepository } from '../snapshots/snapshot.repository.js';
 import { GapExceptionRepository } from './gap-exception.repository.js';
-import { reconcileClients } from './reconcile.js';
+import { reconcileClients, type BilledAddition } from './reconcile.js';
 import { RECONCILIATION_CHANNEL, ReconciliationCacheService } from './reconciliation-cache.service.js';
 import { ReconciliationRepository } from './reconciliation.repository.js';
 
@@ -34,6 +35,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     private readonly synced: SyncedDataRepository,
     private readonly settings: SettingsRepository,
     private readonly exceptions: GapExceptionRepository,
+    private readonly psaItems: PsaItemRepository,
   ) {}
 
   /**
@@ -113,6 +115,19 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     this.cache.invalidate(tenantId);
   }
 
+  /** What the PSA bills per client and Pax8 product, when the tenant's PSA billing is on (null: off). */
+  private async billing(q: Queryable, tenantId: string): Promise<BilledAddition[] | null> {
+    if (!(await this.settings.psaBillingEnabled(tenantId, q))) return null;
+    const [additions, itemProduct] = await Promise.all([this.synced.billedAdditions(q, tenantId), this.psaItems.inForce(q, tenantId)]);
+    return additions.flatMap((a) => {
+      const productId = itemProduct.get(a.catalog_item_id);
+      return productId ? [{
+        organizationId: a.organization_id, productId, quantity: Number(a.quantity),
+        unitPrice: a.unit_price === null ? null : Number(a.unit_price), billingCycle: a.billing_cycle,
+      }] : [];
+    });
+  }
+
   /**
    * One reconcile per tenant at a time, until the transaction ends: two concurrent replacements
    * of the same rows would collide, and a reconcile queued behind a snapshot sees that snapshot.
@@ -139,8 +154,12 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
       })),
       rules,
       await this.exceptions.live(q, tenantId),
+      await this.billing(q, tenantId),
     );
-    const { version, created } = await this.reconciliations.insertVersion(q, tenantId, snapshotId, clients, lines, { ...why, inputs: { rules } });
+    // PSA billing joins the inputs only when on, so that versions made without it stay comparable.
+    const psaBilling = await this.settings.psaBillingEnabled(tenantId, q);
+    const inputs = psaBilling ? { rules, psaBilling: true } : { rules };
+    const { version, created } = await this.reconciliations.insertVersion(q, tenantId, snapshotId, clients, lines, { ...why, inputs });
     // Nothing new to store (say, a suggestion confirmed as it was): no trigger fires, yet what the
     // summary says beside the figures (how many suggestions are unconfirmed) may have changed, so
     // every replica's cached reads of the tenant are dropped.
