@@ -89,7 +89,7 @@ export class CountingRulesElement extends B1rElement {
   private async save(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
-    const body: CountingSettings = {
+    const body: Omit<CountingSettings, 'psaBilling'> = {
       staleDays: Number(form.get('staleDays')),
       matchedTolerance: Number(form.get('matchedTolerance')),
       countedClasses: form.getAll('countedClasses').map(String) as CountingSettings['countedClasses'],

@@ -10,10 +10,11 @@ import './integration-form.component.js';
 import './client-mapping.component.js';
 import './product-mapping.component.js';
 import './counting-rules.component.js';
+import './psa-billing.component.js';
 
 /**
  * Admin settings: integrations (PanelOne, Pax8), client mapping, per-device products,
- * counting rules and schedule. Non-admins see "Admins only".
+ * PSA billing (PanelOne agreements and their catalog items' products), counting rules and schedule. Non-admins see "Admins only".
  *
  * @cssproperty --b1r-color-accent - primary buttons. Also the palette listed on
  *   `billingone-reconciliation`.
@@ -65,6 +66,7 @@ export class SettingsElement extends B1rElement {
       </div>
       <b1r-client-mapping .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-client-mapping>
       <b1r-product-mapping .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-product-mapping>
+      <b1r-psa-billing .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-psa-billing>
       <b1r-counting-rules .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-counting-rules>`;
   }
 }
