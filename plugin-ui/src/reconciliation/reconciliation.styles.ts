@@ -19,6 +19,7 @@ export const reconciliationStyles = css`
   .card.over-licensed { --_tone: var(--_over); }
   .card.matched { --_tone: var(--_matched); }
   .card.unmapped { --_tone: var(--_muted); }
+  .card.under-billed { --_tone: var(--_under); }
   .card-unpriced { font-weight: 600; }
   .card:hover { background: var(--_surface-alt); }
   .card[aria-pressed='true'] { background: var(--_surface-alt); box-shadow: inset 0 0 0 2px var(--_tone); }
@@ -59,6 +60,7 @@ export const reconciliationStyles = css`
     padding: 0.15rem 0; cursor: pointer; text-decoration: underline;
   }
   .headline, .unit { display: block; font-size: 0.75rem; font-weight: 400; }
+  td.billed .billed-gap, td.billed .amount, td.billed .unpriced { display: block; font-size: 0.75rem; font-weight: 400; }
   .money .unpriced, .money .amount { display: block; }
   .sort-by { display: flex; align-items: center; gap: 0.35rem; }
   .sort {
