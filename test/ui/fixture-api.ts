@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { fixtureToken, PRODUCTS, SNAPSHOTS, cents, clientDetail, makeAdminData, makeClients, makeUnmapped, money, type FixtureClient } from './fixture-data.js';
+import { fixtureToken, PRODUCTS, SNAPSHOTS, cents, clientDetail, makeAdminData, makeClients, makeUnmapped, money, withBilling, type FixtureClient } from './fixture-data.js';
 
 export const BUNDLE_PATH = new URL('../../dist/plugin/billingone-reconcile.js', import.meta.url);
 const HOST_DIR = new URL('../../plugin-ui/host/', import.meta.url);
@@ -35,6 +35,8 @@ export class FixtureApi {
   /** Fail the next `count` API requests whose path starts with `pathPrefix`. */
   failures: { status: number; count: number; pathPrefix: string; message: string }[] = [];
   failingTools = new Set<string>();
+  /** PSA billing on: rows, lines, summary and totals carry the third column. */
+  psaBilling = false;
   private server?: Server;
   private runSeq = 0;
 
@@ -50,6 +52,7 @@ export class FixtureApi {
     this.role = 'admin';
     this.failures = [];
     this.failingTools.clear();
+    this.psaBilling = false;
   }
 
   failNext(pathPrefix: string, status = 500, count = 1, message = 'Database is not reachable right now'): void {
@@ -231,7 +234,8 @@ export class FixtureApi {
 
   /** The mapped clients of the reconciliation the query reads (history has other numbers). */
   world(query: URLSearchParams = new URLSearchParams()): FixtureClient[] {
-    return this.mark(query).latest ? this.clients : makeClients(1 + SNAPSHOTS.findIndex((snapshot) => snapshot.id === query.get('snapshotId')) + Number(query.get('version') ?? 0));
+    const rows = this.mark(query).latest ? this.clients : makeClients(1 + SNAPSHOTS.findIndex((snapshot) => snapshot.id === query.get('snapshotId')) + Number(query.get('version') ?? 0));
+    return this.psaBilling ? rows.map(withBilling) : rows;
   }
 
   snapshotList() {
@@ -261,6 +265,12 @@ export class FixtureApi {
       billableCount: totals.devices,
       unmappedDeviceCount: this.unmapped.reduce((sum, row) => sum + row.devices, 0),
       unconfirmedMappings: this.admin.mappings.items.filter((item) => item.mappingState === 'suggested').length,
+      ...(this.psaBilling ? {
+        underBilled: totals.underBilled,
+        underBilledClients: rows.filter((row) => row.billingStatus === 'under-billed').length,
+        overBilledClients: rows.filter((row) => row.billingStatus === 'over-billed').length,
+        unpricedUnderBilledSeats: rows.reduce((sum, row) => sum + (row.unpricedUnderBilledSeats ?? 0), 0),
+      } : {}),
     };
   }
 
@@ -275,6 +285,8 @@ export class FixtureApi {
       if (sort === 'name') return row.name;
       if (sort === 'revenueAtRisk' || sort === 'overspend') return row[sort].amount;
       if (sort === 'monthlyImpact') return row.monthlyImpact?.amount ?? 0;
+      if (sort === 'underBilled') return row.underBilled?.amount ?? Number.NEGATIVE_INFINITY;
+      if (sort === 'billedVariance') return row.billedVariance ?? Number.NEGATIVE_INFINITY;
       const number = row[sort as 'devices' | 'licenses' | 'variance' | 'unpricedSeats'];
       return number ?? Number.NEGATIVE_INFINITY;
     };
@@ -353,6 +365,7 @@ export function totalsOf(rows: FixtureClient[]) {
     revenueAtRisk: money(rows.reduce((sum, row) => sum + cents(row.revenueAtRisk), 0)),
     overspend: money(rows.reduce((sum, row) => sum + cents(row.overspend), 0)),
     unpricedSeats: rows.reduce((sum, row) => sum + row.unpricedSeats, 0),
+    ...(rows.some((row) => row.underBilled) ? { underBilled: money(rows.reduce((sum, row) => sum + cents(row.underBilled), 0)) } : {}),
   };
 }
 

@@ -45,7 +45,7 @@ function renderLine(line: ProductLine, billing: boolean): TemplateResult {
       <span class="status ${line.status}">${statusLabels[line.status]}</span></th>
     <td data-label="Devices" class="num devices">${formatCount(line.devices)}</td>
     <td data-label="Licenses" class="num licenses">${formatCount(line.licenses)}</td>
-    ${billing ? html`<td data-label="Billed" class="num billed">${renderBilled(line.billed, line.billedVariance, line.underBilled, line.unpricedUnderBilledSeats)}</td>` : nothing}
+    ${billing ? html`<td data-label="Billed" class="num billed">${renderBilled(line.billed, line.billedVariance, line.underBilled, line.unpricedUnderBilledSeats, line.billedUnitPriceMonthly)}</td>` : nothing}
     <td data-label="Variance" class="num variance tone-${varianceTone(line.variance)}"><strong>${formatVariance(line.variance)}</strong></td>
     <td data-label="Unit / month" class="num unit">${formatMoney(line.unitPriceMonthly)}</td>
     <td data-label="Revenue at risk" class="num risk">${money(line.revenueAtRisk, line.variance, 'under')}</td>

@@ -102,7 +102,7 @@ function renderLine(line: ProductLine, id: string, billing: boolean): TemplateRe
     <td data-label="Product" class="name line-name">${line.productName}</td>
     <td data-label="Devices" class="num devices">${formatCount(line.devices)}</td>
     <td data-label="Licenses" class="num licenses">${formatCount(line.licenses)}</td>
-    ${billing ? html`<td data-label="Billed" class="num billed">${renderBilled(line.billed, line.billedVariance, line.underBilled, line.unpricedUnderBilledSeats)}</td>` : nothing}
+    ${billing ? html`<td data-label="Billed" class="num billed">${renderBilled(line.billed, line.billedVariance, line.underBilled, line.unpricedUnderBilledSeats, line.billedUnitPriceMonthly)}</td>` : nothing}
     <td data-label="Variance" class="num variance tone-${varianceTone(line.variance)}">${formatVariance(line.variance)}</td>
     <td data-label="Status"><span class="status ${line.status}">${statusLabels[line.status]}</span></td>
     <td data-label="Revenue at risk" class="num money risk">${lineMoney(line, line.variance > 0 ? line.revenueAtRisk : zero(line), 'under')}</td>
@@ -111,16 +111,22 @@ function renderLine(line: ProductLine, id: string, billing: boolean): TemplateRe
 }
 
 /**
- * Billed seats, then what they leave: "2 in use not billed" with its money (under-billed), or
- * "2 billed not in use" (over-billed). null (no line) shows a dash, never 0.
+ * Billed seats, then what they leave: "2 in use not billed" (under-billed) or "2 billed not in
+ * use" (over-billed), then the under-billed money: on a row the sum over all its lines (another
+ * line than the headline may be the under-billed one), on a line with how it multiplies out.
+ * null (no line) shows a dash, never 0.
  */
-export function renderBilled(billed: number | null | undefined, billedVariance: number | null | undefined, underBilled: Money | null | undefined, unpriced: number | undefined): TemplateResult {
-  if (billed === null || billed === undefined || billedVariance === null || billedVariance === undefined) return html`<span class="muted">—</span>`;
-  const gap = billedVariance > 0
-    ? html`<span class="billed-gap tone-under">${formatCount(billedVariance)} in use not billed</span>
-        ${underBilled && underBilled.amount ? html`<span class="amount under-billed tone-under">${formatMoney(underBilled)}</span>` : html`<span class="unpriced">${formatUnpriced(unpriced || billedVariance)}</span>`}`
+export function renderBilled(billed: number | null | undefined, billedVariance: number | null | undefined, underBilled: Money | null | undefined, unpriced: number | undefined,
+  unitPrice?: Money | null): TemplateResult {
+  const money = underBilled && underBilled.amount
+    ? html`<span class="amount under-billed tone-under">${formatMoney(underBilled)}</span>
+        ${unitPrice && billedVariance ? html`<span class="unit muted">${formatCount(billedVariance)} × ${formatMoney(unitPrice)}</span>` : nothing}`
+    : nothing;
+  const noPrice = unpriced ? html`<span class="unpriced">${underBilled && underBilled.amount ? '+ ' : ''}${formatUnpriced(unpriced)}</span>` : nothing;
+  if (billed === null || billed === undefined || billedVariance === null || billedVariance === undefined) return html`<span class="muted">—</span>${money}${noPrice}`;
+  const gap = billedVariance > 0 ? html`<span class="billed-gap tone-under">${formatCount(billedVariance)} in use not billed</span>`
     : billedVariance < 0 ? html`<span class="billed-gap tone-over">${formatCount(-billedVariance)} billed not in use</span>` : html`<span class="billed-gap muted">billed in full</span>`;
-  return html`<span class="billed-count">${formatCount(billed)}</span>${gap}`;
+  return html`<span class="billed-count">${formatCount(billed)}</span>${gap}${money}${noPrice}`;
 }
 
 function zero(line: ProductLine): Money {

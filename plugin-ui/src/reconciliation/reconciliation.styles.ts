@@ -9,6 +9,7 @@ export const reconciliationStyles = css`
   .snapshot-run { flex-basis: 100%; min-height: 2.6rem; }
   .reason { font-size: 0.8rem; }
   .cards { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 0.75rem; }
+  .cards:has(.card.under-billed) { grid-template-columns: repeat(5, minmax(0, 1fr)); }
   .card {
     font: inherit; color: inherit; text-align: left; cursor: pointer;
     display: flex; flex-direction: column; gap: 0.15rem; padding: 0.85rem 1rem;
@@ -79,7 +80,7 @@ export const reconciliationStyles = css`
   .steps { margin: 0.25rem 0 0; padding-left: 1.25rem; }
 
   @container (max-width: 600px) {
-    .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+    .cards, .cards:has(.card.under-billed) { grid-template-columns: repeat(2, minmax(0, 1fr)); }
     .card { padding: 0.6rem 0.7rem; }
     .table-wrap { border: 0; overflow: visible; }
     table, thead, tbody, tfoot, tr, td, th { display: block; }
