@@ -108,6 +108,8 @@ for (const viewport of [DESKTOP, PHONE]) {
       }
       expect(sum).toBe(cents(client.underBilled!.amount));
       expect(centsIn(await panel.locator('table.lines tfoot .total-under-billed').textContent())).toBe(sum);
+      expect(centsIn(await panel.locator('.figure.under-billed').textContent())).toBe(sum);
+      expect(await panel.locator('.figure.billed .value').textContent()).toBe(String(client.billed));
       const chart = panel.locator('figure.trend svg[role=img]');
       expect(await chart.locator('polyline.billed').evaluateAll((els) => els.map((el) => el.getAttribute('data-product-id')))).toEqual(client.lines.map((l) => l.productId));
       if (viewport === PHONE) expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
