@@ -130,7 +130,7 @@ describe('settings', () => {
     const changed = await api.http.put('/api/v1/settings').set(admin)
       .send({ staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'europe/berlin' } })
       .expect(200);
-    const expected = { staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'Europe/Berlin', enabled: true } };
+    const expected = { staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'Europe/Berlin', enabled: true }, psaBilling: { enabled: false } };
     expect(changed.body).toEqual(expected);
     expect((await api.http.get('/api/v1/settings').set(admin).expect(200)).body).toEqual(expected);
   });
