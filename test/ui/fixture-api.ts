@@ -216,9 +216,18 @@ export class FixtureApi {
     }
     if (method === 'GET' && path === '/settings') return this.send(res, 200, this.admin.settings);
     if (method === 'PUT' && path === '/settings') {
-      if (!(body.staleDays >= 1)) return this.error(res, 400, 'Bad Request', 'staleDays must not be less than 1');
-      this.admin.settings = body;
-      return this.send(res, 200, body);
+      if (body.staleDays !== undefined && !(body.staleDays >= 1)) return this.error(res, 400, 'Bad Request', 'staleDays must not be less than 1');
+      this.admin.settings = { ...this.admin.settings, ...body };
+      return this.send(res, 200, this.admin.settings);
+    }
+    if (method === 'GET' && path === '/catalog/psa-items') return this.send(res, 200, this.admin.psaItems);
+    if (method === 'PUT' && (match = path.match(/^\/catalog\/psa-items\/([^/]+)\/mapping$/))) {
+      if (!isAdmin) return this.error(res, 403, 'Forbidden', 'Requires the admin role');
+      const item = this.admin.psaItems.items.find((candidate) => candidate.itemId === decodeURIComponent(match![1]));
+      if (!item) return this.error(res, 404, 'Not Found', 'PSA catalog item not found');
+      const product = this.admin.psaItems.products.find((p) => p.pax8ProductId === body.pax8ProductId);
+      Object.assign(item, { pax8ProductId: body.pax8ProductId, pax8ProductName: product?.name ?? null, state: body.pax8ProductId ? 'confirmed' : 'none', reason: 'admin' });
+      return this.send(res, 200, item);
     }
     return this.error(res, 404, 'Not Found', `Cannot ${method} /api/v1${path}`);
   }

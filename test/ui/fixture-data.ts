@@ -196,6 +196,24 @@ export function makeAdminData() {
       licensedStatuses: ['Active'],
       matchedTolerance: 0,
       schedule: { cron: '0 2 1 * *', timeZone: 'America/Chicago', enabled: true },
+      psaBilling: { enabled: false },
+    },
+    psaItems: {
+      items: [
+        { itemId: 'item-1', sku: 'S1-CTRL', name: 'SentinelOne Control per device', category: 'Security', pax8ProductId: 'prod-edr', pax8ProductName: 'SentinelOne Control', state: 'suggested', reason: 'sku', candidates: [] },
+        { itemId: 'item-2', sku: 'P1-BK', name: 'ACRONIS CYBER PROTECT', category: 'Backup', pax8ProductId: 'prod-backup', pax8ProductName: 'Acronis Cyber Protect', state: 'suggested', reason: 'name', candidates: [] },
+        { itemId: 'item-3', sku: 'P1-AV', name: 'Antivirus Plus', category: 'Security', pax8ProductId: null, pax8ProductName: null, state: 'ambiguous', reason: null,
+          candidates: [{ pax8ProductId: 'prod-av-a', name: 'Antivirus Plus (Vendor A)', perDevice: true }, { pax8ProductId: 'prod-av-b', name: 'Antivirus Plus (Vendor B)', perDevice: true }] },
+        { itemId: 'item-4', sku: 'MSP-HR', name: 'Onsite Support (hourly)', category: 'Labour', pax8ProductId: null, pax8ProductName: null, state: 'none', reason: null, candidates: [] },
+      ] as Array<{ itemId: string; sku: string | null; name: string; category: string | null; pax8ProductId: string | null; pax8ProductName: string | null; state: string; reason: string | null;
+        candidates: Array<{ pax8ProductId: string; name: string; perDevice: boolean }> }>,
+      products: [
+        { pax8ProductId: 'prod-edr', name: 'SentinelOne Control', perDevice: true },
+        { pax8ProductId: 'prod-backup', name: 'Acronis Cyber Protect', perDevice: true },
+        { pax8ProductId: 'prod-av-a', name: 'Antivirus Plus (Vendor A)', perDevice: true },
+        { pax8ProductId: 'prod-av-b', name: 'Antivirus Plus (Vendor B)', perDevice: true },
+        { pax8ProductId: 'prod-m365', name: 'Microsoft 365 Business Premium', perDevice: false },
+      ],
     },
   };
 }

@@ -93,7 +93,7 @@ export class PsaBillingElement extends B1rElement {
     const changed = chosen !== (item.pax8ProductId ?? '');
     const pickerId = `psa-${item.itemId}`;
     const candidates = new Set(item.candidates.map((c) => c.pax8ProductId));
-    return html`<tr>
+    return html`<tr data-item-id=${item.itemId}>
       <td data-label="PSA item" class="org"><label for=${pickerId}>${item.name}</label>${item.sku ? html` <span class="muted mono">${item.sku}</span>` : nothing}</td>
       <td data-label="Pax8 product"><select id=${pickerId} @change=${(event: Event) => this.choose(item.itemId, (event.target as HTMLSelectElement).value)}>
         <option value="" ?selected=${chosen === ''}>No Pax8 product</option>
