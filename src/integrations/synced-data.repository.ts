@@ -102,6 +102,11 @@ export class SyncedDataRepository {
     ));
   }
 
+  /** Whether a PSA billing sync has brought any agreement in (until then there is no PSA data). */
+  async hasAgreements(q: Queryable, tenantId: string): Promise<boolean> {
+    return rowsOf(await q.query(`SELECT 1 FROM panelone_agreement WHERE tenant_id = $1 AND removed_at IS NULL LIMIT 1`, [tenantId])).length > 0;
+  }
+
   async psaCatalogItems(q: Queryable, tenantId: string): Promise<PsaCatalogItemRecord[]> {
     return rowsOf<PsaCatalogItemRecord>(await q.query(
       `SELECT id, sku, name, category FROM panelone_catalog_item WHERE tenant_id = $1 AND removed_at IS NULL ORDER BY lower(name), id`, [tenantId],

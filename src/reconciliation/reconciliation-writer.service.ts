@@ -115,9 +115,12 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     this.cache.invalidate(tenantId);
   }
 
-  /** What the PSA bills per client and Pax8 product, when the tenant's PSA billing is on (null: off). */
+  /**
+   * What the PSA bills per client and Pax8 product, when the tenant's PSA billing is on and its
+   * agreements have been synced (null: no PSA data, so no billed figure rather than "billed 0").
+   */
   private async billing(q: Queryable, tenantId: string): Promise<BilledAddition[] | null> {
-    if (!(await this.settings.psaBillingEnabled(tenantId, q))) return null;
+    if (!(await this.settings.psaBillingEnabled(tenantId, q)) || !(await this.synced.hasAgreements(q, tenantId))) return null;
     const [additions, itemProduct] = await Promise.all([this.synced.billedAdditions(q, tenantId), this.psaItems.inForce(q, tenantId)]);
     return additions.flatMap((a) => {
       const productId = itemProduct.get(a.catalog_item_id);
@@ -141,6 +144,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     q: Queryable, tenantId: string, snapshotId: string, rules: CountingRules, why: { reason: string; createdBy: string | null },
   ): Promise<{ clients: number; version: number; created: boolean }> {
     const devices = await this.snapshots.billableByClient(q, tenantId, snapshotId);
+    const billing = await this.billing(q, tenantId);
     const { mapping, names } = await this.mappings.loadMapping(q, tenantId);
     const subscriptions = await this.synced.subscriptions(q, tenantId, [...new Set(mapping.values())], rules.licensedStatuses);
     const perDevice = await this.mappings.perDeviceChoices(tenantId, [...new Set(subscriptions.map((s) => s.product_id))], q);
@@ -154,11 +158,10 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
       })),
       rules,
       await this.exceptions.live(q, tenantId),
-      await this.billing(q, tenantId),
+      billing,
     );
-    // PSA billing joins the inputs only when on, so that versions made without it stay comparable.
-    const psaBilling = await this.settings.psaBillingEnabled(tenantId, q);
-    const inputs = psaBilling ? { rules, psaBilling: true } : { rules };
+    // PSA billing joins the inputs only when it is in the result, so that versions made without it stay comparable.
+    const inputs = billing ? { rules, psaBilling: true } : { rules };
     const { version, created } = await this.reconciliations.insertVersion(q, tenantId, snapshotId, clients, lines, { ...why, inputs });
     // Nothing new to store (say, a suggestion confirmed as it was): no trigger fires, yet what the
     // summary says beside the figures (how many suggestions are unconfirmed) may have changed, so

@@ -217,3 +217,20 @@ describe('with PSA billing on', () => {
     expect(audit.body.items.map((e: { after: unknown }) => e.after)).toEqual([{ enabled: false }, { enabled: true }]);
   });
 });
+
+it('on, but before any agreement was synced: no PSA data, so no billed figure (not "billed 0" everywhere)', async () => {
+  const fresh = uniqueTenant('psa-fresh');
+  await ensureTenant(api, fresh);
+  await addOrganization(api, fresh, 'org-one', 'One Dental');
+  await addCompany(api, fresh, C(50), 'One Dental Inc');
+  await mapClient(api, fresh, 'org-one', C(50));
+  await addProduct(api, fresh, P.edr, 'SentinelOne Complete EDR', 'SentinelOne');
+  await addSubscription(api, fresh, C(50), P.edr, { quantity: 3, status: 'Active', billingTerm: 'Monthly', price: 5 });
+  await snapshots(api).take(fresh, { trigger: 'manual', devices: pages([device('org-one', 'one-1'), device('org-one', 'one-2')], 10) });
+  const freshAdmin = { Authorization: `Bearer ${await api.token(fresh, 'admin')}` };
+  await api.http.put('/api/v1/settings').set(freshAdmin).send({ psaBilling: { enabled: true } }).expect(200);
+  const res = await api.http.get('/api/v1/reconciliation/clients').set(freshAdmin).expect(200);
+  expect(res.body.items[0]).not.toHaveProperty('billed');
+  expect(res.body.items[0].lines[0]).not.toHaveProperty('billed');
+  expect((await api.http.get('/api/v1/reconciliation/versions').set(freshAdmin).expect(200)).body.items).toHaveLength(1);
+});
