@@ -20,7 +20,10 @@ export class PsaItemRepository {
 
   /** Every current PSA catalog item with the Pax8 product it bills (decided or suggested), and the products to choose from. */
   async view(tenantId: string, q: Queryable = this.db): Promise<{ items: PsaItemView[]; products: Pax8ProductRef[] }> {
-    const [items, products, decisions] = await Promise.all([this.synced.psaCatalogItems(q, tenantId), this.products(q, tenantId), this.decisions(q, tenantId)]);
+    // One after another: `q` may be a transaction's single connection.
+    const items = await this.synced.psaCatalogItems(q, tenantId);
+    const products = await this.products(q, tenantId);
+    const decisions = await this.decisions(q, tenantId);
     const mappings = suggestPsaMappings(items, products, decisions);
     return { items: items.map((item, i) => ({ item, mapping: mappings[i] })), products };
   }

@@ -121,7 +121,8 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
    */
   private async billing(q: Queryable, tenantId: string): Promise<BilledAddition[] | null> {
     if (!(await this.settings.psaBillingEnabled(tenantId, q)) || !(await this.synced.hasAgreements(q, tenantId))) return null;
-    const [additions, itemProduct] = await Promise.all([this.synced.billedAdditions(q, tenantId), this.psaItems.inForce(q, tenantId)]);
+    const additions = await this.synced.billedAdditions(q, tenantId);
+    const itemProduct = await this.psaItems.inForce(q, tenantId);
     return additions.flatMap((a) => {
       const productId = itemProduct.get(a.catalog_item_id);
       return productId ? [{
