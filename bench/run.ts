@@ -211,6 +211,30 @@ async function main(): Promise<void> {
   results.reconciliation = await timeReconcile(db.url, tenant, snapshotId);
   log(`reconcile: ${JSON.stringify(results.reconciliation)}`);
 
+  // 3b. What changed between two snapshots: a second device snapshot, then the whole tenant's
+  // changes (one call, timed) and one client's under load (its p99), the largest client's.
+  // The list reads below then run on a snapshot with one before it (previousStatus looked up).
+  log('second snapshot and what changed…');
+  const second = await runTool('device-snapshot');
+  const secondId = String(second.run.result?.snapshotId);
+  const wholeTimes: number[] = [];
+  let whole: { total: number; clients: unknown[] } = { total: 0, clients: [] };
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    whole = await call('GET', `/snapshots/${secondId}/changes?limit=100`);
+    wholeTimes.push(performance.now() - t0);
+  }
+  wholeTimes.sort((a, b) => a - b);
+  const biggest = await call<{ items: Array<{ clientId: string; devices: number }> }>('GET', '/reconciliation/clients?sort=devices&order=desc&limit=1');
+  const perClientPath = `/snapshots/${secondId}/changes?against=${snapshotId}&clientId=${encodeURIComponent(biggest.items[0]?.clientId ?? 'none')}`;
+  log(`autocannon changes per client (${connections} connections, ${duration}s)…`);
+  results.changes = {
+    devicesPerSnapshot: taken.deviceCount,
+    wholeTenant: { runsMs: wholeTimes.map((t) => Math.round(t)), medianMs: Math.round(wholeTimes[1]), changedDevices: whole.total, clientsChanged: whole.clients.length },
+    perClient: { clientId: biggest.items[0]?.clientId, devices: biggest.items[0]?.devices, ...(await cannon(`${base}${perClientPath}`, { Authorization: `Bearer ${await fresh()}` })) },
+  };
+  log(`changes: ${JSON.stringify(results.changes)}`);
+
   // 4. API under load vs a bare node:http server returning the same bytes.
   const paths = {
     summary: '/reconciliation/summary',
@@ -389,6 +413,7 @@ function targets(r: Record<string, any>) {
     reconcile: t(r.reconciliation.medianMs < 1000, `${r.reconciliation.medianMs} ms`, '< 1000 ms'),
     summaryP99: t(r.api.summary.api.p99 < 50, `${r.api.summary.api.p99} ms`, '< 50 ms'),
     clientsP99: t(r.api.clients.api.p99 < 50, `${r.api.clients.api.p99} ms`, '< 50 ms'),
+    changesP99: t(r.changes.perClient.p99 < 50, `${r.changes.perClient.p99} ms`, '< 50 ms'),
     summaryThroughput: t(r.api.summary.throughputRatio >= 1 / 3, `${r.api.summary.throughputRatio} of bare`, '≥ 0.33 of bare'),
     clientsThroughput: t(r.api.clients.throughputRatio >= 1 / 3, `${r.api.clients.throughputRatio} of bare`, '≥ 0.33 of bare'),
     deviceExportMemory: t(r.exports.allDevices.rssGrowthMb < 50, `${r.exports.allDevices.rssGrowthMb} MB`, '< 50 MB'),
@@ -412,6 +437,9 @@ function table(r: Record<string, any>): string {
     rows.push([`API ${name} (${connections} conns)`, `${a.api.rps} rps, p50 ${a.api.p50} ms, p99 ${a.api.p99} ms${a.api.errors ? `, ${a.api.errors} errors` : ''}`,
       `bare ${a.bare.rps} rps, p99 ${a.bare.p99} ms`, `${a.throughputRatio} of bare`, `p99 < 50 ms (${ok(`${name}P99`)}), ≥ 1/3 (${ok(`${name}Throughput`)})`]);
   }
+  const c = r.changes;
+  rows.push(['What changed, whole tenant', `${c.wholeTenant.medianMs} ms (median of 3) over 2 × ${c.devicesPerSnapshot} devices; ${c.wholeTenant.changedDevices} changed`, '', '', '']);
+  rows.push([`What changed, one client (${connections} conns)`, `${c.perClient.rps} rps, p50 ${c.perClient.p50} ms, p99 ${c.perClient.p99} ms (${c.perClient.devices} devices)${c.perClient.errors ? `, ${c.perClient.errors} errors` : ''}`, '', '', `p99 < 50 ms (${ok('changesP99')})`]);
   const e = r.exports;
   rows.push(['CSV 2,000-client export', `${e.clients.rows} lines, ${e.clients.mb} MB in ${e.clients.seconds} s, +${e.clients.rssGrowthMb} MB RSS`, '', '', '']);
   rows.push(['CSV largest client (QBR)', `${e.largestClient.rows} lines in ${e.largestClient.seconds} s, +${e.largestClient.rssGrowthMb} MB RSS`, '', '', '']);

@@ -232,6 +232,7 @@ export async function serveWrite(
   const authError = ctx.checkBearer(req);
   if (authError) return refuse(401, authError);
   const fault = engine.writes.decideWrite();
+  if (fault.kind === 'forbidden') return refuse(403, 'The partner credentials are not allowed to update this subscription');
   if (fault.kind === 'dropBeforeApply') {
     stats.fault('drop');
     res.socket?.destroy();

@@ -4,7 +4,8 @@
 // the same seed and call sequence give the same faults.
 import { mulberry32, type Rng } from './random.js';
 
-export const WRITE_FAULT_KINDS = ['none', 'rate429', 'rate429RetryAfter', 'rate5xx', 'dropBeforeApply', 'dropAfterApply', 'rate5xxAfterApply'] as const;
+/** `forbidden` (a 403 in Pax8's error shape, nothing applied) is scripted only: no rate draws it. */
+export const WRITE_FAULT_KINDS = ['none', 'rate429', 'rate429RetryAfter', 'rate5xx', 'dropBeforeApply', 'dropAfterApply', 'rate5xxAfterApply', 'forbidden'] as const;
 export type WriteFaultKind = (typeof WRITE_FAULT_KINDS)[number];
 
 export interface WriteFaults {

@@ -1,5 +1,9 @@
 import { Module, type DynamicModule, type ModuleMetadata } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import { ActionsModule } from './actions/actions.module.js';
+import { ActionsWorkerModule } from './actions/actions-worker.module.js';
+import { AlertsModule } from './alerts/alerts.module.js';
+import { AlertsWorkerModule } from './alerts/alerts-worker.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { loggerParams } from './common/logging.js';
@@ -14,6 +18,7 @@ import { ExportSlotsModule } from './common/export-slots.js';
 import { OutboundModule } from './outbound/outbound.module.js';
 import { PluginModule } from './plugin/plugin.module.js';
 import { ReconciliationModule } from './reconciliation/reconciliation.module.js';
+import { ReportsModule } from './qbr/reports.module.js';
 import { SettingsModule } from './settings/settings.module.js';
 import { SnapshotsModule } from './snapshots/snapshots.module.js';
 import { SyncModule } from './sync/sync.module.js';
@@ -38,11 +43,16 @@ export const FEATURE_MODULES: NonNullable<ModuleMetadata['imports']> = [
   SnapshotsModule,
   ReconciliationModule,
   GapsModule,
+  ReportsModule,
+  ActionsModule,
   SyncModule,
+  AlertsModule,
 ];
 /** Modules only the worker loads (job consumers, the schedule). */
 export const WORKER_MODULES: NonNullable<ModuleMetadata['imports']> = [
   SyncWorkerModule,
+  ActionsWorkerModule,
+  AlertsWorkerModule,
 ];
 
 @Module({})

@@ -69,9 +69,7 @@ export class ApiClient {
    * so the token never goes elsewhere).
    */
   async download(path: string, query: Query, fallbackName: string): Promise<string> {
-    const response = await this.request('GET', this.apiPath(path) + toQueryString(query));
-    const blob = await response.blob();
-    const fileName = fileNameFrom(response.headers.get('content-disposition')) ?? fallbackName;
+    const { blob, fileName } = await this.file(path, query, fallbackName);
     const url = URL.createObjectURL(blob);
     const anchor = document.createElement('a');
     anchor.href = url;
@@ -82,6 +80,28 @@ export class ApiClient {
     anchor.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
     return fileName;
+  }
+
+  /**
+   * Fetches a page with the bearer header and opens it in a new tab from a blob URL (a bare link
+   * would carry no token). `tab` is a window opened at the click, so no pop-up blocker stops it.
+   */
+  async openPage(path: string, query: Query, tab: Window | null): Promise<void> {
+    try {
+      const { blob } = await this.file(path, query, 'page.html');
+      const url = URL.createObjectURL(blob);
+      if (tab && !tab.closed) tab.location.href = url;
+      else window.open(url, '_blank');
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+    } catch (error) {
+      tab?.close();
+      throw error;
+    }
+  }
+
+  private async file(path: string, query: Query, fallbackName: string): Promise<{ blob: Blob; fileName: string }> {
+    const response = await this.request('GET', this.apiPath(path) + toQueryString(query));
+    return { blob: await response.blob(), fileName: fileNameFrom(response.headers.get('content-disposition')) ?? fallbackName };
   }
 
   private apiPath(link: string): string {

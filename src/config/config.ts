@@ -96,6 +96,33 @@ export class EnvironmentVariables {
   @Min(1) @Max(1000)
   @IsInt({ message: 'EXPORTS_PER_PROCESS must be an integer' })
   EXPORTS_PER_PROCESS: number = 6;
+
+  /** SMTP server for email alerts (smtp:// or smtps://, credentials in the URL); unset = email channels disabled. */
+  @IsOptional() @Transform(trimmed)
+  @Matches(/^smtps?:\/\/[^/?#]+(:\d+)?\/?$/, { message: 'SMTP_URL must be smtp://[user:pass@]host[:port] or smtps://...' })
+  SMTP_URL?: string;
+
+  @IsOptional() @Transform(trimmed)
+  @IsString()
+  SMTP_FROM: string = 'BillingOne Reconcile <alerts@billingone.invalid>';
+
+  /** First retry of a failed alert delivery after this long; each next one waits twice as long (capped at an hour). */
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? 30_000 : Number(value)))
+  @Min(10) @Max(3_600_000)
+  @IsInt({ message: 'ALERT_RETRY_BASE_MS must be an integer (milliseconds)' })
+  ALERT_RETRY_BASE_MS: number = 30_000;
+
+  /** How long a delivery is retried before it is marked failed (default 24 hours). */
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? 86_400_000 : Number(value)))
+  @Min(100) @Max(7 * 86_400_000)
+  @IsInt({ message: 'ALERT_RETRY_WINDOW_MS must be an integer (milliseconds)' })
+  ALERT_RETRY_WINDOW_MS: number = 86_400_000;
+
+  /** One delivery attempt (webhook answer, SMTP conversation) is given up after this long. */
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? 10_000 : Number(value)))
+  @Min(100) @Max(120_000)
+  @IsInt({ message: 'ALERT_ATTEMPT_TIMEOUT_MS must be an integer (milliseconds)' })
+  ALERT_ATTEMPT_TIMEOUT_MS: number = 10_000;
 }
 
 export type AppConfig = EnvironmentVariables & {

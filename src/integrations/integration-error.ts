@@ -45,6 +45,8 @@ export interface IntegrationErrorDetails {
   /** What the upstream said (its error message), or what we observed (e.g. `HTTP 503 after 6 attempts`). */
   upstreamMessage?: string;
   status?: number;
+  /** A 429's Retry-After, for a caller that retries itself (a write). */
+  retryAfterMs?: number;
 }
 
 export class IntegrationError extends Error {
@@ -53,6 +55,7 @@ export class IntegrationError extends Error {
   readonly call: string;
   readonly upstreamMessage?: string;
   readonly status?: number;
+  readonly retryAfterMs?: number;
 
   constructor(details: IntegrationErrorDetails) {
     const name = INTEGRATION_NAMES[details.integration];
@@ -66,6 +69,7 @@ export class IntegrationError extends Error {
     this.call = details.call;
     this.upstreamMessage = upstreamMessage;
     this.status = details.status;
+    this.retryAfterMs = details.retryAfterMs;
   }
 }
 

@@ -70,6 +70,46 @@ export class Pax8Client {
     return content;
   }
 
+  /** One subscription as Pax8 has it now (a 404 is an IntegrationError of kind not-found). */
+  async getSubscription(subscriptionId: string, signal?: AbortSignal): Promise<Pax8Record> {
+    const path = `/subscriptions/${encodeURIComponent(subscriptionId)}`;
+    const body = await this.getJson(path, {}, `GET ${path}`, signal);
+    if (!isObject(body) || typeof body.quantity !== 'number') {
+      throw new IntegrationError({ kind: 'malformed-response', integration: 'pax8', call: `GET ${path}`, upstreamMessage: 'expected a subscription with a quantity' });
+    }
+    return { ...body, id: String(body.id ?? subscriptionId) };
+  }
+
+  /**
+   * Sets a subscription's quantity: one attempt, never retried here, since Pax8 takes no
+   * idempotency key and an answer lost after the change would be applied twice by a blind
+   * retry. A 429, 5xx, time-out or dropped connection throws (the caller reads, then decides);
+   * a refusal (4xx) is returned with Pax8's words, safe to show.
+   */
+  async putSubscriptionQuantity(subscriptionId: string, quantity: number, signal?: AbortSignal): Promise<{ ok: true; subscription: Pax8Record } | { ok: false; status: number; message: string }> {
+    const path = `/subscriptions/${encodeURIComponent(subscriptionId)}`;
+    const call = `PUT ${path}`;
+    const url = this.connection.baseUrl.replace(/\/+$/, '') + path;
+    for (let refreshed = false; ; refreshed = true) {
+      const token = await this.accessToken(signal);
+      const result = await this.http.send(call, url, {
+        method: 'PUT',
+        headers: { Authorization: `Bearer ${token}`, Accept: 'application/json', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ quantity }),
+      }, signal, { maxAttempts: 1 });
+      // A 401 is refused before anything is applied: a new token and the same write are safe.
+      if (result.status === 401 && !refreshed) {
+        this.invalidateToken(token);
+        continue;
+      }
+      if (result.status === 200) {
+        const body = parseJson('pax8', call, result.text);
+        return { ok: true, subscription: isObject(body) ? { ...body, id: String(body.id ?? subscriptionId) } : { id: subscriptionId } };
+      }
+      return { ok: false, status: result.status, message: refusalWords(result.text, (t) => this.http.upstreamWords(t)) ?? `HTTP ${result.status}` };
+    }
+  }
+
   /** One small authenticated call: proves the token URL, credentials, audience and base URL. */
   async probe(signal?: AbortSignal): Promise<void> {
     const call = 'GET /companies page 0';
@@ -127,6 +167,18 @@ export class Pax8Client {
     const refreshAt = Date.now() + Math.max(expiresInMs / 2, expiresInMs - TOKEN_EARLY_REFRESH_MS);
     this.token = { value: body.access_token, refreshAt };
     return body.access_token;
+  }
+}
+
+/** Pax8's error message (else the messages of its details), short and scrubbed. */
+function refusalWords(text: string, words: (t: string | undefined) => string | undefined): string | undefined {
+  try {
+    const body = JSON.parse(text) as { message?: unknown; details?: Array<{ message?: unknown }> };
+    if (typeof body?.message === 'string' && body.message) return words(body.message);
+    const parts = (Array.isArray(body?.details) ? body.details.map((d) => d?.message) : []).filter((m): m is string => typeof m === 'string' && m !== '');
+    return words(parts.join('; '));
+  } catch {
+    return undefined;
   }
 }
 

@@ -66,14 +66,16 @@ export function parseRetryAfter(value: string | null): number | undefined {
   return Number.isNaN(date) ? undefined : Math.max(0, date - Date.now());
 }
 
-class UpstreamBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
+/** Back-off of a retry: Retry-After when the upstream gave one (capped), else exponential with equal jitter. */
+export class UpstreamBackoff implements IBackoffFactory<IRetryBackoffContext<unknown>> {
   constructor(private readonly options: RetryOptions) {}
 
   next(context: IRetryBackoffContext<unknown>): IBackoff<IRetryBackoffContext<unknown>> {
     const error = 'error' in context.result ? context.result.error : undefined;
     let duration: number;
-    if (error instanceof TransientFailure && error.retryAfterMs !== undefined) {
-      duration = Math.min(error.retryAfterMs, this.options.retryAfterCapMs);
+    const retryAfterMs = error instanceof TransientFailure || error instanceof IntegrationError ? error.retryAfterMs : undefined;
+    if (retryAfterMs !== undefined) {
+      duration = Math.min(retryAfterMs, this.options.retryAfterCapMs);
     } else {
       // "Equal jitter": half the exponential step, plus a random share of the other half.
       const step = Math.min(this.options.maxDelayMs, this.options.baseDelayMs * 2 ** (context.attempt - 1));
@@ -122,8 +124,12 @@ export class ResilientHttp {
    * Sends one request with retries. Answers with status, headers and body text for any status
    * below 500 except 429; the caller decides what a 401, 403 or 404 means.
    */
-  async send(call: string, url: string, init: { method: 'GET' | 'POST'; headers?: Record<string, string>; body?: string }, callerSignal?: AbortSignal): Promise<HttpResult> {
-    const o = this.options;
+  async send(
+    call: string, url: string, init: { method: 'GET' | 'POST' | 'PUT' | 'PATCH'; headers?: Record<string, string>; body?: string }, callerSignal?: AbortSignal,
+    only?: { maxAttempts: number },
+  ): Promise<HttpResult> {
+    // A write is sent once (only = { maxAttempts: 1 }): its caller reads the state back before any retry.
+    const o = only ? { ...this.options, ...only } : this.options;
     let attempts = 0;
     const retries = retry(handleWhen((e) => e instanceof TransientFailure || e instanceof TaskCancelledError), {
       maxAttempts: o.maxAttempts - 1,
@@ -165,7 +171,7 @@ export class ResilientHttp {
       if (err instanceof TransientFailure) {
         throw new IntegrationError({
           kind: err.reason, integration: this.integration, call, status: err.status,
-          upstreamMessage: `${err.message}, ${tries}`,
+          upstreamMessage: `${err.message}, ${tries}`, retryAfterMs: err.retryAfterMs,
         });
       }
       if (err instanceof OutboundRefusedError) {

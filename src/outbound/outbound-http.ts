@@ -35,7 +35,8 @@ export interface OutboundResponse {
 }
 
 export interface OutboundRequest {
-  method: 'GET' | 'POST';
+  /** PUT and PATCH for the writes actions make (a Pax8 quantity, a PSA addition). */
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH';
   headers?: Record<string, string>;
   body?: string;
   signal?: AbortSignal;

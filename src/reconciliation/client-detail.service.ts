@@ -1,7 +1,7 @@
 // One client's reconciliation in depth: every product line, the subscriptions behind the
 // licences, how the device count came about, the trend across snapshots, contacts, links and
 // what to do next.
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { notFound } from '../common/errors.js';
 import { APP_CONFIG, type AppConfig } from '../config/config.js';
 import { suggestPerDevice } from '../integrations/per-device.js';
@@ -9,6 +9,7 @@ import { SyncedDataRepository, type ContactRecord } from '../integrations/synced
 import { MappingRepository } from '../mapping/mapping.repository.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
 import { SnapshotRepository } from '../snapshots/snapshot.repository.js';
+import { ClientGaps } from './client-gaps.js';
 import { ReconciliationReader, type ReconciliationSelect } from './reconciliation-reader.service.js';
 import type { ClientDetailResponseDto, ClientRowResponseDto, ContactDto, LineResponseDto } from './dto/reconciliation.dto.js';
 import { usdOrNull } from './money.js';
@@ -35,6 +36,7 @@ export class ClientDetailService {
     private readonly synced: SyncedDataRepository,
     private readonly mappings: MappingRepository,
     private readonly settings: SettingsRepository,
+    @Optional() @Inject(ClientGaps) private readonly gaps?: ClientGaps,
   ) {}
 
   async detail(tenantId: string, clientId: string, select: ReconciliationSelect = {}): Promise<ClientDetailResponseDto> {
@@ -86,6 +88,7 @@ export class ClientDetailService {
         billingSnapshot: `${(this.config.PUBLIC_URL ?? '').replace(/\/+$/, '')}/api/v1/reconciliation/clients/${encodeURIComponent(clientId)}/export.csv?snapshotId=${ref.id}&version=${ref.version}`,
       },
       recommendedAction: recommendedAction(client, client.lines),
+      gaps: this.gaps ? await this.gaps.forClient(tenantId, clientId, at) : [],
     };
   }
 }

@@ -55,11 +55,12 @@ export class GapExceptionRepository {
     );
   }
 
-  /** Removes a gap's exception; false when it had none. */
-  async remove(q: Queryable, tenantId: string, organizationId: string, productId: string): Promise<boolean> {
-    const rows = rowsOf(await q.query(
-      `DELETE FROM gap_exception WHERE tenant_id = $1 AND organization_id = $2 AND product_id = $3 RETURNING 1`, [tenantId, organizationId, productId]));
-    return rows.length > 0;
+  /** Removes a gap's exception and returns what it was (for the audit log); null when it had none. */
+  async remove(q: Queryable, tenantId: string, organizationId: string, productId: string): Promise<Record<string, unknown> | null> {
+    const [row] = rowsOf<Record<string, unknown>>(await q.query(
+      `DELETE FROM gap_exception WHERE tenant_id = $1 AND organization_id = $2 AND product_id = $3
+       RETURNING reason, note, until::text AS until, accepted_variance::float8 AS "acceptedVariance", created_by AS by`, [tenantId, organizationId, productId]));
+    return row ?? null;
   }
 
   /** Tenants with an exception whose last day has passed. */
@@ -68,8 +69,10 @@ export class GapExceptionRepository {
     return rows.map((r) => r.tenant_id);
   }
 
-  /** Drops a tenant's expired exceptions (the versions they were in force for keep them); how many. */
-  async removeExpired(q: Queryable, tenantId: string): Promise<number> {
-    return rowsOf(await q.query(`DELETE FROM gap_exception WHERE tenant_id = $1 AND until < ${TODAY} RETURNING 1`, [tenantId])).length;
+  /** Drops a tenant's expired exceptions (the versions they were in force for keep them); what they were. */
+  async removeExpired(q: Queryable, tenantId: string): Promise<Array<Record<string, unknown> & { organization_id: string; product_id: string }>> {
+    return rowsOf(await q.query(
+      `DELETE FROM gap_exception WHERE tenant_id = $1 AND until < ${TODAY}
+       RETURNING organization_id, product_id, reason, note, until::text AS until, accepted_variance::float8 AS "acceptedVariance", created_by AS by`, [tenantId]));
   }
 }

@@ -3,10 +3,11 @@
 // by one COMMIT), or one of its own when a mapping, product or settings change re-reconciles.
 // It provides the ports the features below declare (SnapshotReconciler, ReconciliationInputs),
 // so the imports run one way: this module knows them, they do not know it.
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
 import { notFound } from '../common/errors.js';
 import type { ReconciliationInputs } from '../common/reconciliation-inputs.js';
 import type { Queryable } from '../database/queryable.js';
@@ -23,6 +24,7 @@ import { GapExceptionRepository } from './gap-exception.repository.js';
 import { reconcileClients, type BilledAddition } from './reconcile.js';
 import { RECONCILIATION_CHANNEL, ReconciliationCacheService } from './reconciliation-cache.service.js';
 import { ReconciliationRepository } from './reconciliation.repository.js';
+import { ReconciliationVersionHook } from './reconciliation-version-hook.js';
 
 @Injectable()
 export class ReconciliationWriter implements SnapshotReconciler, ReconciliationInputs {
@@ -35,7 +37,9 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     private readonly synced: SyncedDataRepository,
     private readonly settings: SettingsRepository,
     private readonly exceptions: GapExceptionRepository,
+    private readonly audit: AuditService,
     private readonly psaItems: PsaItemRepository,
+    @Optional() private readonly versionHook?: ReconciliationVersionHook,
   ) {}
 
   /**
@@ -93,8 +97,16 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     const tenants = await this.exceptions.tenantsWithExpired(this.db);
     const changed: string[] = [];
     for (const tenantId of tenants) {
-      // TODO(audit): AuditService.record the removal of each expired exception (actor: system).
-      const removed = await this.changeLatest(tenantId, 'exception expired', null, (q) => this.exceptions.removeExpired(q, tenantId));
+      const removed = await this.changeLatest(tenantId, 'exception expired', null, async (q) => {
+        const rows = await this.exceptions.removeExpired(q, tenantId);
+        for (const { organization_id: clientId, product_id: productId, ...was } of rows) {
+          await this.audit.record(q, {
+            tenantId, type: 'gap.exception-expired', by: { subject: 'system', role: 'system', correlationId: null },
+            subject: `${clientId}/${productId}`, clientId, before: { productId, ...was }, after: null,
+          });
+        }
+        return rows.length;
+      });
       if (removed) changed.push(tenantId);
     }
     return changed;
@@ -167,6 +179,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     // Nothing new to store (say, a suggestion confirmed as it was): no trigger fires, yet what the
     // summary says beside the figures (how many suggestions are unconfirmed) may have changed, so
     // every replica's cached reads of the tenant are dropped.
+    if (created) await this.versionHook?.written(q, { tenantId, snapshotId, version, reason: why.reason });
     if (!created) await q.query(`SELECT pg_notify($1, json_build_object('tenant', $2::text)::text)`, [RECONCILIATION_CHANNEL, tenantId]);
     return { clients: clients.length, version, created };
   }

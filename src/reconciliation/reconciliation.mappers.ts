@@ -46,7 +46,7 @@ export function clientBillingDto(row: Pick<ClientRowRecord, 'billed' | 'billed_v
   };
 }
 
-export function toClientRowDto(row: ClientRowRecord, lines: LineRecord[]): ClientRowResponseDto {
+export function toClientRowDto(row: ClientRowRecord & { previous_status?: ClientRowRecord['status'] | null }, lines: LineRecord[]): ClientRowResponseDto {
   const lineDtos = lines.map(toLineDto);
   return {
     clientId: row.organization_id, name: row.name, pax8CompanyId: row.pax8_company_id, devices: row.devices,
@@ -58,6 +58,7 @@ export function toClientRowDto(row: ClientRowRecord, lines: LineRecord[]): Clien
     acceptedUnpricedSeats: row.accepted_unpriced_seats,
     monthlyImpact: usdOrNull(numberOrNull(row.monthly_impact)), lineCount: row.line_count,
     lines: lineDtos,
+    ...(row.previous_status !== undefined ? { previousStatus: row.previous_status } : {}),
     ...clientBillingDto(row),
   };
 }

@@ -7,6 +7,7 @@ import { SnapshotReconciler } from '../snapshots/snapshot-reconciler.js';
 import { SnapshotsModule } from '../snapshots/snapshots.module.js';
 import { ClientDetailService } from './client-detail.service.js';
 import { ExportService } from './export.service.js';
+import { GapChangesRepository } from './gap-changes.repository.js';
 import { GapExceptionRepository } from './gap-exception.repository.js';
 import { MissedBillingService } from './missed-billing.service.js';
 import { ReconciliationController } from './reconciliation.controller.js';
@@ -27,10 +28,10 @@ import { ReconciliationWriter } from './reconciliation-writer.service.js';
   controllers: [ReconciliationController],
   providers: [
     ReconciliationWriter, ReconciliationReader, ReconciliationRepository, ReconciliationCacheService, ClientDetailService, ExportService, MissedBillingService,
-    GapExceptionRepository,
+    GapExceptionRepository, GapChangesRepository,
     { provide: SnapshotReconciler, useExisting: ReconciliationWriter },
     { provide: ReconciliationInputs, useExisting: ReconciliationWriter },
   ],
-  exports: [ReconciliationWriter, ReconciliationReader, ReconciliationRepository, GapExceptionRepository, SnapshotReconciler, ReconciliationInputs],
+  exports: [ReconciliationWriter, ReconciliationReader, ClientDetailService, ReconciliationRepository, GapExceptionRepository, GapChangesRepository, SnapshotReconciler, ReconciliationInputs],
 })
 export class ReconciliationModule {}

@@ -106,6 +106,8 @@ export interface LineRecord {
 /** A client row with its lines (in the list's page). */
 export interface ClientWithLinesRecord extends ClientRowRecord {
   lines: LineRecord[] | null;
+  /** The client's status in the complete snapshot before this one (null: not in it, or none). */
+  previous_status: ClientStatus | null;
 }
 
 export interface SummaryRecord extends ReconciliationRef {
@@ -147,7 +149,8 @@ export interface TrendRecord {
   devices: number;
   rules: unknown;
   reason: string;
-  lines: Array<{ product_id: string; product_name: string; licensed_quantity: number; variance: number; billed: number | null }> | null;
+  /** `billed` is there once PSA billing stores it on the line (absent before, null when the tenant has none). */
+  lines: Array<{ product_id: string; product_name: string; licensed_quantity: number; variance: number; billed?: number | null }> | null;
 }
 
 export interface VersionRecord {
@@ -327,8 +330,14 @@ export class ReconciliationRepository {
                             sum(overspend) OVER () AS total_overspend, sum(unpriced_seats) OVER () AS total_unpriced, sum(under_billed) OVER () AS total_under_billed,
                             row_number() OVER (ORDER BY ${order}) AS rn
                        FROM reconciliation_client c WHERE ${where}
-                      ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2})
+                      ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}),
+            -- The complete snapshot before this one: each page row looks its status up there (by key).
+            prev AS (SELECT p.id, p.reconciliation_version FROM snapshot p, s
+                      WHERE p.tenant_id = $1 AND p.status = 'complete' AND (p.taken_at, p.id) < (s.taken_at, s.id)
+                      ORDER BY p.taken_at DESC, p.id DESC LIMIT 1)
        SELECT s.id AS ref_id, s.taken_at AS ref_taken_at, s.version AS ref_version, s.latest AS ref_latest, page.*,
+              (SELECT pc.status FROM prev JOIN reconciliation_client pc ON pc.tenant_id = $1 AND pc.snapshot_id = prev.id
+                  AND pc.version = prev.reconciliation_version AND pc.organization_id = page.organization_id) AS previous_status,
               (SELECT json_agg(${LINE_JSON} ORDER BY ${LINE_ORDER}) FROM reconciliation_line l
                 WHERE l.tenant_id = $1 AND l.snapshot_id = s.id AND l.version = s.version AND l.organization_id = page.organization_id) AS lines
          FROM s LEFT JOIN page ON true
@@ -397,19 +406,22 @@ export class ReconciliationRepository {
   /**
    * The client in the complete snapshots up to `takenAt` (the latest version of each), newest
    * first, up to 12: devices and every product line, with the rules each was computed with.
+   * With `since` (the QBR report's period), every snapshot from then on, up to `limit`.
    */
-  trend(tenantId: string, organizationId: string, takenAt: string): Promise<TrendRecord[]> {
+  trend(tenantId: string, organizationId: string, takenAt: string, period?: { since: string; limit: number }): Promise<TrendRecord[]> {
     return this.db.query(
+      // to_jsonb(l)->'billed' reads the PSA billed quantity where the line has that column and is null (left out) where not.
       `SELECT s.id, s.taken_at, s.reconciliation_version AS version, c.devices, COALESCE(r.rules->'rules', r.rules) AS rules, r.reason,
-              (SELECT json_agg(json_build_object('product_id', l.product_id, 'product_name', l.product_name,
-                                                 'licensed_quantity', l.licensed_quantity, 'variance', l.variance, 'billed', l.billed) ORDER BY l.product_name, l.product_id)
+              (SELECT json_agg(jsonb_build_object('product_id', l.product_id, 'product_name', l.product_name,
+                                                  'licensed_quantity', l.licensed_quantity, 'variance', l.variance)
+                               || jsonb_strip_nulls(jsonb_build_object('billed', to_jsonb(l)->'billed')) ORDER BY l.product_name, l.product_id)
                  FROM reconciliation_line l WHERE l.tenant_id = s.tenant_id AND l.snapshot_id = s.id AND l.version = s.reconciliation_version AND l.organization_id = $2) AS lines
          FROM snapshot s
          JOIN reconciliation_client c ON c.tenant_id = s.tenant_id AND c.snapshot_id = s.id AND c.version = s.reconciliation_version AND c.organization_id = $2
          JOIN reconciliation r ON r.tenant_id = s.tenant_id AND r.snapshot_id = s.id AND r.version = s.reconciliation_version
-        WHERE s.tenant_id = $1 AND s.status = 'complete' AND s.taken_at <= $3
-        ORDER BY s.taken_at DESC, s.id DESC LIMIT ${TREND_POINTS}`,
-      [tenantId, organizationId, takenAt],
+        WHERE s.tenant_id = $1 AND s.status = 'complete' AND s.taken_at <= $3 AND ($4::timestamptz IS NULL OR s.taken_at >= $4)
+        ORDER BY s.taken_at DESC, s.id DESC LIMIT $5`,
+      [tenantId, organizationId, takenAt, period?.since ?? null, period?.limit ?? TREND_POINTS],
     );
   }
 

@@ -12,7 +12,14 @@ export interface CountingRules {
   matchedTolerance: number;
 }
 
-export interface TenantSettings extends CountingRules {
+/** Caps on actions (beyond them an approval needs confirmLarge) and who may approve. */
+export interface ActionSettings {
+  maxSeatChange: number;
+  maxMonthlyIncrease: number;
+  requireSecondApprover: boolean;
+}
+
+export interface TenantSettings extends CountingRules, ActionSettings {
   schedule: { cron: string; timeZone: string; enabled: boolean };
   /** PanelOne PSA agreements as the third column (billed); off: nothing synced or shown. */
   psaBilling: { enabled: boolean };

@@ -15,6 +15,9 @@ interface SettingsRecord {
   schedule_cron: string;
   schedule_time_zone: string;
   schedule_enabled: boolean;
+  max_seat_change: number;
+  max_monthly_increase: string;
+  require_second_approver: boolean;
   psa_billing_enabled: boolean;
 }
 
@@ -25,6 +28,9 @@ function toSettings(row: SettingsRecord): TenantSettings {
     licensedStatuses: row.licensed_statuses,
     matchedTolerance: row.matched_tolerance,
     schedule: { cron: row.schedule_cron, timeZone: row.schedule_time_zone, enabled: row.schedule_enabled },
+    maxSeatChange: row.max_seat_change,
+    maxMonthlyIncrease: Number(row.max_monthly_increase),
+    requireSecondApprover: row.require_second_approver,
     psaBilling: { enabled: row.psa_billing_enabled },
   };
 }
@@ -59,12 +65,24 @@ export class SettingsRepository {
     return { staleDays, countedClasses, licensedStatuses, matchedTolerance };
   }
 
+  /** The MSP's name for its reports; null when none was set. */
+  async displayName(tenantId: string, q: Queryable = this.db): Promise<string | null> {
+    const [row] = rowsOf<{ display_name: string | null }>(await q.query(`SELECT display_name FROM tenant_settings WHERE tenant_id = $1`, [tenantId]));
+    return row?.display_name ?? null;
+  }
+
+  async saveDisplayName(tenantId: string, name: string | null, q: Queryable = this.db): Promise<void> {
+    await q.query(`UPDATE tenant_settings SET display_name = $2, updated_at = now() WHERE tenant_id = $1`, [tenantId, name]);
+  }
+
   async save(tenantId: string, next: TenantSettings, q: Queryable = this.db): Promise<void> {
     await q.query(
       `UPDATE tenant_settings SET stale_days = $2, counted_classes = $3, licensed_statuses = $4, matched_tolerance = $5,
-              schedule_cron = $6, schedule_time_zone = $7, schedule_enabled = $8, psa_billing_enabled = $9, updated_at = now()
+              schedule_cron = $6, schedule_time_zone = $7, schedule_enabled = $8,
+              max_seat_change = $9, max_monthly_increase = $10, require_second_approver = $11, psa_billing_enabled = $12, updated_at = now()
         WHERE tenant_id = $1`,
-      [tenantId, next.staleDays, next.countedClasses, next.licensedStatuses, next.matchedTolerance, next.schedule.cron, next.schedule.timeZone, next.schedule.enabled, next.psaBilling.enabled],
+      [tenantId, next.staleDays, next.countedClasses, next.licensedStatuses, next.matchedTolerance, next.schedule.cron, next.schedule.timeZone, next.schedule.enabled,
+        next.maxSeatChange, next.maxMonthlyIncrease, next.requireSecondApprover, next.psaBilling.enabled],
     );
   }
 }

@@ -5,7 +5,7 @@ import { Injectable } from '@nestjs/common';
 import type { Actor } from '../audit/actor.js';
 import { AuditService } from '../audit/audit.service.js';
 import { ReconciliationInputs } from '../common/reconciliation-inputs.js';
-import type { UpdateSettingsDto } from './dto/settings.dto.js';
+import type { SettingsDto, UpdateSettingsDto } from './dto/settings.dto.js';
 import type { TenantSettings } from './rules.js';
 import { SettingsRepository } from './settings.repository.js';
 
@@ -17,24 +17,34 @@ export class SettingsService {
     private readonly audit: AuditService,
   ) {}
 
-  get(tenantId: string): Promise<TenantSettings> {
-    return this.settings.load(tenantId);
+  async get(tenantId: string): Promise<SettingsDto> {
+    const settings = await this.settings.load(tenantId);
+    return { ...settings, displayName: await this.settings.displayName(tenantId) };
   }
 
-  async update(tenantId: string, change: UpdateSettingsDto, by: Actor): Promise<TenantSettings> {
+  async update(tenantId: string, change: UpdateSettingsDto, by: Actor): Promise<SettingsDto> {
     const next = await this.settings.transaction(async (q) => {
       const current = await this.settings.load(tenantId, q, { lock: true });
       const next = merge(current, change);
       await this.settings.save(tenantId, next, q);
       // Rules and schedule are told apart: "who changed what we count" is its own question.
-      const { schedule: before, psaBilling: psaBefore, ...rulesBefore } = current;
-      const { schedule: after, psaBilling: psaAfter, ...rulesAfter } = next;
+      const { schedule: before, maxSeatChange: s0, maxMonthlyIncrease: m0, requireSecondApprover: r0, psaBilling: psaBefore, ...rulesBefore } = current;
+      const { schedule: after, maxSeatChange: s1, maxMonthlyIncrease: m1, requireSecondApprover: r1, psaBilling: psaAfter, ...rulesAfter } = next;
       await this.audit.record(q, { tenantId, type: 'settings.rules-changed', by, subject: 'rules', before: rulesBefore, after: rulesAfter });
       await this.audit.record(q, { tenantId, type: 'settings.schedule-changed', by, subject: 'schedule', before, after });
-      if (psaBefore.enabled !== psaAfter.enabled) {
-        await this.audit.record(q, { tenantId, type: 'settings.psa-billing-changed', by, subject: 'psaBilling', before: psaBefore, after: psaAfter });
+      await this.audit.record(q, {
+        tenantId, type: 'settings.actions-changed', by, subject: 'actions',
+        before: { maxSeatChange: s0, maxMonthlyIncrease: m0, requireSecondApprover: r0 }, after: { maxSeatChange: s1, maxMonthlyIncrease: m1, requireSecondApprover: r1 },
+      });
+      await this.audit.record(q, { tenantId, type: 'settings.psa-billing-changed', by, subject: 'psaBilling', before: psaBefore, after: psaAfter });
+      // The name is apart from the rules (what the reports are headed with, not what is counted).
+      if (change.displayName !== undefined) {
+        const nameBefore = await this.settings.displayName(tenantId, q);
+        const nameAfter = change.displayName === null ? null : change.displayName.trim();
+        await this.settings.saveDisplayName(tenantId, nameAfter, q);
+        await this.audit.record(q, { tenantId, type: 'settings.name-changed', by, subject: 'displayName', before: { displayName: nameBefore }, after: { displayName: nameAfter } });
       }
-      return next;
+      return { ...next, displayName: await this.settings.displayName(tenantId, q) };
     });
     const reconciles = change.matchedTolerance !== undefined || change.licensedStatuses !== undefined;
     if (reconciles) await this.reconciliation.changed(tenantId, 'counting rules', by.subject);
@@ -56,6 +66,9 @@ function merge(current: TenantSettings, change: UpdateSettingsDto): TenantSettin
       timeZone: change.schedule?.timeZone ? new Intl.DateTimeFormat('en', { timeZone: change.schedule.timeZone }).resolvedOptions().timeZone : current.schedule.timeZone,
       enabled: change.schedule?.enabled ?? current.schedule.enabled,
     },
+    maxSeatChange: change.maxSeatChange ?? current.maxSeatChange,
+    maxMonthlyIncrease: change.maxMonthlyIncrease ?? current.maxMonthlyIncrease,
+    requireSecondApprover: change.requireSecondApprover ?? current.requireSecondApprover,
     psaBilling: { enabled: change.psaBilling?.enabled ?? current.psaBilling.enabled },
   };
 }

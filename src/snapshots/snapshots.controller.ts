@@ -6,6 +6,8 @@ import { PageQuery, UuidParam } from '../common/validation.js';
 import { SnapshotDevicesQuery, SnapshotDevicesResponseDto, SnapshotListResponseDto, SnapshotResponseDto } from './dto/snapshot.dto.js';
 import { ExportSlots } from '../common/export-slots.js';
 import { DeviceExportService } from './device-export.service.js';
+import { SnapshotChangesQuery, SnapshotChangesResponseDto } from './dto/snapshot-changes.dto.js';
+import { SnapshotChangesService } from './snapshot-changes.service.js';
 import { SnapshotsService } from './snapshots.service.js';
 
 @ApiTags('snapshots')
@@ -16,6 +18,7 @@ export class SnapshotsController {
     private readonly snapshots: SnapshotsService,
     private readonly deviceExport: DeviceExportService,
     private readonly slots: ExportSlots,
+    private readonly changeReads: SnapshotChangesService,
   ) {}
 
   @Get()
@@ -44,5 +47,12 @@ export class SnapshotsController {
   @ApiOkResponse({ type: SnapshotDevicesResponseDto })
   devices(@CurrentPrincipal() p: Principal, @UuidParam('id') id: string, @Query() q: SnapshotDevicesQuery) {
     return this.snapshots.devices(p.tenantId, id, q);
+  }
+
+  @Get(':id/changes')
+  @Access({ role: 'viewer', scope: 'read' })
+  @ApiOkResponse({ type: SnapshotChangesResponseDto })
+  changes(@CurrentPrincipal() p: Principal, @UuidParam('id') id: string, @Query() q: SnapshotChangesQuery) {
+    return this.changeReads.changes(p.tenantId, id, q);
   }
 }

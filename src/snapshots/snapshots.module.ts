@@ -4,6 +4,7 @@ import { SettingsModule } from '../settings/settings.module.js';
 import { DeviceExportService } from './device-export.service.js';
 import { SnapshotRepository } from './snapshot.repository.js';
 import { SnapshotsController } from './snapshots.controller.js';
+import { SnapshotChangesService } from './snapshot-changes.service.js';
 import { SnapshotsService } from './snapshots.service.js';
 
 /**
@@ -13,7 +14,7 @@ import { SnapshotsService } from './snapshots.service.js';
 @Module({
   imports: [MappingModule, SettingsModule],
   controllers: [SnapshotsController],
-  providers: [SnapshotsService, DeviceExportService, SnapshotRepository],
+  providers: [SnapshotsService, DeviceExportService, SnapshotRepository, SnapshotChangesService],
   exports: [SnapshotsService, SnapshotRepository],
 })
 export class SnapshotsModule {}

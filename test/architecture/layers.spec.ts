@@ -13,7 +13,7 @@ const LAYERS: Record<string, number> = {
   integrations: 1, settings: 1, mapping: 1,
   snapshots: 2,
   reconciliation: 3,
-  sync: 4, gaps: 4, health: 4, plugin: 4, tools: 4, '.': 4,
+  sync: 4, gaps: 4, actions: 4, alerts: 4, qbr: 4, health: 4, plugin: 4, tools: 4, '.': 4,
 };
 
 function files(dir: string): string[] {

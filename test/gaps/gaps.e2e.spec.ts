@@ -89,7 +89,7 @@ describe('gaps and exceptions', () => {
     expect(page.items[1]).toEqual({
       clientId: 'org-beta', clientName: 'Beta Dental', productId: PRODUCT.edr, productName: 'SentinelOne Complete EDR', variance: 2, devices: 6, licenses: 4,
       status: 'under-licensed', state: 'open', since: firstTakenAt,
-      money: { revenueAtRisk: { amount: 12, currency: 'USD' }, overspend: { amount: 0, currency: 'USD' }, unpricedSeats: 0 }, exception: null,
+      money: { revenueAtRisk: { amount: 12, currency: 'USD' }, overspend: { amount: 0, currency: 'USD' }, unpricedSeats: 0 }, exception: null, actions: [], closedBy: null,
     });
     expect((await get('/api/v1/gaps?state=accepted')).total).toBe(0);
     expect((await get('/api/v1/gaps?clientId=org-beta&limit=1')).items).toHaveLength(1);
@@ -245,5 +245,21 @@ describe('gaps and exceptions', () => {
     const old = await get(`/api/v1/gaps?snapshotId=${first}&version=${acceptedVersion}`);
     expect(old.latest).toBe(false);
     expect(old.items.find((g: { productId: string; clientId: string }) => g.clientId === 'org-beta' && g.productId === PRODUCT.edr)).toMatchObject({ state: 'accepted', exception: { reason: 'device-retiring' } });
+  });
+
+  it('every exception accepted or removed is in the audit log, on its client, with who and what', async () => {
+    const entries = (await api.http.get('/api/v1/audit?type=gap.').set(admin).expect(200)).body.items as Array<{ type: string; actor: string; clientId: string; subject: string; before: any; after: any }>;
+    const accepted = entries.filter((e) => e.type === 'gap.exception-accepted');
+    const removed = entries.filter((e) => e.type === 'gap.exception-removed');
+    expect(accepted.length).toBeGreaterThan(0);
+    expect(removed.length).toBeGreaterThan(0);
+    for (const e of [...accepted, ...removed]) expect([e.actor, e.subject.startsWith(`${e.clientId}/`)]).toEqual(['lead-1', true]);
+    expect(accepted[accepted.length - 1]).toMatchObject({ before: null, after: { reason: expect.any(String), acceptedVariance: expect.any(Number) } });
+    expect(removed[0]).toMatchObject({ after: null, before: { reason: expect.any(String), acceptedVariance: expect.any(Number), by: 'lead-1' } });
+    // The expiry (the worker's tick, in the test above) is recorded as the system's.
+    const expired = entries.filter((e) => e.type === 'gap.exception-expired');
+    expect(expired.map((e) => [e.actor, e.after, e.before.productId])).toEqual([['system', null, PRODUCT.backup]]);
+    const own = (await api.http.get(`/api/v1/audit?clientId=${accepted[0].clientId}&type=gap.`).set(admin).expect(200)).body.items;
+    expect(own.every((e: { clientId: string }) => e.clientId === accepted[0].clientId)).toBe(true);
   });
 });

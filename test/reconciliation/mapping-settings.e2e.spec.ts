@@ -100,7 +100,8 @@ describe('settings', () => {
     const defaults = {
       staleDays: 30,
       countedClasses: ['WINDOWS_WORKSTATION', 'WINDOWS_SERVER', 'MAC', 'LINUX_WORKSTATION', 'LINUX_SERVER', 'VMWARE_VM_GUEST', 'HYPERV_VMM_GUEST'],
-      licensedStatuses: ['Active'], matchedTolerance: 0, schedule: { cron: '0 2 1 * *', timeZone: 'UTC', enabled: true }, psaBilling: { enabled: false },
+      licensedStatuses: ['Active'], matchedTolerance: 0, schedule: { cron: '0 2 1 * *', timeZone: 'UTC', enabled: true }, displayName: null,
+      maxSeatChange: 50, maxMonthlyIncrease: 1000, requireSecondApprover: false, psaBilling: { enabled: false },
     };
     expect((await api.http.get('/api/v1/settings').set(admin).expect(200)).body).toEqual(defaults);
 
@@ -120,6 +121,9 @@ describe('settings', () => {
       [{ schedule: { enabled: 'sometimes' } }, /schedule\.enabled must be true or false/],
       [{ staleDays: 10, schedule: { timeZone: 'Nowhere/Land' } }, /schedule\.timeZone/],
       [{ colour: 'blue' }, /property colour should not exist/],
+      [{ displayName: '   ' }, /displayName must not be blank/],
+      [{ displayName: 'x'.repeat(201) }, /displayName must be shorter than or equal to 200 characters/],
+      [{ displayName: 7 }, /displayName must be a text or null/],
     ];
     for (const [body, message] of bad) {
       const res = await api.http.put('/api/v1/settings').set(admin).send(body).expect(400);
@@ -130,7 +134,8 @@ describe('settings', () => {
     const changed = await api.http.put('/api/v1/settings').set(admin)
       .send({ staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'europe/berlin' } })
       .expect(200);
-    const expected = { staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'Europe/Berlin', enabled: true }, psaBilling: { enabled: false } };
+    const expected = { staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'Europe/Berlin', enabled: true }, displayName: null,
+      maxSeatChange: 50, maxMonthlyIncrease: 1000, requireSecondApprover: false, psaBilling: { enabled: false } };
     expect(changed.body).toEqual(expected);
     expect((await api.http.get('/api/v1/settings').set(admin).expect(200)).body).toEqual(expected);
   });

@@ -37,6 +37,8 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/reconciliation/export.csv': { role: 'technician', scope: 'read' },
   'GET /api/v1/reconciliation/clients/{clientId}': { role: 'viewer', scope: 'read' },
   'GET /api/v1/reconciliation/clients/{clientId}/export.csv': { role: 'technician', scope: 'read' },
+  'GET /api/v1/reconciliation/clients/{clientId}/report.html': { role: 'technician', scope: 'read' },
+  'GET /api/v1/reconciliation/clients/{clientId}/report.pdf': { role: 'technician', scope: 'read' },
   'GET /api/v1/missed-billing': { role: 'viewer', scope: 'read' },
   'GET /api/v1/reconciliation/versions': { role: 'viewer', scope: 'read' },
   'GET /api/v1/products/reconciliation': { role: 'viewer', scope: 'read' },
@@ -48,6 +50,16 @@ const ACCESS: Record<string, Rule> = {
   'GET /api/v1/gaps': { role: 'viewer', scope: 'read' },
   'POST /api/v1/gaps/{clientId}/{productId}/exception': { role: 'admin' },
   'DELETE /api/v1/gaps/{clientId}/{productId}/exception': { role: 'admin' },
+  'POST /api/v1/actions': { role: 'technician' },
+  'GET /api/v1/actions': { role: 'viewer', scope: 'read' },
+  'GET /api/v1/actions/{id}': { role: 'viewer', scope: 'read' },
+  'POST /api/v1/actions/{id}/approve': { role: 'admin' },
+  'POST /api/v1/actions/{id}/cancel': { role: 'admin' },
+  'GET /api/v1/snapshots/{id}/changes': { role: 'viewer', scope: 'read' },
+  'GET /api/v1/alerts/channels': { role: 'admin' },
+  'PUT /api/v1/alerts/channels': { role: 'admin' },
+  'POST /api/v1/alerts/channels/{id}/test': { role: 'admin' },
+  'GET /api/v1/alerts/deliveries': { role: 'admin' },
 };
 
 const PATH_VALUES = {

@@ -8,6 +8,7 @@ import { jest } from '@jest/globals';
 import fs from 'node:fs';
 import type pg from 'pg';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
+import { binary, pdfText } from '../support/pdf.js';
 import { bearer, configureTenant, dumpTenant, ownQueue, expectErrorShape, fillPath, openApiRoutes, pool, runTool, startUpstreams, startWorker, summary, type Route, type Upstreams, type Worker } from './support.js';
 
 jest.setTimeout(600_000);
@@ -18,7 +19,9 @@ const SECRETS = {
   a: { clientSecret: `pax8-secret-A-${stamp}-Zq9`, apiToken: `panelone-token-A-${stamp}-Xk7` },
   b: { clientSecret: `pax8-secret-B-${stamp}-Wp3`, apiToken: `panelone-token-B-${stamp}-Vm5` },
 };
-const ALL_SECRETS = [...Object.values(SECRETS.a), ...Object.values(SECRETS.b)];
+/** B's alert webhook signing secret: never answered, logged or stored in plaintext either. */
+const WEBHOOK_SECRET_B = `webhook-secret-B-${stamp}-Hn2`;
+const ALL_SECRETS = [...Object.values(SECRETS.a), ...Object.values(SECRETS.b), WEBHOOK_SECRET_B];
 
 // Every line written to stdout/stderr (pino writes with fs.writeSync on fd 1) while this file runs.
 const captured: string[] = [];
@@ -53,7 +56,7 @@ let worker: Worker;
 let routes: Route[];
 const up: Record<'a' | 'b', Upstreams> = {} as never;
 const T = { a: uniqueTenant('iso-a'), b: uniqueTenant('iso-b') };
-interface Seeded { snapshot: string; run: string; key: string; keyId: string; orgs: string[]; companies: string[]; products: string[]; psaItems: string[]; gap?: { clientId: string; productId: string } }
+interface Seeded { snapshot: string; run: string; key: string; keyId: string; orgs: string[]; companies: string[]; products: string[]; psaItems: string[]; gap?: { clientId: string; productId: string }; action?: string; channel?: string }
 const seeded: Record<'a' | 'b', Seeded> = {} as never;
 
 beforeAll(async () => {
@@ -97,6 +100,20 @@ beforeAll(async () => {
   expect(gap).toBeDefined();
   seeded.b.gap = { clientId: gap.organization_id, productId: gap.product_id };
   await api.http.post(`/api/v1/gaps/${gap.organization_id}/${gap.product_id}/exception`).set(bearer(await api.token(T.b, 'admin'))).send({ reason: 'not-billable' }).expect(201);
+  // Each proposes an action on a gap with licences to change: A's reach for B's must miss.
+  for (const side of ['a', 'b'] as const) {
+    const { rows: [other] } = await db.query(
+      `SELECT l.organization_id, l.product_id FROM reconciliation_line l
+         JOIN snapshot s ON s.tenant_id = l.tenant_id AND s.id = l.snapshot_id AND s.reconciliation_version = l.version
+        WHERE l.tenant_id = $1 AND l.status <> 'matched' AND l.gap_state = 'open' AND l.licensed_quantity > 0 ORDER BY 1, 2 LIMIT 1`, [T[side]]);
+    expect(other).toBeDefined();
+    seeded[side].action = (await api.http.post('/api/v1/actions').set(bearer(await api.token(T[side], 'technician')))
+      .send({ type: 'pax8-quantity', gaps: [{ clientId: other.organization_id, productId: other.product_id }] }).expect(201)).body.id;
+  }
+  // B has an alert channel (with a signing secret): A's reach for it must miss.
+  const channels = await api.http.put('/api/v1/alerts/channels').set(bearer(await api.token(T.b, 'admin')))
+    .send({ channels: [{ kind: 'webhook', name: 'B hook', enabled: true, url: 'https://hooks.b.example/b1r', secret: WEBHOOK_SECRET_B }] }).expect(200);
+  seeded.b.channel = channels.body.items[0].id;
 });
 afterAll(async () => {
   stopCapture();
@@ -125,6 +142,8 @@ const ISOLATION: Record<string, () => { path?: Record<string, string>; query?: R
   'GET /api/v1/reconciliation/export.csv': () => ({ query: { snapshotId: seeded.b.snapshot } }),
   'GET /api/v1/reconciliation/clients/{clientId}': () => ({ path: { clientId: bOnly('orgs')[0] } }),
   'GET /api/v1/reconciliation/clients/{clientId}/export.csv': () => ({ path: { clientId: bOnly('orgs')[0] } }),
+  'GET /api/v1/reconciliation/clients/{clientId}/report.html': () => ({ path: { clientId: bOnly('orgs')[0] } }),
+  'GET /api/v1/reconciliation/clients/{clientId}/report.pdf': () => ({ path: { clientId: bOnly('orgs')[0] } }),
   'GET /api/v1/missed-billing': () => ({ query: { snapshotId: seeded.b.snapshot } }),
   'GET /api/v1/reconciliation/versions': () => ({ query: { snapshotId: seeded.b.snapshot } }),
   'GET /api/v1/products/reconciliation': () => ({ query: { snapshotId: seeded.b.snapshot } }),
@@ -132,6 +151,11 @@ const ISOLATION: Record<string, () => { path?: Record<string, string>; query?: R
   'GET /api/v1/gaps': () => ({ query: { snapshotId: seeded.b.snapshot } }),
   'POST /api/v1/gaps/{clientId}/{productId}/exception': () => ({ path: { ...seeded.b.gap! }, body: { reason: 'other', note: 'A reaching for B' } }),
   'DELETE /api/v1/gaps/{clientId}/{productId}/exception': () => ({ path: { ...seeded.b.gap! } }),
+  'GET /api/v1/actions/{id}': () => ({ path: { id: seeded.b.action! } }),
+  'POST /api/v1/actions/{id}/approve': () => ({ path: { id: seeded.b.action! }, body: { confirmLarge: true } }),
+  'POST /api/v1/actions/{id}/cancel': () => ({ path: { id: seeded.b.action! } }),
+  'GET /api/v1/snapshots/{id}/changes': () => ({ path: { id: seeded.b.snapshot } }),
+  'POST /api/v1/alerts/channels/{id}/test': () => ({ path: { id: seeded.b.channel! } }),
 };
 
 /** Routes that address a row by id: a non-enum path parameter or a snapshotId query. */
@@ -164,15 +188,17 @@ it("tenant A asking for tenant B's client, snapshot, run, API key, mapping or pr
 });
 
 it("A's lists and exports never contain B's rows; A's integrations show only A's config", async () => {
-  const markers = [seeded.b.snapshot, seeded.b.run, seeded.b.keyId, ...bOnly('companies'), ...bOnly('orgs').map((o) => `"${o}"`), up.b.pax8.url, up.b.panelone.url];
+  const markers = [seeded.b.snapshot, seeded.b.run, seeded.b.action!, seeded.b.keyId, ...bOnly('companies'), ...bOnly('orgs').map((o) => `"${o}"`), up.b.pax8.url, up.b.panelone.url];
   const admin = bearer(await api.token(T.a, 'admin'));
   let walked = 0;
   for (const route of routes.filter((r) => r.method === 'get')) {
     const url = fillPath(route.path, { id: seeded.a.snapshot, clientId: seeded.a.orgs[0] });
-    const finalUrl = route.key === 'GET /api/v1/sync/runs/{id}' ? `/api/v1/sync/runs/${seeded.a.run}` : url;
-    const res = await api.http.get(finalUrl).set(admin);
+    const finalUrl = route.key === 'GET /api/v1/sync/runs/{id}' ? `/api/v1/sync/runs/${seeded.a.run}`
+      : route.key === 'GET /api/v1/actions/{id}' ? `/api/v1/actions/${seeded.a.action}` : url;
+    const pdf = route.path.endsWith('.pdf');
+    const res = pdf ? await api.http.get(finalUrl).set(admin).buffer(true).parse(binary) : await api.http.get(finalUrl).set(admin);
     expect([route.key, res.status]).toEqual([route.key, 200]);
-    const text = res.text;
+    const text = pdf ? (await pdfText(res.body as Buffer)).text : res.text;
     for (const m of markers) if (text.includes(m)) throw new Error(`${route.key} shows B's ${m}`);
     walked++;
   }
@@ -188,6 +214,7 @@ it('the Pax8 client secret and PanelOne token are in no GET response, no log lin
     const admin = bearer(await api.token(T[side], 'admin'));
     for (const route of routes.filter((r) => r.method === 'get')) {
       const url = route.key === 'GET /api/v1/sync/runs/{id}' ? `/api/v1/sync/runs/${seeded[side].run}`
+        : route.key === 'GET /api/v1/actions/{id}' ? `/api/v1/actions/${seeded[side].action}`
         : fillPath(route.path, { id: seeded[side].snapshot, clientId: seeded[side].orgs[0] });
       const res = await api.http.get(url).set(admin);
       expect([route.key, res.status]).toEqual([route.key, 200]);

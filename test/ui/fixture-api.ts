@@ -5,7 +5,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { fixtureToken, PRODUCTS, SNAPSHOTS, cents, clientDetail, makeAdminData, makeClients, makeUnmapped, money, withBilling, type FixtureClient } from './fixture-data.js';
+import { fixtureToken, PRODUCTS, SNAPSHOTS, cents, clientDetail, makeAdminData, makeAlerts, makeClients, makeUnmapped, money, withBilling, type FixtureClient } from './fixture-data.js';
 
 export const BUNDLE_PATH = new URL('../../dist/plugin/billingone-reconcile.js', import.meta.url);
 const HOST_DIR = new URL('../../plugin-ui/host/', import.meta.url);
@@ -52,6 +52,8 @@ export class FixtureApi {
     this.role = 'admin';
     this.failures = [];
     this.failingTools.clear();
+    this.alerts = makeAlerts();
+    this.changeCounts = { added: 3, removed: 1, changed: 2 };
     this.psaBilling = false;
   }
 
@@ -134,8 +136,16 @@ export class FixtureApi {
       const rows = this.filtered(query);
       const limit = Number(query.get('limit') ?? 25);
       const offset = Number(query.get('offset') ?? 0);
-      return this.send(res, 200, { ...this.mark(query), items: rows.slice(offset, offset + limit), total: rows.length, totals: totalsOf(rows) });
+      return this.send(res, 200, { ...this.mark(query), items: rows.slice(offset, offset + limit).map((row) => ({ ...row, previousStatus: this.previousStatus(row) })), total: rows.length, totals: totalsOf(rows) });
     }
+    if (method === 'GET' && (match = path.match(/^\/snapshots\/([^/]+)\/changes$/))) {
+      const changes = this.changes(decodeURIComponent(match[1]), query);
+      return changes ? this.send(res, 200, changes) : this.error(res, 404, 'Not Found', 'Snapshot not found');
+    }
+    if (method === 'GET' && path === '/alerts/channels') return this.send(res, 200, { items: this.alerts.channels, emailAvailable: this.alerts.emailAvailable });
+    if (method === 'PUT' && path === '/alerts/channels') return this.putChannels(res, body);
+    if (method === 'POST' && (match = path.match(/^\/alerts\/channels\/([^/]+)\/test$/))) return this.testChannel(res, decodeURIComponent(match[1]));
+    if (method === 'GET' && path === '/alerts/deliveries') return this.send(res, 200, { items: this.alerts.deliveries, total: this.alerts.deliveries.length });
     if (method === 'GET' && path === '/reconciliation/export.csv') {
       if (!canSync) return this.error(res, 403, 'Forbidden', 'Requires the technician role');
       const labels: Record<string, string> = { 'under-licensed': 'Under-licensed', 'over-licensed': 'Over-licensed', matched: 'Properly licensed', unmapped: 'Unmapped' };
@@ -230,6 +240,76 @@ export class FixtureApi {
       return this.send(res, 200, item);
     }
     return this.error(res, 404, 'Not Found', `Cannot ${method} /api/v1${path}`);
+  }
+
+  /** Every 9th client (by name order) had another status in the previous snapshot. */
+  previousStatus(row: FixtureClient): string | null {
+    const index = this.clients.findIndex((c) => c.clientId === row.clientId);
+    if (index < 0 || index % 9 !== 0) return row.status;
+    return row.status === 'matched' ? 'under-licensed' : 'matched';
+  }
+
+  /** What changed for a client since the snapshot before (the same for every client). */
+  changeCounts = { added: 3, removed: 1, changed: 2 };
+  changes(snapshotId: string, query: URLSearchParams) {
+    const list = this.snapshotList();
+    const at = list.findIndex((s) => s.id === snapshotId);
+    if (at < 0) return null;
+    const snapshot = list[at];
+    const against = list[at + 1] ?? null;
+    const clientId = query.get('clientId') ?? '';
+    const client = this.clients.find((c) => c.clientId === clientId);
+    if (!against || !client) return { snapshot, against, clients: [], items: [], total: 0 };
+    const row = (deviceId: string, change: string, before: object | null, after: object | null) => ({
+      clientId, deviceId, change, hostname: `${deviceId}.corp.example`, serialNumber: `SN-${deviceId}`, deviceClass: 'WINDOWS_WORKSTATION',
+      lastContact: snapshot.takenAt, before, after,
+    });
+    const counted = { counted: true, reason: null };
+    const { added, removed, changed } = this.changeCounts;
+    const items = [
+      ...Array.from({ length: added }, (_, i) => row(`ws-10${i + 1}`, 'added', null, counted)),
+      ...Array.from({ length: changed }, (_, i) => row(`ws-0${i + 1}`, 'changed', counted, { counted: false, reason: i % 2 ? 'duplicate-serial' : 'stale' })),
+      ...Array.from({ length: removed }, (_, i) => row(`ws-09${9 - i}`, 'removed', counted, null)),
+    ];
+    const limit = Number(query.get('limit') ?? 50);
+    return {
+      snapshot, against, total: items.length, items: items.slice(0, limit),
+      clients: [{ clientId, name: client.name, added, removed, changed, devicesBefore: client.devices - added + removed, devicesAfter: client.devices,
+        billableBefore: client.devices - added + removed, billableAfter: client.devices - changed }],
+    };
+  }
+
+  alerts = makeAlerts();
+
+  private putChannels(res: ServerResponse, body: any): void {
+    const now = new Date().toISOString();
+    const channels = [];
+    for (const [index, input] of (body?.channels ?? []).entries()) {
+      const before = this.alerts.channels.find((c) => c.id === input.id);
+      if (input.kind === 'webhook' && !String(input.url ?? '').startsWith('https://')) return this.error(res, 400, 'Bad Request', `channels[${index}].url is not allowed: only https is allowed for hosts that OUTBOUND_ALLOWLIST does not name`);
+      if (input.kind === 'webhook' && !input.secret && !before?.secretSet) return this.error(res, 400, 'Bad Request', `channels[${index}].secret is required for a new webhook`);
+      channels.push({
+        id: input.id ?? `00000000-0000-4000-8000-${String(++this.alerts.seq).padStart(12, '0')}`, kind: input.kind, name: input.name, enabled: input.enabled,
+        url: input.kind === 'webhook' ? input.url : null, secretSet: input.kind === 'webhook', recipients: input.recipients ?? [],
+        createdAt: before?.createdAt ?? now, updatedAt: now,
+      });
+    }
+    this.alerts.channels = channels;
+    this.send(res, 200, { items: channels, emailAvailable: this.alerts.emailAvailable });
+  }
+
+  private testChannel(res: ServerResponse, id: string): void {
+    const channel = this.alerts.channels.find((c) => c.id === id);
+    if (!channel) return this.error(res, 404, 'Not Found', 'Alert channel not found');
+    const ok = channel.kind === 'email' || !channel.url?.includes('down');
+    const delivery = {
+      id: `10000000-0000-4000-8000-${String(++this.alerts.seq).padStart(12, '0')}`, channelId: id, channelName: channel.name, kind: channel.kind, event: 'test',
+      status: ok ? 'delivered' : 'failed', attempts: 1, createdAt: new Date().toISOString(), nextAttemptAt: null, finishedAt: new Date().toISOString(),
+      snapshotId: null, version: null, summary: null,
+      log: [{ attempt: 1, at: new Date().toISOString(), statusCode: ok ? (channel.kind === 'email' ? 250 : 200) : 503, error: ok ? null : 'HTTP 503', durationMs: 42 }],
+    };
+    this.alerts.deliveries.unshift(delivery);
+    this.send(res, 200, { ok, message: ok ? (channel.kind === 'email' ? `Sent to ${channel.recipients.length} recipient(s)` : 'Delivered (HTTP 200)') : 'HTTP 503', statusCode: delivery.log[0].statusCode, latencyMs: 42, deliveryId: delivery.id });
   }
 
   /** Where a read stands: the latest version of the latest snapshot unless the query asks otherwise. */

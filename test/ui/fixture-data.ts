@@ -196,6 +196,7 @@ export function makeAdminData() {
       licensedStatuses: ['Active'],
       matchedTolerance: 0,
       schedule: { cron: '0 2 1 * *', timeZone: 'America/Chicago', enabled: true },
+      displayName: null as string | null,
       psaBilling: { enabled: false },
     },
     psaItems: {
@@ -222,4 +223,23 @@ export function makeAdminData() {
 export function fixtureToken(role: 'admin' | 'technician' | 'viewer', id = 'x'): string {
   const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
   return `${part({ alg: 'none', typ: 'JWT' })}.${part({ sub: `user-${role}`, tid: 'tenant-1', roles: [role], jti: id })}.sig`;
+}
+
+/** Alert channels and their delivery log: one webhook, one email, a delivered alert and one still retrying. */
+export function makeAlerts() {
+  const at = (minutesAgo: number) => new Date(Date.UTC(2026, 10, 30, 9, 0) - minutesAgo * 60_000).toISOString();
+  const webhook = { id: '00000000-0000-4000-8000-00000000a001', kind: 'webhook' as const, name: 'Ops webhook', enabled: true, url: 'https://hooks.msp.example/b1r', secretSet: true, recipients: [] as string[], createdAt: at(600), updatedAt: at(600) };
+  const email = { id: '00000000-0000-4000-8000-00000000a002', kind: 'email' as const, name: 'Billing team', enabled: false, url: null as string | null, secretSet: false, recipients: ['billing@msp.example', 'lead@msp.example'], createdAt: at(500), updatedAt: at(500) };
+  const delivery = (id: string, channel: typeof webhook | typeof email, status: string, codes: number[], minutesAgo: number) => ({
+    id, channelId: channel.id, channelName: channel.name, kind: channel.kind, event: 'gaps.changed', status, attempts: codes.length,
+    createdAt: at(minutesAgo), nextAttemptAt: status === 'pending' ? at(minutesAgo - 8) : null, finishedAt: status === 'pending' ? null : at(minutesAgo - 1),
+    snapshotId: '00000000-0000-4000-8000-000000000009', version: 2, summary: { new: 2, worsened: 1, closed: 3 },
+    log: codes.map((code, i) => ({ attempt: i + 1, at: at(minutesAgo - i * 2), statusCode: code, error: code >= 300 ? `HTTP ${code}` : null, durationMs: 120 })),
+  });
+  return {
+    seq: 100,
+    emailAvailable: true,
+    channels: [webhook, email] as Array<Omit<typeof webhook, 'kind' | 'url'> & { kind: 'webhook' | 'email'; url: string | null }>,
+    deliveries: [delivery('10000000-0000-4000-8000-0000000000d2', webhook, 'pending', [503, 503], 30), delivery('10000000-0000-4000-8000-0000000000d1', webhook, 'delivered', [200], 1440)] as Array<Record<string, any>>,
+  };
 }

@@ -11,11 +11,13 @@ import type { ClientDetail, Money, Subscription } from '../shared/types.js';
 import { renderHistoryBanner } from '../history/history-banner.js';
 import { renderTrendChart } from './trend-chart.js';
 import { renderProductLines } from './product-lines.js';
+import { lastQuarter, renderQbrReport } from './qbr-report.js';
 import { clientPanelStyles } from './client-panel.styles.js';
+import './client-changes.component.js';
 
 /**
- * Client-page drill-down: devices vs licenses per product line with their money, subscriptions,
- * device breakdown, trend per product over the snapshots, contacts and the recommended action.
+ * Client-page drill-down: devices vs licenses per product line with their money, what changed
+ * since the previous snapshot, subscriptions, device breakdown, trend per product over the snapshots, contacts and the recommended action.
  *
  * @cssproperty --b1r-color-accent - devices line of the trend chart. Also the palette listed on
  *   `billingone-reconciliation`.
@@ -36,6 +38,7 @@ export class ClientPanelElement extends B1rElement {
   @state() private reloads = 0;
   @state() private chartWidth = 480;
   @state() private downloadMessage = '';
+  @state() private qbr = { period: lastQuarter(), busy: false, message: '' };
   private readonly resizeObserver = new ResizeObserver((entries) => {
     const width = Math.floor(entries[0]?.contentRect.width ?? 0);
     if (width && Math.abs(width - this.chartWidth) > 2) this.chartWidth = width;
@@ -99,6 +102,7 @@ export class ClientPanelElement extends B1rElement {
         <span class="status ${detail.status}">${statusLabels[detail.status] ?? detail.status}</span>
       </header>
       ${renderHistoryBanner(detail)}
+      <b1r-client-changes .apiBase=${this.apiBase} .contextToken=${this.contextToken} client-id=${detail.clientId} snapshot-id=${detail.snapshot.id}></b1r-client-changes>
       <div class="figures">
         <div class="figure"><span class="label">Billable devices</span><span class="value">${formatCount(detail.devices)}</span></div>
         <div class="figure"><span class="label">Licenses ${headline}</span><span class="value">${unmapped ? 'not mapped' : formatCount(detail.licenses ?? 0)}</span></div>
@@ -114,6 +118,11 @@ export class ClientPanelElement extends B1rElement {
         ${renderProductLines(detail)} ${this.renderSubscriptions(detail)}
         <section class="panel wide" part="section"><h3>Trend</h3><div class="trend-box">${renderTrendChart(detail.trend ?? [], this.chartWidth)}</div></section>
         ${this.renderBreakdown(detail)} ${this.renderContacts(detail)}
+        ${renderQbrReport({
+          ...this.qbr, allowed: this.may('technician'), reason: ROLE_REASONS.technician,
+          onPeriod: (period) => (this.qbr = { ...this.qbr, period, message: '' }),
+          onOpen: () => this.qbrReport(detail, 'html'), onDownload: () => this.qbrReport(detail, 'pdf'),
+        })}
       </div>
     </article>`;
   }
@@ -149,6 +158,21 @@ export class ClientPanelElement extends B1rElement {
     } catch (error) {
       this.noteError(error);
       this.downloadMessage = `Download failed: ${errorMessage(error)}`;
+    }
+  }
+
+  /** The report needs the bearer token too: the page opens from a blob URL in a tab opened at the click. */
+  private async qbrReport(detail: ClientDetail, kind: 'html' | 'pdf'): Promise<void> {
+    const path = `/reconciliation/clients/${encodeURIComponent(detail.clientId)}/report.${kind}`;
+    const tab = kind === 'html' ? window.open('', '_blank') : null;
+    this.qbr = { ...this.qbr, busy: true, message: kind === 'html' ? 'Preparing the report…' : 'Preparing the PDF…' };
+    try {
+      if (kind === 'html') await this.api.openPage(path, this.qbr.period, tab);
+      const name = kind === 'pdf' ? await this.api.download(path, this.qbr.period, `qbr-${detail.clientId}.pdf`) : '';
+      this.qbr = { ...this.qbr, busy: false, message: kind === 'html' ? 'Report opened in a new tab.' : `Downloaded ${name}` };
+    } catch (error) {
+      this.noteError(error);
+      this.qbr = { ...this.qbr, busy: false, message: `Report failed: ${errorMessage(error)}` };
     }
   }
 

@@ -54,6 +54,15 @@ export const clientPanelStyles = css`
   .lines .product .status { margin-left: 0.35rem; font-weight: 400; }
   .lines tfoot th, .lines tfoot td { font-weight: 700; border-top: 2px solid var(--_border); }
   .unpriced { white-space: normal; }
+  .qbr-row { display: flex; flex-wrap: wrap; align-items: end; gap: 0.5rem 0.75rem; }
+  .qbr-row label { display: flex; flex-direction: column; gap: 0.2rem; font-size: 0.85rem; }
+  .since { margin: 0; display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.25rem 0.5rem; }
+  .since-box { display: flex; flex-direction: column; gap: 0.5rem; }
+  .btn.link { background: none; border: 0; padding: 0; color: var(--_accent); text-decoration: underline; cursor: pointer; font: inherit; }
+  .change { font-weight: 600; }
+  .change.added { color: var(--_under); }
+  .change.removed { color: var(--_over); }
+  .changes td .muted { display: block; font-size: 0.8rem; }
   @container (max-width: 900px) { .figures { grid-template-columns: repeat(3, minmax(0, 1fr)); } }
   @container (max-width: 600px) {
     .figures { grid-template-columns: repeat(2, minmax(0, 1fr)); }
@@ -66,5 +75,11 @@ export const clientPanelStyles = css`
     .lines td { border: 0; padding: 0; text-align: left; }
     .lines td.blank { display: none; }
     .lines td::before { content: attr(data-label); display: block; font-size: 0.75rem; color: var(--_muted); font-weight: 400; }
+    .changes thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+    .changes, .changes tbody, .changes td { display: block; }
+    .changes tr { display: grid; grid-template-columns: repeat(3, minmax(0, 1fr)); gap: 0.2rem 0.5rem; padding: 0.5rem 0; border-bottom: 1px solid var(--_border); }
+    .changes td { border: 0; padding: 0; }
+    .changes td:first-child { grid-column: 1 / -1; }
+    .changes td:not(:first-child)::before { content: attr(data-label); display: block; font-size: 0.75rem; color: var(--_muted); }
   }
 `;

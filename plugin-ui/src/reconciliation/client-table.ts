@@ -81,6 +81,7 @@ function renderClient(row: ClientRow, options: TableOptions, billing: boolean): 
     <tr part="row" class="client-row" data-client-id=${row.clientId} @click=${onRowClick}>
       <td data-label="Client" class="name">
         <a class="client-name" href=${options.clientHref(row.clientId)} @click=${onLinkClick}>${row.name}</a>
+        ${statusChange(row)}
         ${row.lineCount > 1 ? html`<button class="lines-toggle" aria-expanded=${expanded ? 'true' : 'false'} aria-controls=${row.lines.map((_, index) => `${linesId}-${index}`).join(' ')}
             @click=${() => options.onToggle(row.clientId)}>${expanded ? 'Hide' : 'Show'} ${row.lineCount} product lines</button>` : nothing}
       </td>
@@ -95,6 +96,13 @@ function renderClient(row: ClientRow, options: TableOptions, billing: boolean): 
     </tr>
     ${row.lineCount > 1 && expanded ? row.lines.map((line, index) => renderLine(line, `${linesId}-${index}`, billing)) : nothing}
   </tbody>`;
+}
+
+/** Marks a client whose status differs from the previous snapshot's (a client new since then is not marked). */
+function statusChange(row: ClientRow): TemplateResult | typeof nothing {
+  const previous = row.previousStatus;
+  if (!previous || previous === row.status) return nothing;
+  return html`<span class="status-changed" part="status-changed">Status changed · was ${statusLabels[previous] ?? previous}</span>`;
 }
 
 function renderLine(line: ProductLine, id: string, billing: boolean): TemplateResult {

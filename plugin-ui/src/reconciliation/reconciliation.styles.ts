@@ -76,6 +76,7 @@ export const reconciliationStyles = css`
   .status.over-licensed { color: var(--_over); }
   .status.matched { color: var(--_matched); }
   .status.unmapped { color: var(--_muted); }
+  .status-changed { display: block; margin-top: 0.2rem; font-size: 0.75rem; font-weight: 600; color: var(--_accent); overflow-wrap: anywhere; }
   .pager { display: flex; align-items: center; justify-content: flex-end; gap: 0.75rem; }
   .steps { margin: 0.25rem 0 0; padding-left: 1.25rem; }
 

@@ -78,6 +78,10 @@ export class CountingRulesElement extends B1rElement {
         <div class="field check"><input id="scheduleEnabled" name="scheduleEnabled" type="checkbox" .checked=${settings.schedule.enabled} />
           <label for="scheduleEnabled">Scheduled snapshots enabled</label></div>
       </div>
+      <div class="row">
+        <div class="field"><label for="displayName">Your company's name on client reports</label>
+          <input id="displayName" name="displayName" type="text" maxlength="200" placeholder="Shown on QBR reports" .value=${settings.displayName ?? ''} /></div>
+      </div>
       ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
       <div class="actions">
         <button class="btn primary" part="button" type="submit" ?disabled=${this.saving}>${this.saving ? 'Saving…' : 'Save rules'}</button>
@@ -89,12 +93,13 @@ export class CountingRulesElement extends B1rElement {
   private async save(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
-    const body: Omit<CountingSettings, 'psaBilling'> = {
+    const body: Omit<CountingSettings, 'maxSeatChange' | 'maxMonthlyIncrease' | 'requireSecondApprover' | 'psaBilling'> = {
       staleDays: Number(form.get('staleDays')),
       matchedTolerance: Number(form.get('matchedTolerance')),
       countedClasses: form.getAll('countedClasses').map(String) as CountingSettings['countedClasses'],
       licensedStatuses: form.getAll('licensedStatuses').map(String),
       schedule: { cron: String(form.get('cron') ?? '').trim(), timeZone: String(form.get('timeZone') ?? '').trim(), enabled: form.get('scheduleEnabled') === 'on' },
+      displayName: String(form.get('displayName') ?? '').trim() || null,
     };
     if (!body.licensedStatuses.length) {
       this.formError = 'Tick at least one subscription status: with none, no subscription would count as a license.';

@@ -40,6 +40,16 @@ export const settingsStyles = css`
   .mono { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; }
   section.panel { display: flex; flex-direction: column; gap: 0.5rem; }
 
+  .channels { list-style: none; margin: 0; padding: 0; display: grid; gap: 0.5rem; }
+  .channel { display: flex; flex-direction: column; gap: 0.35rem; padding: 0.6rem 0.75rem; border: 1px solid var(--_border); border-radius: 6px; }
+  .channel-head { display: flex; flex-wrap: wrap; gap: 0.4rem; align-items: center; }
+  .channel-target { overflow-wrap: anywhere; font-size: 0.85rem; }
+  .channel-form { border: 1px solid var(--_border); border-radius: 6px; padding: 0.75rem; }
+  .test-result { margin: 0; }
+  .btn.danger { border-color: var(--_under); color: var(--_under); }
+  .deliveries td .muted { display: block; font-size: 0.8rem; }
+  h4 { margin: 0.5rem 0 0; }
+
   .mapping-tools { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: center; }
   .mapping-tools .search { flex: 1 1 14rem; display: flex; }
   .mapping-tools .search input { width: 100%; }
@@ -51,5 +61,10 @@ export const settingsStyles = css`
     .mapping td { border: 0; padding: 0; }
     .mapping td.org, .mapping td:nth-child(2) { grid-column: 1 / -1; }
     .mapping td select { width: 100%; }
+    .deliveries, .deliveries tbody, .deliveries td { display: block; }
+    .deliveries thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+    .deliveries tr { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 0.3rem 0.5rem; padding: 0.6rem 0; border-bottom: 1px solid var(--_border); }
+    .deliveries td { border: 0; padding: 0; }
+    .deliveries td::before { content: attr(data-label); display: block; font-size: 0.75rem; color: var(--_muted); }
   }
 `;

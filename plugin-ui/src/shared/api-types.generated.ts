@@ -304,6 +304,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/snapshots/{id}/changes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["SnapshotsController_changes"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reconciliation/summary": {
         parameters: {
             query?: never;
@@ -464,6 +480,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reconciliation/clients/{clientId}/report.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_html"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reconciliation/clients/{clientId}/report.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_pdf"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ActionsController_list"];
+        put?: never;
+        post: operations["ActionsController_propose"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ActionsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{id}/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ActionsController_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/actions/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ActionsController_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/sync/runs": {
         parameters: {
             query?: never;
@@ -528,6 +640,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/alerts/channels": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AlertsController_channels"];
+        put: operations["AlertsController_replace"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/channels/{id}/test": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["AlertsController_test"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/alerts/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["AlertsController_deliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -541,7 +701,7 @@ export interface components {
             /** @enum {string} */
             actorRole: "viewer" | "technician" | "admin" | "api-key" | "system";
             /**
-             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, api-key.created, api-key.revoked, integration.configured, settings.psa-billing-changed, psa-item.mapping-changed (more kinds may be added)
+             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted, settings.psa-billing-changed, psa-item.mapping-changed (more kinds may be added)
              * @example mapping.changed
              */
             type: string;
@@ -681,6 +841,14 @@ export interface components {
             licensedStatuses: string[];
             matchedTolerance: number;
             schedule: components["schemas"]["ScheduleDto"];
+            /** @description The MSP's name on its reports (the QBR report); null: the tenant id is shown */
+            displayName: string | null;
+            /** @description Seats an action item may change (up or down) before its approval needs confirmLarge */
+            maxSeatChange: number;
+            /** @description USD a month an action item may add (partner cost) before its approval needs confirmLarge */
+            maxMonthlyIncrease: number;
+            /** @description The approver of an action must be another person than its proposer */
+            requireSecondApprover: boolean;
             psaBilling: components["schemas"]["PsaBillingDto"];
         };
         UpdateScheduleDto: {
@@ -700,7 +868,16 @@ export interface components {
              */
             licensedStatuses?: string[];
             matchedTolerance?: number;
+            maxSeatChange?: number;
+            /** @description USD a month, to the cent */
+            maxMonthlyIncrease?: number;
+            requireSecondApprover?: boolean;
             schedule?: components["schemas"]["UpdateScheduleDto"];
+            /**
+             * @description The MSP's name on its reports; null clears it
+             * @example Northwind IT
+             */
+            displayName?: string | null;
             psaBilling?: components["schemas"]["PsaBillingDto"];
         };
         ClientMappingResponseDto: {
@@ -839,6 +1016,48 @@ export interface components {
             id: string;
             takenAt: string;
         };
+        ClientChangesDto: {
+            clientId: string;
+            name: string;
+            added: number;
+            removed: number;
+            /** @description Devices in both whose counted state or reason changed */
+            changed: number;
+            devicesBefore: number;
+            devicesAfter: number;
+            billableBefore: number;
+            billableAfter: number;
+        };
+        DeviceVerdictDto: {
+            counted: boolean;
+            /** @enum {string|null} */
+            reason: "stale" | "pending-approval" | "excluded-class" | "duplicate-serial" | "unmapped-organization" | null;
+        };
+        DeviceChangeDto: {
+            clientId: string;
+            deviceId: string;
+            /** @enum {string} */
+            change: "added" | "removed" | "changed";
+            hostname: string | null;
+            serialNumber: string | null;
+            deviceClass: string;
+            lastContact: string | null;
+            /** @description In the earlier snapshot (null: added) */
+            before: components["schemas"]["DeviceVerdictDto"] | null;
+            /** @description In this snapshot (null: removed) */
+            after: components["schemas"]["DeviceVerdictDto"] | null;
+        };
+        SnapshotChangesResponseDto: {
+            snapshot: components["schemas"]["SnapshotRefDto"];
+            /** @description The snapshot compared against (null: none earlier; nothing to compare) */
+            against: components["schemas"]["SnapshotRefDto"] | null;
+            /** @description Clients with a change, largest first (with clientId: that client, even unchanged) */
+            clients: components["schemas"]["ClientChangesDto"][];
+            /** @description The changed device rows, one page */
+            items: components["schemas"]["DeviceChangeDto"][];
+            /** @description Changed device rows in all */
+            total: number;
+        };
         MoneyDto: {
             amount: number;
             /** @enum {string} */
@@ -972,6 +1191,11 @@ export interface components {
             /** @description Number of per-device product lines */
             lineCount: number;
             lines: components["schemas"]["LineResponseDto"][];
+            /**
+             * @description In the list: the client's status in the complete snapshot before this one (null: not in it, or there is none); differs from status when it changed
+             * @enum {string|null}
+             */
+            previousStatus?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | null;
             /** @description PSA billing (absent without PSA data): billed of the headline line; null without a line */
             billed?: number | null;
             /** @description PSA billing (absent without PSA data): billedVariance of the headline line */
@@ -1094,6 +1318,11 @@ export interface components {
             /** @description Number of per-device product lines */
             lineCount: number;
             lines: components["schemas"]["LineResponseDto"][];
+            /**
+             * @description In the list: the client's status in the complete snapshot before this one (null: not in it, or there is none); differs from status when it changed
+             * @enum {string|null}
+             */
+            previousStatus?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | null;
             /** @description PSA billing (absent without PSA data): billed of the headline line; null without a line */
             billed?: number | null;
             /** @description PSA billing (absent without PSA data): billedVariance of the headline line */
@@ -1120,6 +1349,8 @@ export interface components {
             contacts: components["schemas"]["ContactDto"][];
             links: components["schemas"]["ClientLinksDto"];
             recommendedAction: string;
+            /** @description The client's gaps as GET /gaps shows them: state, since, exception and latest action */
+            gaps: components["schemas"]["GapDto"][];
         };
         MissedBillingItemDto: {
             clientId: string;
@@ -1227,6 +1458,58 @@ export interface components {
             /** @description When it was accepted */
             at: string;
         };
+        ActionWarningDto: {
+            /** @enum {string} */
+            code: "pending-order" | "decrease-at-renewal" | "above-seat-cap" | "above-money-cap" | "not-monthly" | "unpriced";
+            /** @description In plain words, for the person approving */
+            message: string;
+        };
+        ActionPreviewDto: {
+            /** @description pax8-quantity: the Pax8 subscription */
+            subscriptionId?: string;
+            /** @description psa-quantity: the agreement addition */
+            additionId?: string;
+            fromQuantity: number;
+            toQuantity: number;
+            /** @description What the MSP pays Pax8 more (negative: less) a month: (to - from) x partnerCost; null: no cost known */
+            monthlyCostChange: components["schemas"]["MoneyDto"] | null;
+            /** @description What the client is charged more (negative: less) a month at the subscription's price; null: no price known */
+            monthlyPriceChange: components["schemas"]["MoneyDto"] | null;
+            warnings: components["schemas"]["ActionWarningDto"][];
+        };
+        ActionOutcomeDto: {
+            /** @description What happened, in plain words (Pax8's refusal, the conflicting quantity, ...) */
+            message: string;
+        };
+        ActionVerificationDto: {
+            /**
+             * Format: uuid
+             * @description The first complete snapshot reconciled after the item was applied
+             */
+            snapshotId: string;
+            takenAt: string;
+            /** @description true: that snapshot shows no gap on the line any more */
+            closed: boolean;
+            /** @description The line's variance in that snapshot (0 when closed) */
+            variance: number;
+            /** @description e.g. "closed by snapshot of 2026-12-01" */
+            message: string;
+        };
+        GapActionDto: {
+            /** Format: uuid */
+            actionId: string;
+            /** Format: uuid */
+            itemId: string;
+            /** @enum {string} */
+            type: "pax8-quantity" | "psa-quantity";
+            /** @enum {string} */
+            state: "proposed" | "approved" | "applying" | "applied" | "failed" | "conflict" | "cancelled" | "scheduled";
+            preview: components["schemas"]["ActionPreviewDto"];
+            outcome: components["schemas"]["ActionOutcomeDto"] | null;
+            scheduledFor: string | null;
+            verification: components["schemas"]["ActionVerificationDto"] | null;
+            updatedAt: string;
+        };
         GapDto: {
             /** @description PanelOne organization id */
             clientId: string;
@@ -1240,12 +1523,16 @@ export interface components {
             /** @enum {string} */
             status: "under-licensed" | "over-licensed";
             /** @enum {string} */
-            state: "open" | "accepted";
+            state: "open" | "accepted" | "action-pending" | "action-applied" | "closed";
             /** @description Taken-at of the first snapshot of the current run of snapshots with a gap of the same sign */
             since: string;
             money: components["schemas"]["GapMoneyDto"];
             /** @description The exception that accepts the gap (state accepted) */
             exception: components["schemas"]["GapExceptionDto"] | null;
+            /** @description The latest action item on this gap (at most one), with its state and, once a later snapshot is reconciled, its verification */
+            actions: components["schemas"]["GapActionDto"][];
+            /** @description state closed: the snapshot whose reconciliation shows the gap gone */
+            closedBy: components["schemas"]["SnapshotRefDto"] | null;
         };
         GapListResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
@@ -1271,6 +1558,77 @@ export interface components {
             productId: string;
             /** @description The gap as it stands now (null: the latest reconciliation has no gap there) */
             gap: components["schemas"]["GapDto"] | null;
+        };
+        ProposeGapDto: {
+            /** @description PanelOne organization id */
+            clientId: string;
+            /** @description Pax8 product id */
+            productId: string;
+            /** @description pax8-quantity: the subscription to change (one of the line's counted subscriptions); default: the one with the largest quantity on a monthly term */
+            subscriptionId?: string;
+            /** @description psa-quantity: the agreement addition to change */
+            additionId?: string;
+            /** @description The quantity to set; default: from + the gap's variance */
+            toQuantity?: number;
+        };
+        ProposeActionDto: {
+            /** @enum {string} */
+            type: "pax8-quantity" | "psa-quantity";
+            /** @description One item per gap, 1 to 200; a gap at most once */
+            gaps: components["schemas"]["ProposeGapDto"][];
+        };
+        ActionItemDto: {
+            /** Format: uuid */
+            id: string;
+            /** @description PanelOne organization id */
+            clientId: string;
+            clientName: string;
+            productId: string;
+            productName: string;
+            /** @enum {string} */
+            state: "proposed" | "approved" | "applying" | "applied" | "failed" | "conflict" | "cancelled" | "scheduled";
+            preview: components["schemas"]["ActionPreviewDto"];
+            outcome: components["schemas"]["ActionOutcomeDto"] | null;
+            /** @description state scheduled: when the worker applies it (the subscription's renewal) */
+            scheduledFor: string | null;
+            /** @description state applied: what the next complete snapshot showed; null until one is reconciled */
+            verification: components["schemas"]["ActionVerificationDto"] | null;
+        };
+        ActionEventDto: {
+            at: string;
+            /** @description A PanelOne user id, an API key, or "worker" */
+            by: string;
+            /** @enum {string} */
+            state: "proposed" | "approved" | "applying" | "applied" | "failed" | "conflict" | "cancelled" | "scheduled";
+            /** @description The item it is about; null: the whole action */
+            itemId: string | null;
+            message: string;
+        };
+        ActionDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            type: "pax8-quantity" | "psa-quantity";
+            /**
+             * @description proposed, approved or cancelled while nothing ran; then applying while an item runs, scheduled while one waits for its date, and at the end applied when every item was, else failed or conflict
+             * @enum {string}
+             */
+            state: "proposed" | "approved" | "applying" | "applied" | "failed" | "conflict" | "cancelled" | "scheduled";
+            proposedBy: string;
+            approvedBy: string | null;
+            createdAt: string;
+            items: components["schemas"]["ActionItemDto"][];
+            /** @description Oldest first */
+            history: components["schemas"]["ActionEventDto"][];
+        };
+        ActionListResponseDto: {
+            /** @description Newest first */
+            items: components["schemas"]["ActionDto"][];
+            total: number;
+        };
+        ApproveActionDto: {
+            /** @description Required (true) when an item changes more seats than maxSeatChange or more money a month than maxMonthlyIncrease */
+            confirmLarge?: boolean;
         };
         SyncProgressDto: {
             /** @description Units done in the current phase (pages, records, devices) */
@@ -1305,6 +1663,113 @@ export interface components {
         SyncRunListDto: {
             items: components["schemas"]["SyncRunDto"][];
         };
+        AlertChannelDto: {
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "webhook" | "email";
+            name: string;
+            enabled: boolean;
+            url: string | null;
+            /** @description Whether a signing secret is stored (it is never returned) */
+            secretSet: boolean;
+            recipients: string[];
+            createdAt: string;
+            updatedAt: string;
+        };
+        AlertChannelsResponseDto: {
+            items: components["schemas"]["AlertChannelDto"][];
+            /** @description Whether SMTP_URL is set (without it email channels send nothing) */
+            emailAvailable: boolean;
+        };
+        AlertChannelInputDto: {
+            /**
+             * Format: uuid
+             * @description An existing channel (omit for a new one)
+             */
+            id?: string;
+            /** @enum {string} */
+            kind: "webhook" | "email";
+            /** @example Billing team */
+            name: string;
+            enabled: boolean;
+            /**
+             * @description Webhook: where alerts are POSTed (https; checked against the outbound policy)
+             * @example https://hooks.example.com/b1r
+             */
+            url?: string;
+            /** @description Webhook: the HMAC signing secret (16-200 characters). Write-only; omit to keep the stored one. Required for a new webhook and when its host changes. */
+            secret?: string;
+            /**
+             * @description Email: 1-20 recipients
+             * @example [
+             *       "billing@msp.example"
+             *     ]
+             */
+            recipients?: string[];
+        };
+        AlertChannelsBodyDto: {
+            /** @description The whole set (up to 20); a stored channel left out is deleted */
+            channels: components["schemas"]["AlertChannelInputDto"][];
+        };
+        ChannelTestResultDto: {
+            ok: boolean;
+            /** @example HTTP 200 */
+            message: string;
+            statusCode: number | null;
+            latencyMs: number;
+            /**
+             * Format: uuid
+             * @description The test delivery, in the log
+             */
+            deliveryId: string;
+        };
+        DeliverySummaryDto: {
+            new: number;
+            worsened: number;
+            closed: number;
+        };
+        DeliveryAttemptDto: {
+            attempt: number;
+            at: string;
+            /** @description HTTP status (webhook) or SMTP reply code; null when no answer came */
+            statusCode: number | null;
+            /** @description Short, with anything secret-looking removed */
+            error: string | null;
+            durationMs: number;
+        };
+        DeliveryDto: {
+            /**
+             * Format: uuid
+             * @description Also the X-B1R-Delivery header
+             */
+            id: string;
+            /** Format: uuid */
+            channelId: string;
+            channelName: string;
+            /** @enum {string} */
+            kind: "webhook" | "email";
+            /** @enum {string} */
+            event: "gaps.changed" | "test";
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            attempts: number;
+            createdAt: string;
+            /** @description When the next attempt is due (pending only) */
+            nextAttemptAt: string | null;
+            finishedAt: string | null;
+            /** Format: uuid */
+            snapshotId: string | null;
+            version: number | null;
+            summary: components["schemas"]["DeliverySummaryDto"] | null;
+            /** @description Every attempt, first first */
+            log: components["schemas"]["DeliveryAttemptDto"][];
+        };
+        DeliveryListDto: {
+            /** @description Newest first */
+            items: components["schemas"]["DeliveryDto"][];
+            total: number;
+        };
         ErrorDto: {
             /** @example 404 */
             statusCode: number;
@@ -1331,7 +1796,7 @@ export interface operations {
                 offset?: number;
                 /** @description PanelOne organization id */
                 clientId?: string;
-                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, api-key.created, api-key.revoked, integration.configured, settings.psa-billing-changed, psa-item.mapping-changed), or a prefix ending with a dot: settings. */
+                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted, settings.psa-billing-changed, psa-item.mapping-changed), or a prefix ending with a dot: settings. */
                 type?: string;
                 /** @description Entries at or after this instant */
                 from?: string;
@@ -3905,6 +4370,123 @@ export interface operations {
             };
         };
     };
+    SnapshotsController_changes: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                against?: string;
+                /** @description PanelOne organization id */
+                clientId?: string;
+            };
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotChangesResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     ReconciliationController_summary: {
         parameters: {
             query?: {
@@ -4829,7 +5411,7 @@ export interface operations {
                 version?: number;
                 limit?: number;
                 offset?: number;
-                state?: "open" | "accepted";
+                state?: "open" | "accepted" | "action-pending" | "action-applied" | "closed";
                 /** @description PanelOne organization id */
                 clientId?: string;
                 /** @description Pax8 product id */
@@ -5076,6 +5658,803 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["GapExceptionRemovedDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ReportsController_html: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (YYYY-MM-DD, UTC); default: three months before `to` */
+                from?: string;
+                /** @description Last day of the period, included (YYYY-MM-DD, UTC); default: today */
+                to?: string;
+            };
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client's QBR report as one printable page (A4 or Letter), self-contained */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ReportsController_pdf: {
+        parameters: {
+            query?: {
+                /** @description First day of the period (YYYY-MM-DD, UTC); default: three months before `to` */
+                from?: string;
+                /** @description Last day of the period, included (YYYY-MM-DD, UTC); default: today */
+                to?: string;
+                paper?: "a4" | "letter";
+            };
+            header?: never;
+            path: {
+                clientId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The client's QBR report as a PDF (paper: a4, the default, or letter) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ActionsController_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                state?: "proposed" | "approved" | "applying" | "applied" | "failed" | "conflict" | "cancelled" | "scheduled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionListResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ActionsController_propose: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeActionDto"];
+            };
+        };
+        responses: {
+            /** @description The proposed action with its preview, one item per gap */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ActionsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ActionsController_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApproveActionDto"];
+            };
+        };
+        responses: {
+            /** @description Approved: its items are queued for the worker */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    ActionsController_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cancelled: its proposed or scheduled items will not run */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionDto"];
                 };
             };
             /** @description Bad Request: The request is malformed or fails validation */
@@ -5522,6 +6901,453 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["SyncRunDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AlertsController_channels: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelsResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AlertsController_replace: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AlertChannelsBodyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertChannelsResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AlertsController_test: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChannelTestResultDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    AlertsController_deliveries: {
+        parameters: {
+            query?: {
+                limit?: number;
+                offset?: number;
+                channelId?: string;
+                status?: "pending" | "delivered" | "failed";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeliveryListDto"];
                 };
             };
             /** @description Bad Request: The request is malformed or fails validation */

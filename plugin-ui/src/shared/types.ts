@@ -46,3 +46,13 @@ export type ProductReconciliation = Schemas['ProductReconciliationDto'];
 export type ProductReconciliationList = Schemas['ProductReconciliationResponseDto'];
 export type MissedBillingItem = Schemas['MissedBillingItemDto'];
 export type MissedBillingList = Schemas['MissedBillingResponseDto'];
+
+export type SnapshotChanges = Schemas['SnapshotChangesResponseDto'];
+export type DeviceChange = Schemas['DeviceChangeDto'];
+export type DeviceVerdict = Schemas['DeviceVerdictDto'];
+export type AlertChannel = Schemas['AlertChannelDto'];
+export type AlertChannelInput = Schemas['AlertChannelInputDto'];
+export type AlertChannels = Schemas['AlertChannelsResponseDto'];
+export type ChannelTestResult = Schemas['ChannelTestResultDto'];
+export type Delivery = Schemas['DeliveryDto'];
+export type DeliveryList = Schemas['DeliveryListDto'];

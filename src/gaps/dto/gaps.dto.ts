@@ -3,11 +3,21 @@ import { IsISO8601, IsNotEmpty, IsOptional, IsString, Matches, MaxLength, Valida
 import { PageQuery, ValidateEnum } from '../../common/validation.js';
 import { SnapshotRefDto } from '../../snapshots/dto/snapshot.dto.js';
 import { MoneyDto, SnapshotSelectQuery } from '../../reconciliation/dto/reconciliation.dto.js';
-import { EXCEPTION_REASONS, GAP_STATES, type ExceptionReason, type GapState } from '../../reconciliation/reconcile.js';
+import { EXCEPTION_REASONS, type ExceptionReason } from '../../reconciliation/reconcile.js';
+import { GapActionDto } from '../../actions/dto/actions.dto.js';
+
+/**
+ * A gap's state in the list: the line's own (open, accepted) or, for an open one, its latest
+ * action's (action-pending while proposed, approved, applying or scheduled; action-applied
+ * until a later snapshot is reconciled); closed: a gap of the previous reconciliation that the
+ * latest shows no more.
+ */
+export const GAP_LIST_STATES = ['open', 'accepted', 'action-pending', 'action-applied', 'closed'] as const;
+export type GapListState = (typeof GAP_LIST_STATES)[number];
 
 export class GapListQuery extends IntersectionType(SnapshotSelectQuery, PageQuery) {
-  @ValidateEnum(GAP_STATES, { optional: true })
-  state?: GapState;
+  @ValidateEnum(GAP_LIST_STATES, { optional: true })
+  state?: GapListState;
 
   @ApiPropertyOptional({ description: 'PanelOne organization id', maxLength: 200 })
   @IsOptional() @IsString() @MaxLength(200)
@@ -60,10 +70,12 @@ export class GapDto {
   @ApiProperty() devices: number;
   @ApiProperty() licenses: number;
   @ApiProperty({ enum: ['under-licensed', 'over-licensed'] }) status: string;
-  @ApiProperty({ enum: GAP_STATES }) state: GapState;
+  @ApiProperty({ enum: GAP_LIST_STATES }) state: GapListState;
   @ApiProperty({ description: 'Taken-at of the first snapshot of the current run of snapshots with a gap of the same sign' }) since: string;
   @ApiProperty({ type: GapMoneyDto }) money: GapMoneyDto;
   @ApiProperty({ type: GapExceptionDto, nullable: true, description: 'The exception that accepts the gap (state accepted)' }) exception: GapExceptionDto | null;
+  @ApiProperty({ type: GapActionDto, isArray: true, description: 'The latest action item on this gap (at most one), with its state and, once a later snapshot is reconciled, its verification' }) actions: GapActionDto[];
+  @ApiProperty({ type: SnapshotRefDto, nullable: true, description: 'state closed: the snapshot whose reconciliation shows the gap gone' }) closedBy: SnapshotRefDto | null;
 }
 
 export class GapListResponseDto {

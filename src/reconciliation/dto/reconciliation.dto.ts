@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, getSchemaPath, IntersectionType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
 import { PageQuery, ValidateEnum, ValidateUuid } from '../../common/validation.js';
@@ -122,6 +122,8 @@ export class ClientRowResponseDto {
   @ApiProperty({ type: MoneyDto, nullable: true, description: 'Signed sum over the product lines (for older callers; never shown)' }) monthlyImpact: MoneyDto | null;
   @ApiProperty({ description: 'Number of per-device product lines' }) lineCount: number;
   @ApiProperty({ type: LineResponseDto, isArray: true }) lines: LineResponseDto[];
+  @ApiPropertyOptional({ nullable: true, enum: CLIENT_STATUSES, description: 'In the list: the client\'s status in the complete snapshot before this one (null: not in it, or there is none); differs from status when it changed' })
+  previousStatus?: ClientStatus | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: `${PSA}billed of the headline line; null without a line` }) billed?: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: `${PSA}billedVariance of the headline line` }) billedVariance?: number | null;
   @ApiPropertyOptional({ nullable: true, type: Number, description: `${PSA}unbilledLicences of the headline line` }) unbilledLicences?: number | null;
@@ -243,6 +245,8 @@ export class ClientDetailResponseDto extends ClientRowResponseDto {
   @ApiProperty({ type: ContactDto, isArray: true }) contacts: ContactDto[];
   @ApiProperty({ type: ClientLinksDto }) links: ClientLinksDto;
   @ApiProperty() recommendedAction: string;
+  // GapDto is declared by the gaps module (a layer above); referenced by name, declared once.
+  @ApiProperty({ type: 'array', items: { $ref: getSchemaPath('GapDto') }, description: 'The client\'s gaps as GET /gaps shows them: state, since, exception and latest action' }) gaps: object[];
 }
 
 export class MissedBillingItemDto {

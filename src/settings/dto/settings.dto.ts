@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsOptional, IsString, Matches, Max, MaxLength,
-  Min, ValidateNested, registerDecorator, type ValidationOptions,
+  ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsNotEmpty, IsNumber, IsOptional, IsString, Matches, Max, MaxLength,
+  Min, ValidateIf, ValidateNested, registerDecorator, type ValidationOptions,
 } from 'class-validator';
 import { validateCronExpression } from 'cron';
 import { DEVICE_CLASSES } from '../rules.js';
@@ -83,6 +83,10 @@ export class PsaBillingDto {
 
 export class SettingsDto extends CountingRulesDto {
   @ApiProperty({ type: ScheduleDto }) schedule: ScheduleDto;
+  @ApiProperty({ nullable: true, type: String, description: 'The MSP\'s name on its reports (the QBR report); null: the tenant id is shown' }) displayName: string | null;
+  @ApiProperty({ minimum: 0, description: 'Seats an action item may change (up or down) before its approval needs confirmLarge' }) maxSeatChange: number;
+  @ApiProperty({ minimum: 0, description: 'USD a month an action item may add (partner cost) before its approval needs confirmLarge' }) maxMonthlyIncrease: number;
+  @ApiProperty({ description: 'The approver of an action must be another person than its proposer' }) requireSecondApprover: boolean;
   @ApiProperty({ type: PsaBillingDto }) psaBilling: PsaBillingDto;
 }
 
@@ -107,10 +111,26 @@ export class UpdateSettingsDto {
   @IsOptional() @IsInt({ message: 'matchedTolerance must be an integer' }) @Min(0) @Max(1_000_000)
   matchedTolerance?: number;
 
+  @ApiPropertyOptional({ minimum: 0, maximum: 100000 })
+  @IsOptional() @IsInt({ message: 'maxSeatChange must be an integer' }) @Min(0) @Max(100_000)
+  maxSeatChange?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 10000000, description: 'USD a month, to the cent' })
+  @IsOptional() @IsNumber({ maxDecimalPlaces: 2, allowNaN: false, allowInfinity: false }, { message: 'maxMonthlyIncrease must be an amount with at most 2 decimals' }) @Min(0) @Max(10_000_000)
+  maxMonthlyIncrease?: number;
+
+  @ApiPropertyOptional()
+  @IsOptional() @IsBoolean({ message: 'requireSecondApprover must be true or false' })
+  requireSecondApprover?: boolean;
+
   @ApiPropertyOptional({ type: UpdateScheduleDto })
   @IsOptional() @ValidateNested() @Type(() => UpdateScheduleDto)
   schedule?: UpdateScheduleDto;
 
+  @ApiPropertyOptional({ nullable: true, type: String, maxLength: 200, description: 'The MSP\'s name on its reports; null clears it', example: 'Northwind IT' })
+  @ValidateIf((o: UpdateSettingsDto) => o.displayName !== undefined && o.displayName !== null)
+  @IsString({ message: 'displayName must be a text or null' }) @MaxLength(200) @Matches(/\S/, { message: 'displayName must not be blank' })
+  displayName?: string | null;
   @ApiPropertyOptional({ type: PsaBillingDto })
   @IsOptional() @ValidateNested() @Type(() => PsaBillingDto)
   psaBilling?: PsaBillingDto;
