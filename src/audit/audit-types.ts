@@ -24,5 +24,7 @@ export const AUDIT_TYPES = [
   'alert-channel.created',
   'alert-channel.changed',
   'alert-channel.deleted',
+  'settings.psa-billing-changed',
+  'psa-item.mapping-changed',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];

@@ -21,4 +21,6 @@ export interface ActionSettings {
 
 export interface TenantSettings extends CountingRules, ActionSettings {
   schedule: { cron: string; timeZone: string; enabled: boolean };
+  /** PanelOne PSA agreements as the third column (billed); off: nothing synced or shown. */
+  psaBilling: { enabled: boolean };
 }

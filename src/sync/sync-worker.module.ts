@@ -3,6 +3,7 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { IntegrationsModule } from '../integrations/integrations.module.js';
 import { MappingModule } from '../mapping/mapping.module.js';
 import { ReconciliationModule } from '../reconciliation/reconciliation.module.js';
+import { SettingsModule } from '../settings/settings.module.js';
 import { SnapshotsModule } from '../snapshots/snapshots.module.js';
 import { RunLeaseService } from './run-lease.service.js';
 import { SyncScheduleService } from './sync-schedule.service.js';
@@ -12,7 +13,7 @@ import { SyncModule } from './sync.module.js';
 
 /** The worker side: consumes sync jobs, reclaims orphaned runs, and ticks the schedule. Worker process only. */
 @Module({
-  imports: [ScheduleModule.forRoot(), SyncModule, IntegrationsModule, SnapshotsModule, ReconciliationModule, MappingModule],
+  imports: [ScheduleModule.forRoot(), SyncModule, IntegrationsModule, SnapshotsModule, ReconciliationModule, MappingModule, SettingsModule],
   providers: [SyncToolsService, SyncWorkerService, RunLeaseService, SyncScheduleService],
 })
 export class SyncWorkerModule {}

@@ -93,7 +93,7 @@ export class CountingRulesElement extends B1rElement {
   private async save(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
-    const body: Omit<CountingSettings, 'maxSeatChange' | 'maxMonthlyIncrease' | 'requireSecondApprover'> = {
+    const body: Omit<CountingSettings, 'maxSeatChange' | 'maxMonthlyIncrease' | 'requireSecondApprover' | 'psaBilling'> = {
       staleDays: Number(form.get('staleDays')),
       matchedTolerance: Number(form.get('matchedTolerance')),
       countedClasses: form.getAll('countedClasses').map(String) as CountingSettings['countedClasses'],

@@ -208,6 +208,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog/psa-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PsaItemsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/psa-items/{itemId}/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["PsaItemsController_setMapping"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/snapshots": {
         parameters: {
             query?: never;
@@ -669,7 +701,7 @@ export interface components {
             /** @enum {string} */
             actorRole: "viewer" | "technician" | "admin" | "api-key" | "system";
             /**
-             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted (more kinds may be added)
+             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted, settings.psa-billing-changed, psa-item.mapping-changed (more kinds may be added)
              * @example mapping.changed
              */
             type: string;
@@ -794,6 +826,10 @@ export interface components {
             timeZone: string;
             enabled: boolean;
         };
+        PsaBillingDto: {
+            /** @description PanelOne PSA agreements as the third column (billed); off: nothing synced or shown */
+            enabled: boolean;
+        };
         SettingsDto: {
             staleDays: number;
             countedClasses: ("WINDOWS_WORKSTATION" | "WINDOWS_SERVER" | "MAC" | "LINUX_WORKSTATION" | "LINUX_SERVER" | "VMWARE_VM_GUEST" | "HYPERV_VMM_GUEST" | "NETWORK_DEVICE" | "MOBILE" | "PRINTER" | "UNKNOWN")[];
@@ -813,6 +849,7 @@ export interface components {
             maxMonthlyIncrease: number;
             /** @description The approver of an action must be another person than its proposer */
             requireSecondApprover: boolean;
+            psaBilling: components["schemas"]["PsaBillingDto"];
         };
         UpdateScheduleDto: {
             /** @example 0 2 1 * * */
@@ -841,6 +878,7 @@ export interface components {
              * @example Northwind IT
              */
             displayName?: string | null;
+            psaBilling?: components["schemas"]["PsaBillingDto"];
         };
         ClientMappingResponseDto: {
             organizationId: string;
@@ -890,6 +928,43 @@ export interface components {
         };
         SetPerDeviceDto: {
             perDevice: boolean;
+        };
+        Pax8ProductRefDto: {
+            pax8ProductId: string;
+            name: string;
+            /** @description Counts as a per-device licence (only those have lines to bill against) */
+            perDevice: boolean;
+        };
+        PsaItemResponseDto: {
+            itemId: string;
+            sku: string | null;
+            name: string;
+            category: string | null;
+            /** @description The Pax8 product the item bills now (confirmed, else suggested); null: none */
+            pax8ProductId: string | null;
+            pax8ProductName: string | null;
+            /**
+             * @description ambiguous: two products matched equally, none is suggested; choose one
+             * @enum {string}
+             */
+            state: "confirmed" | "suggested" | "ambiguous" | "none";
+            /** @enum {string|null} */
+            reason: "sku" | "name" | "admin" | null;
+            /** @description For an ambiguous item: the products that matched */
+            candidates: components["schemas"]["Pax8ProductRefDto"][];
+        };
+        PsaItemListResponseDto: {
+            /** @description Every PSA catalog item, mapped or not */
+            items: components["schemas"]["PsaItemResponseDto"][];
+            /** @description Every current Pax8 product, to choose from */
+            products: components["schemas"]["Pax8ProductRefDto"][];
+        };
+        SetPsaItemMappingDto: {
+            /**
+             * Format: uuid
+             * @description The Pax8 product the item bills, or null to confirm it bills none
+             */
+            pax8ProductId: string | null;
         };
         CountingRulesDto: {
             staleDays: number;
@@ -1022,6 +1097,14 @@ export interface components {
             acceptedOverspend: components["schemas"]["MoneyDto"];
             /** @description Seats of accepted gaps without a price (not in unpricedSeats) */
             acceptedUnpricedSeats: number;
+            /** @description PSA billing (absent without PSA data): sum of the rows' underBilled (the MSP's lost billing) */
+            underBilled?: components["schemas"]["MoneyDto"];
+            /** @description PSA billing (absent without PSA data): clients with a line billed for fewer seats than its devices */
+            underBilledClients?: number;
+            /** @description PSA billing (absent without PSA data): clients billed for more seats than their devices on some line (none under-billed) */
+            overBilledClients?: number;
+            /** @description PSA billing (absent without PSA data): seats of under-billed gaps whose line has no billed price */
+            unpricedUnderBilledSeats?: number;
         };
         LineExceptionDto: {
             /** @enum {string} */
@@ -1060,6 +1143,20 @@ export interface components {
             gapState: "open" | "accepted" | null;
             /** @description The exception that accepts this gap */
             exception: components["schemas"]["LineExceptionDto"] | null;
+            /** @description PSA billing (absent without PSA data): sum of quantity over the client's ACTIVE agreements' non-cancelled additions of catalog items mapped to this product */
+            billed?: number;
+            /** @description PSA billing (absent without PSA data): devices - billed (positive: under-billed) */
+            billedVariance?: number;
+            /** @description PSA billing (absent without PSA data): licenses - billed (positive: licences paid to Pax8 and not billed) */
+            unbilledLicences?: number;
+            /** @enum {string} */
+            billingStatus?: "under-billed" | "over-billed" | "billed";
+            /** @description PSA billing (absent without PSA data): quantity-weighted monthly unit price of the billed additions (QUARTERLY / 3, ANNUAL / 12), rounded to the cent; null: nothing billed with a price */
+            billedUnitPriceMonthly?: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (absent without PSA data): an under-billed line's billedVariance x billedUnitPriceMonthly; 0 on any other line; null when the gap has no price */
+            underBilled?: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (absent without PSA data): seats of this line's under-billed gap when it has no price */
+            unpricedUnderBilledSeats?: number;
         };
         ClientRowResponseDto: {
             /** @description PanelOne organization id */
@@ -1099,6 +1196,21 @@ export interface components {
              * @enum {string|null}
              */
             previousStatus?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | null;
+            /** @description PSA billing (absent without PSA data): billed of the headline line; null without a line */
+            billed?: number | null;
+            /** @description PSA billing (absent without PSA data): billedVariance of the headline line */
+            billedVariance?: number | null;
+            /** @description PSA billing (absent without PSA data): unbilledLicences of the headline line */
+            unbilledLicences?: number | null;
+            /**
+             * @description PSA billing (absent without PSA data): under-billed if any line is, else over-billed if any is, else billed; null without a line
+             * @enum {string|null}
+             */
+            billingStatus?: "under-billed" | "over-billed" | "billed" | null;
+            /** @description PSA billing (absent without PSA data): sum of the lines' underBilled (never netted against over-billed lines) */
+            underBilled?: components["schemas"]["MoneyDto"];
+            /** @description PSA billing (absent without PSA data): seats of under-billed gaps without a price */
+            unpricedUnderBilledSeats?: number;
         };
         ListTotalsDto: {
             /** @description Sum of devices over the filtered list (every page) */
@@ -1106,6 +1218,8 @@ export interface components {
             revenueAtRisk: components["schemas"]["MoneyDto"];
             overspend: components["schemas"]["MoneyDto"];
             unpricedSeats: number;
+            /** @description PSA billing (absent without PSA data): sum of underBilled over the filtered list */
+            underBilled?: components["schemas"]["MoneyDto"];
         };
         ClientListResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
@@ -1143,6 +1257,8 @@ export interface components {
             productName: string;
             licenses: number;
             variance: number;
+            /** @description PSA billing (absent without PSA data): what the client was billed for this product at that snapshot */
+            billed?: number;
         };
         TrendPointDto: {
             /** Format: uuid */
@@ -1207,6 +1323,21 @@ export interface components {
              * @enum {string|null}
              */
             previousStatus?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | null;
+            /** @description PSA billing (absent without PSA data): billed of the headline line; null without a line */
+            billed?: number | null;
+            /** @description PSA billing (absent without PSA data): billedVariance of the headline line */
+            billedVariance?: number | null;
+            /** @description PSA billing (absent without PSA data): unbilledLicences of the headline line */
+            unbilledLicences?: number | null;
+            /**
+             * @description PSA billing (absent without PSA data): under-billed if any line is, else over-billed if any is, else billed; null without a line
+             * @enum {string|null}
+             */
+            billingStatus?: "under-billed" | "over-billed" | "billed" | null;
+            /** @description PSA billing (absent without PSA data): sum of the lines' underBilled (never netted against over-billed lines) */
+            underBilled?: components["schemas"]["MoneyDto"];
+            /** @description PSA billing (absent without PSA data): seats of under-billed gaps without a price */
+            unpricedUnderBilledSeats?: number;
             snapshot: components["schemas"]["SnapshotRefDto"];
             version: number;
             /** @description false: history (an earlier snapshot or version) */
@@ -1241,6 +1372,17 @@ export interface components {
             since: string;
             /** @description Number of consecutive snapshots with this gap */
             snapshots: number;
+            /**
+             * @description PSA billing (absent without PSA data): which gap this is: licences short of devices, or billing short of devices (under-billed gaps first: they are the money)
+             * @enum {string}
+             */
+            kind?: "under-licensed" | "under-billed";
+            /** @description PSA billing (absent without PSA data): billed seats of the line */
+            billed?: number;
+            /** @description PSA billing (absent without PSA data): devices - billed */
+            billedVariance?: number;
+            /** @description PSA billing (absent without PSA data): the line's underBilled; null when it has no billed price */
+            underBilled?: components["schemas"]["MoneyDto"] | null;
         };
         MissedBillingResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
@@ -1276,6 +1418,16 @@ export interface components {
             revenueAtRisk: components["schemas"]["MoneyDto"];
             overspend: components["schemas"]["MoneyDto"];
             unpricedSeats: number;
+            /** @description PSA billing (absent without PSA data): sum of the lines' billed */
+            billed?: number;
+            /** @description PSA billing (absent without PSA data): seats in use not billed, over the under-billed lines */
+            underBilledSeats?: number;
+            /** @description PSA billing (absent without PSA data): seats billed not in use, over the over-billed lines */
+            overBilledSeats?: number;
+            /** @description PSA billing (absent without PSA data): licences paid to Pax8 and not billed (sum of positive unbilledLicences) */
+            unbilledLicences?: number;
+            /** @description PSA billing (absent without PSA data): sum of the lines' underBilled */
+            underBilled?: components["schemas"]["MoneyDto"];
         };
         ProductReconciliationResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
@@ -1644,7 +1796,7 @@ export interface operations {
                 offset?: number;
                 /** @description PanelOne organization id */
                 clientId?: string;
-                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted), or a prefix ending with a dot: settings. */
+                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted, settings.psa-billing-changed, psa-item.mapping-changed), or a prefix ending with a dot: settings. */
                 type?: string;
                 /** @description Entries at or after this instant */
                 from?: string;
@@ -3435,6 +3587,230 @@ export interface operations {
             };
         };
     };
+    PsaItemsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PsaItemListResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    PsaItemsController_setMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPsaItemMappingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PsaItemResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     SnapshotsController_list: {
         parameters: {
             query?: {
@@ -4233,7 +4609,7 @@ export interface operations {
                 status?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | "mapped";
                 /** @description Case-insensitive substring of the client name */
                 search?: string;
-                sort?: "name" | "devices" | "licenses" | "variance" | "revenueAtRisk" | "overspend" | "unpricedSeats" | "monthlyImpact";
+                sort?: "name" | "devices" | "licenses" | "variance" | "revenueAtRisk" | "overspend" | "unpricedSeats" | "monthlyImpact" | "underBilled" | "billedVariance";
                 order?: "asc" | "desc";
                 limit?: number;
                 offset?: number;
@@ -4353,7 +4729,7 @@ export interface operations {
                 status?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | "mapped";
                 /** @description Case-insensitive substring of the client name */
                 search?: string;
-                sort?: "name" | "devices" | "licenses" | "variance" | "revenueAtRisk" | "overspend" | "unpricedSeats" | "monthlyImpact";
+                sort?: "name" | "devices" | "licenses" | "variance" | "revenueAtRisk" | "overspend" | "unpricedSeats" | "monthlyImpact" | "underBilled" | "billedVariance";
                 order?: "asc" | "desc";
             };
             header?: never;

@@ -75,12 +75,19 @@ export class CountingRulesDto {
   @ApiProperty({ minimum: 0 }) matchedTolerance: number;
 }
 
+export class PsaBillingDto {
+  @ApiProperty({ description: 'PanelOne PSA agreements as the third column (billed); off: nothing synced or shown' })
+  @IsBoolean({ message: 'psaBilling.enabled must be true or false' })
+  enabled: boolean;
+}
+
 export class SettingsDto extends CountingRulesDto {
   @ApiProperty({ type: ScheduleDto }) schedule: ScheduleDto;
   @ApiProperty({ nullable: true, type: String, description: 'The MSP\'s name on its reports (the QBR report); null: the tenant id is shown' }) displayName: string | null;
   @ApiProperty({ minimum: 0, description: 'Seats an action item may change (up or down) before its approval needs confirmLarge' }) maxSeatChange: number;
   @ApiProperty({ minimum: 0, description: 'USD a month an action item may add (partner cost) before its approval needs confirmLarge' }) maxMonthlyIncrease: number;
   @ApiProperty({ description: 'The approver of an action must be another person than its proposer' }) requireSecondApprover: boolean;
+  @ApiProperty({ type: PsaBillingDto }) psaBilling: PsaBillingDto;
 }
 
 /** Every field optional: what is sent is changed, the rest kept. One bad field refuses the whole request. */
@@ -124,4 +131,7 @@ export class UpdateSettingsDto {
   @ValidateIf((o: UpdateSettingsDto) => o.displayName !== undefined && o.displayName !== null)
   @IsString({ message: 'displayName must be a text or null' }) @MaxLength(200) @Matches(/\S/, { message: 'displayName must not be blank' })
   displayName?: string | null;
+  @ApiPropertyOptional({ type: PsaBillingDto })
+  @IsOptional() @ValidateNested() @Type(() => PsaBillingDto)
+  psaBilling?: PsaBillingDto;
 }
