@@ -113,30 +113,30 @@ export class SnapshotRepository {
     await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY snapshot_device (${COPY_COLUMNS}) FROM STDIN`)));
   }
 
-  /** Per-client counts: billable = passes the rules (counted, or would count once the organization is mapped). */
+  /**
+   * Per-client counts: billable = passes the rules (counted, or would count once the organization
+   * is mapped). One scan with grouping sets: the rows were COPYed in this transaction, so the
+   * planner has no statistics for this snapshot (it estimates 1 row), and three aggregates joined
+   * by organization became nested loops that re-sorted the snapshot once per client (0.5 s at
+   * 25,000 devices). Level (GROUPING bits device_class, reason): 3 the client, 1 per class, 2 per reason.
+   */
   async countPerClient(q: Queryable, tenantId: string, snapshotId: string): Promise<void> {
     await q.query(
-      `WITH by_class AS (
-         SELECT organization_id, jsonb_object_agg(device_class, n) AS counts
-           FROM (SELECT organization_id, device_class, count(*) AS n FROM snapshot_device
-                  WHERE tenant_id = $1 AND snapshot_id = $2 GROUP BY organization_id, device_class) c
-          GROUP BY organization_id
-       ), by_reason AS (
-         SELECT organization_id, jsonb_object_agg(reason, n) AS counts
-           FROM (SELECT organization_id, reason, count(*) AS n FROM snapshot_device
-                  WHERE tenant_id = $1 AND snapshot_id = $2 AND NOT counted GROUP BY organization_id, reason) r
-          GROUP BY organization_id
-       ), totals AS (
-         SELECT organization_id, count(*) AS devices,
-                count(*) FILTER (WHERE counted OR reason = 'unmapped-organization') AS billable
-           FROM snapshot_device WHERE tenant_id = $1 AND snapshot_id = $2 GROUP BY organization_id
+      `WITH sets AS (
+         SELECT organization_id, device_class, reason, GROUPING(device_class, reason) AS level, count(*) AS n,
+                count(*) FILTER (WHERE counted OR reason = 'unmapped-organization') AS billable,
+                count(*) FILTER (WHERE NOT counted) AS excluded
+           FROM snapshot_device WHERE tenant_id = $1 AND snapshot_id = $2
+          GROUP BY GROUPING SETS ((organization_id), (organization_id, device_class), (organization_id, reason))
+       ), per_client AS (
+         SELECT organization_id, max(n) FILTER (WHERE level = 3) AS devices, max(billable) FILTER (WHERE level = 3) AS billable,
+                COALESCE(jsonb_object_agg(device_class, n) FILTER (WHERE level = 1), '{}') AS by_class,
+                COALESCE(jsonb_object_agg(reason, excluded) FILTER (WHERE level = 2 AND excluded > 0), '{}') AS by_reason
+           FROM sets GROUP BY organization_id
        )
        INSERT INTO snapshot_client (tenant_id, snapshot_id, organization_id, organization_name, device_count, billable_count, by_class, excluded_by_reason)
-       SELECT $1, $2, t.organization_id, COALESCE(o.name, t.organization_id), t.devices, t.billable,
-              COALESCE(c.counts, '{}'), COALESCE(r.counts, '{}')
-         FROM totals t
-         LEFT JOIN by_class c ON c.organization_id = t.organization_id
-         LEFT JOIN by_reason r ON r.organization_id = t.organization_id
+       SELECT $1, $2, t.organization_id, COALESCE(o.name, t.organization_id), t.devices, t.billable, t.by_class, t.by_reason
+         FROM per_client t
          LEFT JOIN panelone_organization o ON o.tenant_id = $1 AND o.id = t.organization_id`,
       [tenantId, snapshotId],
     );
