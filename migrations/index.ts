@@ -8,9 +8,12 @@ import { SyncRunQueue1796161998674 } from './1796161998674-SyncRunQueue.js';
 import { ReconciliationVersions1796164100000 } from './1796164100000-ReconciliationVersions.js';
 import { AuditLog1796165059287 } from './1796165059287-AuditLog.js';
 import { GapExceptions1796170000000 } from './1796170000000-GapExceptions.js';
+import { SnapshotDevicePartitions1796183000000 } from './1796183000000-SnapshotDevicePartitions.js';
+import { SyncRunFairOrder1796183000001 } from './1796183000001-SyncRunFairOrder.js';
 
 export const migrations = [
   Foundation1764000000000, SyncedData1764000000001, SnapshotsAndRuns1764000000002, ReconciliationNotify1764000000003,
   ReconciliationNotifyJson1764000000004, SyncRunQueue1796161998674, ReconciliationVersions1796164100000,
   AuditLog1796165059287, GapExceptions1796170000000,
+  SnapshotDevicePartitions1796183000000, SyncRunFairOrder1796183000001,
 ];

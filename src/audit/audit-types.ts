@@ -5,6 +5,7 @@ export const AUDIT_TYPES = [
   'product.per-device-changed',
   'settings.rules-changed',
   'settings.schedule-changed',
+  'settings.retention-changed',
   'api-key.created',
   'api-key.revoked',
   'integration.configured',

@@ -14,4 +14,6 @@ export interface CountingRules {
 
 export interface TenantSettings extends CountingRules {
   schedule: { cron: string; timeZone: string; enabled: boolean };
+  /** Device rows of snapshots kept for this many months after the current one; null: for ever. */
+  retentionMonths: number | null;
 }

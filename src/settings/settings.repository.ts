@@ -15,6 +15,7 @@ interface SettingsRecord {
   schedule_cron: string;
   schedule_time_zone: string;
   schedule_enabled: boolean;
+  retention_months: number | null;
 }
 
 function toSettings(row: SettingsRecord): TenantSettings {
@@ -24,6 +25,7 @@ function toSettings(row: SettingsRecord): TenantSettings {
     licensedStatuses: row.licensed_statuses,
     matchedTolerance: row.matched_tolerance,
     schedule: { cron: row.schedule_cron, timeZone: row.schedule_time_zone, enabled: row.schedule_enabled },
+    retentionMonths: row.retention_months,
   };
 }
 
@@ -56,9 +58,10 @@ export class SettingsRepository {
   async save(tenantId: string, next: TenantSettings, q: Queryable = this.db): Promise<void> {
     await q.query(
       `UPDATE tenant_settings SET stale_days = $2, counted_classes = $3, licensed_statuses = $4, matched_tolerance = $5,
-              schedule_cron = $6, schedule_time_zone = $7, schedule_enabled = $8, updated_at = now()
+              schedule_cron = $6, schedule_time_zone = $7, schedule_enabled = $8, retention_months = $9, updated_at = now()
         WHERE tenant_id = $1`,
-      [tenantId, next.staleDays, next.countedClasses, next.licensedStatuses, next.matchedTolerance, next.schedule.cron, next.schedule.timeZone, next.schedule.enabled],
+      [tenantId, next.staleDays, next.countedClasses, next.licensedStatuses, next.matchedTolerance, next.schedule.cron, next.schedule.timeZone, next.schedule.enabled,
+        next.retentionMonths],
     );
   }
 }

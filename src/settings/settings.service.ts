@@ -27,8 +27,11 @@ export class SettingsService {
       const next = merge(current, change);
       await this.settings.save(tenantId, next, q);
       // Rules and schedule are told apart: "who changed what we count" is its own question.
-      const { schedule: before, ...rulesBefore } = current;
-      const { schedule: after, ...rulesAfter } = next;
+      const { schedule: before, retentionMonths: keptBefore, ...rulesBefore } = current;
+      const { schedule: after, retentionMonths: keptAfter, ...rulesAfter } = next;
+      if (keptBefore !== keptAfter) {
+        await this.audit.record(q, { tenantId, type: 'settings.retention-changed', by, subject: 'retention', before: { retentionMonths: keptBefore }, after: { retentionMonths: keptAfter } });
+      }
       await this.audit.record(q, { tenantId, type: 'settings.rules-changed', by, subject: 'rules', before: rulesBefore, after: rulesAfter });
       await this.audit.record(q, { tenantId, type: 'settings.schedule-changed', by, subject: 'schedule', before, after });
       return next;
@@ -51,5 +54,7 @@ function merge(current: TenantSettings, change: UpdateSettingsDto): TenantSettin
       timeZone: change.schedule?.timeZone ? new Intl.DateTimeFormat('en', { timeZone: change.schedule.timeZone }).resolvedOptions().timeZone : current.schedule.timeZone,
       enabled: change.schedule?.enabled ?? current.schedule.enabled,
     },
+    // null is a value here (keep device rows for ever), so only an absent field keeps the current one.
+    retentionMonths: change.retentionMonths === undefined ? current.retentionMonths : change.retentionMonths,
   };
 }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MappingModule } from '../mapping/mapping.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { DeviceExportService } from './device-export.service.js';
+import { DeviceRetentionService } from './device-retention.service.js';
 import { SnapshotRepository } from './snapshot.repository.js';
 import { SnapshotsController } from './snapshots.controller.js';
 import { SnapshotsService } from './snapshots.service.js';
@@ -13,7 +14,7 @@ import { SnapshotsService } from './snapshots.service.js';
 @Module({
   imports: [MappingModule, SettingsModule],
   controllers: [SnapshotsController],
-  providers: [SnapshotsService, DeviceExportService, SnapshotRepository],
-  exports: [SnapshotsService, SnapshotRepository],
+  providers: [SnapshotsService, DeviceExportService, SnapshotRepository, DeviceRetentionService],
+  exports: [SnapshotsService, SnapshotRepository, DeviceRetentionService],
 })
 export class SnapshotsModule {}

@@ -100,7 +100,7 @@ describe('settings', () => {
     const defaults = {
       staleDays: 30,
       countedClasses: ['WINDOWS_WORKSTATION', 'WINDOWS_SERVER', 'MAC', 'LINUX_WORKSTATION', 'LINUX_SERVER', 'VMWARE_VM_GUEST', 'HYPERV_VMM_GUEST'],
-      licensedStatuses: ['Active'], matchedTolerance: 0, schedule: { cron: '0 2 1 * *', timeZone: 'UTC', enabled: true },
+      licensedStatuses: ['Active'], matchedTolerance: 0, schedule: { cron: '0 2 1 * *', timeZone: 'UTC', enabled: true }, retentionMonths: null,
     };
     expect((await api.http.get('/api/v1/settings').set(admin).expect(200)).body).toEqual(defaults);
 
@@ -130,7 +130,7 @@ describe('settings', () => {
     const changed = await api.http.put('/api/v1/settings').set(admin)
       .send({ staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'europe/berlin' } })
       .expect(200);
-    const expected = { staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'Europe/Berlin', enabled: true } };
+    const expected = { staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'Europe/Berlin', enabled: true }, retentionMonths: null };
     expect(changed.body).toEqual(expected);
     expect((await api.http.get('/api/v1/settings').set(admin).expect(200)).body).toEqual(expected);
   });

@@ -89,7 +89,8 @@ export class CountingRulesElement extends B1rElement {
   private async save(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
-    const body: CountingSettings = {
+    // Retention is not on this form: leaving it out of the PUT keeps it as it is.
+    const body: Omit<CountingSettings, 'retentionMonths'> = {
       staleDays: Number(form.get('staleDays')),
       matchedTolerance: Number(form.get('matchedTolerance')),
       countedClasses: form.getAll('countedClasses').map(String) as CountingSettings['countedClasses'],

@@ -509,7 +509,7 @@ export interface components {
             /** @enum {string} */
             actorRole: "viewer" | "technician" | "admin" | "api-key" | "system";
             /**
-             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, api-key.created, api-key.revoked, integration.configured (more kinds may be added)
+             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.retention-changed, api-key.created, api-key.revoked, integration.configured (more kinds may be added)
              * @example mapping.changed
              */
             type: string;
@@ -645,6 +645,8 @@ export interface components {
             licensedStatuses: string[];
             matchedTolerance: number;
             schedule: components["schemas"]["ScheduleDto"];
+            /** @description Device rows of snapshots are kept for this many months after the current one (null: for ever); the worker deletes older ones. Per-client counts and reconciliations are kept for ever. */
+            retentionMonths: number | null;
         };
         UpdateScheduleDto: {
             /** @example 0 2 1 * * */
@@ -664,6 +666,8 @@ export interface components {
             licensedStatuses?: string[];
             matchedTolerance?: number;
             schedule?: components["schemas"]["UpdateScheduleDto"];
+            /** @description Device rows of snapshots are kept for this many months after the current one (null: for ever); the worker deletes older ones. Per-client counts and reconciliations are kept for ever. Send null to keep them for ever. */
+            retentionMonths?: number | null;
         };
         ClientMappingResponseDto: {
             organizationId: string;
@@ -737,6 +741,8 @@ export interface components {
             billableCount: number;
             /** @description The counting rules in force when the snapshot was taken */
             rules: components["schemas"]["CountingRulesDto"];
+            /** @description False once the tenant's retention setting deleted the device rows (GET …/devices answers 410); counts and the reconciliation are kept */
+            deviceRowsRetained: boolean;
         };
         SnapshotListResponseDto: {
             items: components["schemas"]["SnapshotResponseDto"][];
@@ -1179,7 +1185,7 @@ export interface operations {
                 offset?: number;
                 /** @description PanelOne organization id */
                 clientId?: string;
-                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, api-key.created, api-key.revoked, integration.configured), or a prefix ending with a dot: settings. */
+                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.retention-changed, api-key.created, api-key.revoked, integration.configured), or a prefix ending with a dot: settings. */
                 type?: string;
                 /** @description Entries at or after this instant */
                 from?: string;
@@ -1238,6 +1244,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1347,6 +1362,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1467,6 +1491,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -1571,6 +1604,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1734,6 +1776,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1916,6 +1967,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -2022,6 +2082,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2142,6 +2211,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -2253,6 +2331,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -2355,6 +2442,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2475,6 +2571,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -2577,6 +2682,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2699,6 +2813,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -2801,6 +2924,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2923,6 +3055,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3035,6 +3176,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3138,6 +3288,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3256,6 +3415,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3358,6 +3526,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3482,6 +3659,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3588,6 +3774,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3715,6 +3910,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3824,6 +4028,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3946,6 +4159,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4052,6 +4274,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4174,6 +4405,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4278,6 +4518,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4391,6 +4640,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4518,6 +4776,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4628,6 +4895,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4747,6 +5023,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4859,6 +5144,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4963,6 +5257,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5082,6 +5385,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -5186,6 +5498,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

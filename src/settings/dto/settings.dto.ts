@@ -39,6 +39,8 @@ function IsIanaTimeZone(options?: ValidationOptions) {
     });
 }
 
+const RETENTION = 'Device rows of snapshots are kept for this many months after the current one (null: for ever); the worker deletes older ones. Per-client counts and reconciliations are kept for ever.';
+
 export class ScheduleDto {
   @ApiProperty({ example: '0 2 1 * *' })
   @IsCronExpression()
@@ -77,6 +79,7 @@ export class CountingRulesDto {
 
 export class SettingsDto extends CountingRulesDto {
   @ApiProperty({ type: ScheduleDto }) schedule: ScheduleDto;
+  @ApiProperty({ nullable: true, type: Number, minimum: 1, maximum: 1200, description: RETENTION }) retentionMonths: number | null;
 }
 
 /** Every field optional: what is sent is changed, the rest kept. One bad field refuses the whole request. */
@@ -103,4 +106,8 @@ export class UpdateSettingsDto {
   @ApiPropertyOptional({ type: UpdateScheduleDto })
   @IsOptional() @ValidateNested() @Type(() => UpdateScheduleDto)
   schedule?: UpdateScheduleDto;
+
+  @ApiPropertyOptional({ nullable: true, type: Number, minimum: 1, maximum: 1200, description: `${RETENTION} Send null to keep them for ever.` })
+  @IsOptional() @IsInt({ message: 'retentionMonths must be an integer number of months, or null' }) @Min(1) @Max(1200)
+  retentionMonths?: number | null;
 }
