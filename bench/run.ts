@@ -19,6 +19,7 @@ import { startEmbeddedPostgres, type EmbeddedHandle } from '../src/database/embe
 import { runMigrations } from '../src/database/migrate.js';
 import { freePort } from '../src/database/embedded.js';
 import { buildHistory, deviceRowSize, HISTORY_MONTHS, measureReads, measureRetention } from './history.js';
+import { fleetPhase } from './fleet.js';
 import { measurePickup } from './pickup.js';
 import { memoryOf, resetPeak, sampleMemory, startNode, type Child } from './processes.js';
 
@@ -33,12 +34,15 @@ const { values: args } = parseArgs({
     'profile-api': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
     history: { type: 'boolean' },
+    fleet: { type: 'string' },
   },
   strict: true,
 });
 const quick = args.quick!;
 // The history phase runs in the full bench, and in a quick one when asked (--history).
 const withHistory = args.history ?? !quick;
+// Everyone due at once: tenants in the fleet phase (full run: 500; quick: only with --fleet N; 0 skips).
+const fleetTenants = Number(args.fleet ?? (quick ? 0 : 500));
 const scale = {
   clients: Number(args.clients ?? (quick ? 200 : 2000)),
   devices: Number(args.devices ?? (quick ? 25_000 : 250_000)),
@@ -258,6 +262,15 @@ async function main(): Promise<void> {
   // 8. History: the same reads, a new snapshot and the storage with 24 monthly snapshots behind the current one.
   if (withHistory) results.history = await historyPhase();
 
+  // 9. Everyone due at once: many small tenants scheduled for the same minute, on 2 workers.
+  if (fleetTenants > 0) {
+    log(`fleet: ${fleetTenants} tenants due at once…`);
+    // The bench's own worker would fire these schedules onto its queue too: only the fleet's two work now.
+    await worker.child.stop();
+    results.fleet = await fleetPhase({ tenants: fleetTenants, env, databaseUrl: db.url, callAs, children, log });
+    log(`fleet: ${JSON.stringify(results.fleet)}`);
+  }
+
   // 7. Widget bundle.
   try {
     const bundle = readFileSync('dist/plugin/billingone-reconcile.js');
@@ -467,6 +480,10 @@ function targets(r: Record<string, any>) {
     clientsThroughput: t(r.api.clients.throughputRatio >= 1 / 3, `${r.api.clients.throughputRatio} of bare`, '≥ 0.33 of bare'),
     deviceExportMemory: t(r.exports.allDevices.rssGrowthMb < 50, `${r.exports.allDevices.rssGrowthMb} MB`, '< 50 MB'),
     ...(r.history ? historyTargets(r.history) : {}),
+    ...(r.fleet ? {
+      fleetComplete: t(r.fleet.succeeded === r.fleet.tenants, `${r.fleet.succeeded}/${r.fleet.tenants}`, 'every run succeeds'),
+      fleet429: t(r.fleet.pax8.status429 === 0, `${r.fleet.pax8.status429}`, '0 429s'),
+    } : {}),
   };
 }
 
@@ -514,6 +531,13 @@ function table(r: Record<string, any>): string {
       `one: ${h.deviceRows.one.bytesPerRow.table} + ${h.deviceRows.one.bytesPerRow.index} B/row`, '', '']);
     rows.push(['History: retention', `bounded DELETE of ${h.retention.boundedDelete.rows} rows ${h.retention.boundedDelete.ms} ms; drop ${h.retention.dropPartitions.months.length} partitions ${h.retention.dropPartitions.ms} ms`, '', '', '']);
     rows.push(['History generated', `${h.months} months in ${h.generatedSeconds} s (${h.generatedBy}); trend ${h.trendPoints} points`, '', '', '']);
+  }
+  if (r.fleet) {
+    const f = r.fleet;
+    rows.push([`Everyone due at once (${f.tenants} tenants, ${f.workers} workers × ${f.concurrencyPerWorker})`,
+      `${f.succeeded} succeeded, ${f.failed} failed; last finished ${f.untilLastFinishedSeconds} s after due; wait p50 ${round(f.waitMs.p50 / 1000)} s, p95 ${round(f.waitMs.p95 / 1000)} s, max ${round(f.waitMs.max / 1000)} s`,
+      `runs' own time / 4 slots: ${f.floorSeconds} s`, `${round(f.untilLastFinishedSeconds / Math.max(f.floorSeconds, 0.1), 2)}×`, `all complete (${ok('fleetComplete')})`]);
+    rows.push(['Pax8 429s caused (fleet)', `${f.pax8.status429} of ${f.pax8.calls} calls`, '', '', `0 (${ok('fleet429')})`]);
   }
   rows.push(['Widget bundle', r.widget.gzipBytes ? `${round(r.widget.gzipBytes / 1024)} KiB gzip (${round(r.widget.bytes / 1024)} KiB raw)` : r.widget.error, '', '', '']);
   rows.push(['Machine', `${r.machine.nproc} CPU, ${r.machine.memoryGb} GB, load ${r.machine.loadAtStart.join(' ')} → ${r.machine.loadAtEnd.join(' ')}`, '', '', '']);
