@@ -1,4 +1,5 @@
-// npm run bench [-- --clients 2000 --devices 250000 --subscriptions 12000] [--quick] [--duration 10]
+// npm run bench [-- --clients 2000 --devices 250000 --subscriptions 12000] [--quick] [--duration 10] [--scale N]
+//   [--history] [--fleet N] (see docs/performance.md)
 // Measures the product at MSP scale against the simulators' deterministic scale data and a real
 // PostgreSQL (DATABASE_URL's server, else an embedded one in a temp folder), then prints a table
 // and writes bench-results/latest.json. See docs/performance.md.
@@ -20,6 +21,7 @@ import { runMigrations } from '../src/database/migrate.js';
 import { freePort } from '../src/database/embedded.js';
 import { buildHistory, deviceRowSize, HISTORY_MONTHS, measureReads, measureRetention } from './history.js';
 import { fleetPhase } from './fleet.js';
+import { widgetTimings } from './widgets.js';
 import { measurePickup } from './pickup.js';
 import { memoryOf, resetPeak, sampleMemory, startNode, type Child } from './processes.js';
 
@@ -35,6 +37,7 @@ const { values: args } = parseArgs({
     keep: { type: 'boolean', default: false },
     history: { type: 'boolean' },
     fleet: { type: 'string' },
+    scale: { type: 'string' },
   },
   strict: true,
 });
@@ -43,10 +46,12 @@ const quick = args.quick!;
 const withHistory = args.history ?? !quick;
 // Everyone due at once: tenants in the fleet phase (full run: 500; quick: only with --fleet N; 0 skips).
 const fleetTenants = Number(args.fleet ?? (quick ? 0 : 500));
+// --scale N multiplies the world (full: 2,000 clients, 250,000 devices; --scale 10: 20,000 and 2,500,000).
+const factor = Number(args.scale ?? 1);
 const scale = {
-  clients: Number(args.clients ?? (quick ? 200 : 2000)),
-  devices: Number(args.devices ?? (quick ? 25_000 : 250_000)),
-  subscriptions: Number(args.subscriptions ?? (quick ? 1200 : 12_000)),
+  clients: Number(args.clients ?? (quick ? 200 : 2000) * factor),
+  devices: Number(args.devices ?? (quick ? 25_000 : 250_000) * factor),
+  subscriptions: Number(args.subscriptions ?? (quick ? 1200 : 12_000) * factor),
 };
 const duration = Number(args.duration ?? (quick ? 3 : 10));
 const warmup = quick ? 1 : 3;
@@ -121,6 +126,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '100000000', RATE_LIMIT_PER_IP_PER_MINUTE: '100000000',
     SYNC_CONCURRENCY: '1', NODE_ENV: 'production',
     OUTBOUND_ALLOWLIST: '127.0.0.0/8,::1,localhost', // the simulators, on loopback
+    PANELONE_ORIGINS: `http://127.0.0.1:${port}`, // the widget timings' host page, served at the API's origin
   };
   const profileArgs = args['profile-api'] ? ['--cpu-prof', '--cpu-prof-dir=bench-results/profiles'] : [];
   const api = await startNode('api', [...profileArgs, 'dist/src/main.js'], env, /listening on/);
@@ -258,6 +264,15 @@ async function main(): Promise<void> {
     allDevices: await timedDownload(`${base}/snapshots/${snapshotId}/devices.csv`, token, api.child.pid),
   };
   log(`exports: ${JSON.stringify(results.exports)}`);
+
+  // 7b. Widgets in Chromium against this world: first cards, filled list, drill-down (client panel with its trend).
+  log('widgets in Chromium…');
+  try {
+    results.widgetTimings = await widgetTimings(`http://127.0.0.1:${port}`, `http://127.0.0.1:${port}`, () => fresh(), largest.items[0]?.clientId ?? 'none', quick ? 5 : 20);
+  } catch (err) {
+    results.widgetTimings = { error: (err as Error).message.slice(0, 300) };
+  }
+  log(`widgets: ${JSON.stringify(results.widgetTimings)}`);
 
   // 8. History: the same reads, a new snapshot and the storage with 24 monthly snapshots behind the current one.
   if (withHistory) results.history = await historyPhase();
@@ -480,6 +495,10 @@ function targets(r: Record<string, any>) {
     clientsThroughput: t(r.api.clients.throughputRatio >= 1 / 3, `${r.api.clients.throughputRatio} of bare`, '≥ 0.33 of bare'),
     deviceExportMemory: t(r.exports.allDevices.rssGrowthMb < 50, `${r.exports.allDevices.rssGrowthMb} MB`, '< 50 MB'),
     ...(r.history ? historyTargets(r.history) : {}),
+    ...(r.widgetTimings && !r.widgetTimings.error ? {
+      widgetCards: t(r.widgetTimings.firstCardsMs.p50 < 300, `${r.widgetTimings.firstCardsMs.p50} ms`, '< 300 ms'),
+      widgetList: t(r.widgetTimings.filledListMs.p50 < 500, `${r.widgetTimings.filledListMs.p50} ms`, '< 500 ms'),
+    } : {}),
     ...(r.fleet ? {
       fleetComplete: t(r.fleet.succeeded === r.fleet.tenants, `${r.fleet.succeeded}/${r.fleet.tenants}`, 'every run succeeds'),
       fleet429: t(r.fleet.pax8.status429 === 0, `${r.fleet.pax8.status429}`, '0 429s'),
@@ -539,6 +558,12 @@ function table(r: Record<string, any>): string {
       `runs' own time / 4 slots: ${f.floorSeconds} s`, `${round(f.untilLastFinishedSeconds / Math.max(f.floorSeconds, 0.1), 2)}×`, `all complete (${ok('fleetComplete')})`]);
     rows.push(['Pax8 429s caused (fleet)', `${f.pax8.status429} of ${f.pax8.calls} calls`, '', '', `0 (${ok('fleet429')})`]);
   }
+  const w = r.widgetTimings;
+  if (w && !w.error) {
+    rows.push([`Widget: first cards (${w.runs} mounts)`, `p50 ${w.firstCardsMs.p50} ms, p99 ${w.firstCardsMs.p99} ms, first (cold) ${w.firstCardsMs.first} ms`, '', '', `p50 < 300 ms (${ok('widgetCards')})`]);
+    rows.push(['Widget: filled client list', `p50 ${w.filledListMs.p50} ms, p99 ${w.filledListMs.p99} ms, first ${w.filledListMs.first} ms`, '', '', `p50 < 500 ms (${ok('widgetList')})`]);
+    rows.push(['Widget: drill-down (client panel + trend)', `p50 ${w.drillDownMs.p50} ms, p99 ${w.drillDownMs.p99} ms`, '', '', '']);
+  } else if (w) rows.push(['Widget timings', `not measured: ${w.error}`, '', '', '']);
   rows.push(['Widget bundle', r.widget.gzipBytes ? `${round(r.widget.gzipBytes / 1024)} KiB gzip (${round(r.widget.bytes / 1024)} KiB raw)` : r.widget.error, '', '', '']);
   rows.push(['Machine', `${r.machine.nproc} CPU, ${r.machine.memoryGb} GB, load ${r.machine.loadAtStart.join(' ')} → ${r.machine.loadAtEnd.join(' ')}`, '', '', '']);
   const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));

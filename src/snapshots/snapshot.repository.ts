@@ -181,10 +181,16 @@ export class SnapshotRepository {
    * A bulk load leaves the planner's row estimates far behind (autovacuum analyzes later, if the
    * server is not busy): a stale estimate of a few rows turns joins over a snapshot into nested loops.
    */
-  async analyze(month: string): Promise<void> {
+  async analyze(month: string, rows: number): Promise<boolean> {
     // The month's partition only: reads name their month, so they are planned on its statistics,
-    // and the cost does not grow with history.
-    await this.db.query(`ANALYZE ${devicePartition(month)}, snapshot_client`);
+    // and the cost does not grow with history. A snapshot small beside what the partition already
+    // holds (a small tenant in a month of many) moves no estimate that matters: autovacuum's
+    // ANALYZE catches up, and the snapshot does not pay ~0.1-0.2 s for sampling others' rows.
+    const partition = devicePartition(month);
+    const [{ known }] = await this.db.query(`SELECT reltuples::float8 AS known FROM pg_class WHERE oid = $1::regclass`, [partition]);
+    if (known > 0 && rows * 10 < known) return false;
+    await this.db.query(`ANALYZE ${partition}, snapshot_client`);
+    return true;
   }
 
   async latest(q: Queryable, tenantId: string): Promise<SnapshotRefDto | null> {

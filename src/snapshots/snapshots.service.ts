@@ -137,7 +137,7 @@ export class SnapshotsService {
     lap('commit');
     this.logger.log({ tenantId, snapshotId, ...result }, 'snapshot complete');
     // The snapshot is committed, so a failure here costs nothing.
-    await this.snapshots.analyze(month).catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the snapshot failed'));
+    await this.snapshots.analyze(month, result.deviceCount).catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the snapshot failed'));
     lap('analyze');
     return { snapshotId, ...result };
   }
