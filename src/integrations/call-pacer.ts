@@ -1,8 +1,10 @@
 // Pacing of calls to one upstream credential, so a sync stays under the upstream's rate limit
 // instead of bouncing off 429s (Pax8: 1,000 successful calls a minute per partner credential).
-// A GCRA token bucket: each call reserves the next slot synchronously, in order, so concurrent
-// callers (runs of tenants sharing a credential, on the worker's slots) share one pace. The
-// buckets live in this process (one per credential); several worker processes using the same
+// A sliding window, as the limit is counted: a call goes at once while fewer than `calls` went in
+// the last window, else when the call `calls` back leaves it. Each call reserves its slot
+// synchronously, in order, so concurrent callers (runs of tenants sharing a credential, on the
+// worker's slots) share one pace, and a typical sync (a few hundred calls) is not slowed at all.
+// The windows live in this process (one per credential); several worker processes using the same
 // credential each pace on their own, so their sum can exceed the limit: docs/scaling.md.
 
 export interface PaceOptions {
@@ -12,31 +14,20 @@ export interface PaceOptions {
   windowMs: number;
 }
 
-/** Of the calls per window, how many may go at once after a quiet spell (the rest are spread evenly). */
-export const BURST_SHARE = 0.05;
-
 export class CallPacer {
-  private theoretical = 0;
-  private readonly interval: number;
-  private readonly tolerance: number;
+  /** When each of the last calls went (or will go), ascending; at most `calls` are kept. */
+  private readonly slots: number[] = [];
 
-  constructor(readonly options: PaceOptions) {
-    this.interval = options.windowMs / options.calls;
-    // Any window then holds at most calls + burst calls.
-    this.tolerance = (Math.max(1, Math.floor(options.calls * BURST_SHARE)) - 1) * this.interval;
-  }
-
-  /** The longest any window can hold: what must stay under the upstream's limit. */
-  get maxPerWindow(): number {
-    return this.options.calls + Math.max(1, Math.floor(this.options.calls * BURST_SHARE));
-  }
+  constructor(readonly options: PaceOptions) {}
 
   /** Waits until this call may go (reserving its slot at once, so callers go in the order they asked). */
   async take(signal?: AbortSignal): Promise<void> {
+    const { calls, windowMs } = this.options;
     const now = performance.now();
-    const tat = Math.max(this.theoretical, now);
-    const wait = tat - this.tolerance - now;
-    this.theoretical = tat + this.interval;
+    const slot = this.slots.length < calls ? now : Math.max(now, this.slots[this.slots.length - calls] + windowMs);
+    this.slots.push(slot);
+    if (this.slots.length > calls) this.slots.splice(0, this.slots.length - calls);
+    const wait = slot - now;
     if (wait <= 0) return;
     signal?.throwIfAborted();
     await new Promise<void>((resolve, reject) => {
