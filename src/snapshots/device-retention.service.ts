@@ -9,7 +9,9 @@
 //    (BATCH rows per statement, each its own transaction), so no lock or transaction is long.
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
+import { withPgClient } from '../database/transaction.js';
 import { devicePartition } from './snapshot.repository.js';
 
 const BATCH = 10_000;
@@ -48,10 +50,27 @@ export class DeviceRetentionService {
     return report;
   }
 
+  /**
+   * One month, under its month lock taken exclusively (an ingest of that month holds it shared
+   * for its transaction): what is read here cannot change before the partition is dropped. A
+   * month whose lock is busy (a snapshot of it is being taken) is left for the next pass.
+   */
   private async enforceMonth(month: string, current: string, report: RetentionReport): Promise<void> {
+    await withPgClient(this.db, async (client) => {
+      const { rows: [{ got }] } = await client.query(`SELECT pg_try_advisory_lock(hashtext('b1r:snapshot-month'), hashtext($1)) AS got`, [month]);
+      if (!got) return;
+      try {
+        await this.enforceLockedMonth(client, month, current, report);
+      } finally {
+        await client.query(`SELECT pg_advisory_unlock(hashtext('b1r:snapshot-month'), hashtext($1))`, [month]);
+      }
+    });
+  }
+
+  private async enforceLockedMonth(client: PoolClient, month: string, current: string, report: RetentionReport): Promise<void> {
     const partition = devicePartition(month);
     // Every snapshot of the month: is it past its tenant's retention, already cleared, still holding rows?
-    const snapshots: MonthSnapshot[] = await this.db.query(
+    const { rows: snapshots } = await client.query<MonthSnapshot>(
       `SELECT s.tenant_id, s.id,
               (t.retention_months IS NOT NULL AND $1::date < $2::date - make_interval(months => t.retention_months)) AS expired,
               s.device_rows_deleted_at IS NOT NULL AS marked,
@@ -61,41 +80,41 @@ export class DeviceRetentionService {
       [month, current]);
     const toClear = snapshots.filter((s) => s.expired && !s.marked);
     const needed = snapshots.some((s) => !s.expired && !s.marked);
-    await this.mark(toClear);
+    await this.mark(client, toClear);
     report.snapshotsCleared += toClear.length;
     if (!needed) {
       // Nobody keeps this month: the partition goes whole.
-      await this.db.query(`ALTER TABLE snapshot_device DETACH PARTITION ${partition} CONCURRENTLY`).catch(async (err: Error) => {
+      await client.query(`ALTER TABLE snapshot_device DETACH PARTITION ${partition} CONCURRENTLY`).catch(async (err: Error) => {
         // A detach interrupted earlier left it pending: finish that one.
         if (!/pending detach|FINALIZE/i.test(err.message)) throw err;
-        await this.db.query(`ALTER TABLE snapshot_device DETACH PARTITION ${partition} FINALIZE`);
+        await client.query(`ALTER TABLE snapshot_device DETACH PARTITION ${partition} FINALIZE`);
       });
-      await this.db.query(`DROP TABLE ${partition}`);
+      await client.query(`DROP TABLE ${partition}`);
       report.droppedMonths.push(month);
       return;
     }
     for (const s of [...toClear, ...snapshots.filter((x) => x.marked && x.has_rows)]) {
-      report.deletedRows += await this.deleteRows(partition, s.tenant_id, s.id);
+      report.deletedRows += await this.deleteRows(client, partition, s.tenant_id, s.id);
     }
   }
 
-  private async mark(snapshots: MonthSnapshot[]): Promise<void> {
+  private async mark(client: PoolClient, snapshots: MonthSnapshot[]): Promise<void> {
     if (!snapshots.length) return;
-    await this.db.query(
+    await client.query(
       `UPDATE snapshot SET device_rows_deleted_at = now() FROM unnest($1::text[], $2::uuid[]) AS x(tenant_id, id)
         WHERE snapshot.tenant_id = x.tenant_id AND snapshot.id = x.id AND snapshot.device_rows_deleted_at IS NULL`,
       [snapshots.map((s) => s.tenant_id), snapshots.map((s) => s.id)]);
   }
 
   /** One snapshot's rows, BATCH at a time (each DELETE its own short transaction). */
-  private async deleteRows(partition: string, tenantId: string, snapshotId: string): Promise<number> {
+  private async deleteRows(client: PoolClient, partition: string, tenantId: string, snapshotId: string): Promise<number> {
     let total = 0;
     for (;;) {
-      const [, n] = (await this.db.query(
+      const { rowCount } = await client.query(
         `DELETE FROM ${partition} WHERE ctid = ANY (ARRAY(SELECT ctid FROM ${partition} WHERE tenant_id = $1 AND snapshot_id = $2 LIMIT ${BATCH}))`,
-        [tenantId, snapshotId])) as [unknown, number];
-      total += n;
-      if (n < BATCH) return total;
+        [tenantId, snapshotId]);
+      total += rowCount ?? 0;
+      if ((rowCount ?? 0) < BATCH) return total;
     }
   }
 }

@@ -123,6 +123,21 @@ export class SnapshotRepository {
     });
   }
 
+  /**
+   * Inside the ingest's transaction: holds the month against retention (which takes the same
+   * lock exclusively before it drops a month it found empty), and creates the month's partition
+   * should retention have dropped it between ensurePartition and this transaction.
+   */
+  async holdMonth(client: PoolClient, month: string): Promise<void> {
+    await client.query(`SELECT pg_advisory_xact_lock_shared(hashtext('b1r:snapshot-month'), hashtext($1))`, [month]);
+    const name = devicePartition(month);
+    const { rows: [found] } = await client.query(`SELECT to_regclass($1) AS t`, [name]);
+    if (!found?.t) {
+      await client.query(`SELECT pg_advisory_xact_lock(hashtext('snapshot_device partitions'))`);
+      await client.query(`CREATE TABLE IF NOT EXISTS ${name} PARTITION OF snapshot_device FOR VALUES FROM ('${month}') TO ('${month}'::date + interval '1 month')`);
+    }
+  }
+
   /** Streams the pages into snapshot_device with COPY; one page becomes one chunk of COPY text. */
   async copyDevices(client: PoolClient, tenantId: string, snapshotId: string, month: string, pages: AsyncIterable<DeviceInsert[]>): Promise<void> {
     const prefix = `${copyField(tenantId)}\t${snapshotId}\t`;

@@ -114,6 +114,7 @@ export class SnapshotsService {
     const month = takenMonth(takenAt);
     await this.snapshots.ensurePartition(month);
     const result = await this.committing(tenantId, () => inTransaction(this.db, async (client) => {
+      await this.snapshots.holdMonth(client, month);
       const rules = await this.settings.countingRules(tenantId, client);
       await this.snapshots.insertBuilding(client, { tenantId, id: snapshotId, takenAt, trigger: input.trigger, rules, runId: input.runId ?? null });
       const mapped = await this.mappings.mappedOrganizations(client, tenantId);

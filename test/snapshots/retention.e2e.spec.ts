@@ -2,7 +2,9 @@
 // snapshots (their counts and reconciliation stay), reads say so plainly (410 and
 // deviceRowsRetained: false), a month another tenant still keeps loses only the expired
 // tenant's rows, and a month nobody keeps is dropped as a whole partition.
+import pg from 'pg';
 import { DeviceRetentionService } from '../../src/snapshots/device-retention.service.js';
+import { SnapshotRepository } from '../../src/snapshots/snapshot.repository.js';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
 import { db, pages, seedScenario, snapshots } from '../reconciliation/scenario.js';
 
@@ -110,5 +112,31 @@ describe('a tenant keeping device rows for 2 months', () => {
   it('records the change in the audit log', async () => {
     const res = await api.http.get('/api/v1/audit?type=settings.retention-changed').set(adminA).expect(200);
     expect(res.body.items[0]).toMatchObject({ type: 'settings.retention-changed', before: { retentionMonths: null }, after: { retentionMonths: 2 } });
+  });
+});
+
+describe('a month no snapshot uses', () => {
+  it('is left alone while a snapshot of that month is being taken, dropped after, and a later back-fill brings it back', async () => {
+    await api.app.get(SnapshotRepository).ensurePartition('2024-01-01');
+    // An ingest of January holds the month (shared) for its transaction.
+    const ingest = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await ingest.connect();
+    try {
+      await ingest.query('BEGIN');
+      await ingest.query(`SELECT pg_advisory_xact_lock_shared(hashtext('b1r:snapshot-month'), hashtext('2024-01-01'))`);
+      expect((await api.app.get(DeviceRetentionService).enforce(NOW)).droppedMonths).toEqual([]);
+      expect(await partitionExists('snapshot_device_p202401')).toBe(true);
+      await ingest.query('ROLLBACK');
+    } finally {
+      await ingest.end();
+    }
+    expect(await api.app.get(DeviceRetentionService).enforce(NOW)).toEqual({ droppedMonths: ['2024-01-01'], deletedRows: 0, snapshotsCleared: 0 });
+    expect(await partitionExists('snapshot_device_p202401')).toBe(false);
+
+    const c = uniqueTenant('retain-backfill');
+    const backfill = await seedScenario(api, c);
+    const { snapshotId } = await snapshots(api).take(c, { trigger: 'manual', devices: pages(backfill), asOf: at('2024-01-20T12:00:00Z') });
+    expect(await rowsOf(c, snapshotId)).toBe(27);
+    expect(await partitionExists('snapshot_device_p202401')).toBe(true);
   });
 });
