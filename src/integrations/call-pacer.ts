@@ -1,7 +1,7 @@
 // Pacing of calls to one upstream credential, so a sync stays under the upstream's rate limit
 // instead of bouncing off 429s (Pax8: 1,000 successful calls a minute per partner credential).
-// A sliding window, as the limit is counted: a call goes at once while fewer than `calls` went in
-// the last window, else when the call `calls` back leaves it. Each call reserves its slot
+// A sliding window, as the limit is counted: a call goes at once while fewer than `calls` were
+// answered in the last window, else when the call `calls` back leaves it. Each call reserves its slot
 // synchronously, in order, so concurrent callers (runs of tenants sharing a credential, on the
 // worker's slots) share one pace, and a typical sync (a few hundred calls) is not slowed at all.
 // The windows live in this process (one per credential); several worker processes using the same
@@ -15,26 +15,38 @@ export interface PaceOptions {
 }
 
 export class CallPacer {
-  /** When each of the last calls went (or will go), ascending; at most `calls` are kept. */
-  private readonly slots: number[] = [];
+  /** The last `calls` calls: when each went, moved to when its answer came once it came. */
+  private readonly calls: Array<{ at: number }> = [];
 
   constructor(readonly options: PaceOptions) {}
 
-  /** Waits until this call may go (reserving its slot at once, so callers go in the order they asked). */
-  async take(signal?: AbortSignal): Promise<void> {
+  /**
+   * Waits until this call may go (reserving its slot at once, so callers go in the order they
+   * asked); call the returned function when the answer arrives. A call counts from its answer,
+   * not its departure: the upstream counted it on arrival, which a busy event loop (ours or
+   * theirs) can delay, and a window measured from departures would then let a call in early.
+   */
+  async take(signal?: AbortSignal): Promise<() => void> {
     const { calls, windowMs } = this.options;
     const now = performance.now();
-    const slot = this.slots.length < calls ? now : Math.max(now, this.slots[this.slots.length - calls] + windowMs);
-    this.slots.push(slot);
-    if (this.slots.length > calls) this.slots.splice(0, this.slots.length - calls);
+    let slot = now;
+    if (this.calls.length >= calls) {
+      this.calls.sort((a, b) => a.at - b.at);
+      slot = Math.max(now, this.calls[this.calls.length - calls].at + windowMs);
+      this.calls.splice(0, this.calls.length - calls + 1);
+    }
+    const entry = { at: slot };
+    this.calls.push(entry);
+    const answered = () => { entry.at = Math.max(entry.at, performance.now()); };
     const wait = slot - now;
-    if (wait <= 0) return;
+    if (wait <= 0) return answered;
     signal?.throwIfAborted();
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => { signal?.removeEventListener('abort', abort); resolve(); }, wait);
       const abort = () => { clearTimeout(timer); reject(signal!.reason); };
       signal?.addEventListener('abort', abort, { once: true });
     });
+    return answered;
   }
 }
 

@@ -86,11 +86,11 @@ export class Pax8Client {
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
     for (let refreshed = false; ; refreshed = true) {
       const token = await this.accessToken(signal);
-      await this.pacer?.take(signal);
+      const answered = await this.pacer?.take(signal);
       const result = await this.http.send(call, url.toString(), {
         method: 'GET',
         headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-      }, signal);
+      }, signal).finally(answered);
       if (result.status === 401 && !refreshed) {
         // The token expired or was revoked mid-sync: get a new one, once.
         this.invalidateToken(token);
