@@ -6,6 +6,7 @@ export const AUDIT_TYPES = [
   'settings.rules-changed',
   'settings.schedule-changed',
   'settings.name-changed',
+  'settings.retention-changed',
   'api-key.created',
   'api-key.revoked',
   'integration.configured',

@@ -107,8 +107,12 @@ export class ExportService {
         ...(billing ? [count(l.billed), count(l.billed_variance), count(l.unbilled_licences), l.billing_status ? BILLING_LABELS[l.billing_status] : '',
           money(l.billed_unit_price_monthly), money(l.under_billed)] : [])]));
     csv.write([]);
-    csv.write(['Hostname', 'Serial number', 'Device class', 'Last contact', 'Counted', 'Reason']);
-    await this.snapshots.eachClientDevice(tenantId, ref.id, clientId, csvRows(csv,
+    if (!(await this.snapshots.deviceRowsRetained(tenantId, ref.id))) {
+      csv.write(['Device rows of this snapshot were deleted by the retention setting (counts above are kept)']);
+    } else {
+      csv.write(['Hostname', 'Serial number', 'Device class', 'Last contact', 'Counted', 'Reason']);
+    }
+    await this.snapshots.eachClientDevice(tenantId, { id: ref.id, takenAt: ref.taken_at }, clientId, csvRows(csv,
       (d) => [safeText(d.hostname), safeText(d.serial_number), safeText(d.device_class), d.last_contact ? new Date(d.last_contact).toISOString() : '', d.counted ? 'yes' : 'no', safeText(d.reason)]));
     csv.end();
     await sent;

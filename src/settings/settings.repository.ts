@@ -19,6 +19,7 @@ interface SettingsRecord {
   max_monthly_increase: string;
   require_second_approver: boolean;
   psa_billing_enabled: boolean;
+  retention_months: number | null;
 }
 
 function toSettings(row: SettingsRecord): TenantSettings {
@@ -32,6 +33,7 @@ function toSettings(row: SettingsRecord): TenantSettings {
     maxMonthlyIncrease: Number(row.max_monthly_increase),
     requireSecondApprover: row.require_second_approver,
     psaBilling: { enabled: row.psa_billing_enabled },
+    retentionMonths: row.retention_months,
   };
 }
 
@@ -79,10 +81,10 @@ export class SettingsRepository {
     await q.query(
       `UPDATE tenant_settings SET stale_days = $2, counted_classes = $3, licensed_statuses = $4, matched_tolerance = $5,
               schedule_cron = $6, schedule_time_zone = $7, schedule_enabled = $8,
-              max_seat_change = $9, max_monthly_increase = $10, require_second_approver = $11, psa_billing_enabled = $12, updated_at = now()
+              max_seat_change = $9, max_monthly_increase = $10, require_second_approver = $11, psa_billing_enabled = $12, retention_months = $13, updated_at = now()
         WHERE tenant_id = $1`,
       [tenantId, next.staleDays, next.countedClasses, next.licensedStatuses, next.matchedTolerance, next.schedule.cron, next.schedule.timeZone, next.schedule.enabled,
-        next.maxSeatChange, next.maxMonthlyIncrease, next.requireSecondApprover, next.psaBilling.enabled],
+        next.maxSeatChange, next.maxMonthlyIncrease, next.requireSecondApprover, next.psaBilling.enabled, next.retentionMonths],
     );
   }
 }

@@ -28,8 +28,11 @@ export class SettingsService {
       const next = merge(current, change);
       await this.settings.save(tenantId, next, q);
       // Rules and schedule are told apart: "who changed what we count" is its own question.
-      const { schedule: before, maxSeatChange: s0, maxMonthlyIncrease: m0, requireSecondApprover: r0, psaBilling: psaBefore, ...rulesBefore } = current;
-      const { schedule: after, maxSeatChange: s1, maxMonthlyIncrease: m1, requireSecondApprover: r1, psaBilling: psaAfter, ...rulesAfter } = next;
+      const { schedule: before, maxSeatChange: s0, maxMonthlyIncrease: m0, requireSecondApprover: r0, psaBilling: psaBefore, retentionMonths: keptBefore, ...rulesBefore } = current;
+      const { schedule: after, maxSeatChange: s1, maxMonthlyIncrease: m1, requireSecondApprover: r1, psaBilling: psaAfter, retentionMonths: keptAfter, ...rulesAfter } = next;
+      if (keptBefore !== keptAfter) {
+        await this.audit.record(q, { tenantId, type: 'settings.retention-changed', by, subject: 'retention', before: { retentionMonths: keptBefore }, after: { retentionMonths: keptAfter } });
+      }
       await this.audit.record(q, { tenantId, type: 'settings.rules-changed', by, subject: 'rules', before: rulesBefore, after: rulesAfter });
       await this.audit.record(q, { tenantId, type: 'settings.schedule-changed', by, subject: 'schedule', before, after });
       await this.audit.record(q, {
@@ -70,5 +73,7 @@ function merge(current: TenantSettings, change: UpdateSettingsDto): TenantSettin
     maxMonthlyIncrease: change.maxMonthlyIncrease ?? current.maxMonthlyIncrease,
     requireSecondApprover: change.requireSecondApprover ?? current.requireSecondApprover,
     psaBilling: { enabled: change.psaBilling?.enabled ?? current.psaBilling.enabled },
+    // null is a value here (keep device rows for ever), so only an absent field keeps the current one.
+    retentionMonths: change.retentionMonths === undefined ? current.retentionMonths : change.retentionMonths,
   };
 }

@@ -701,7 +701,7 @@ export interface components {
             /** @enum {string} */
             actorRole: "viewer" | "technician" | "admin" | "api-key" | "system";
             /**
-             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted, settings.psa-billing-changed, psa-item.mapping-changed (more kinds may be added)
+             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, settings.retention-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted, settings.psa-billing-changed, psa-item.mapping-changed (more kinds may be added)
              * @example mapping.changed
              */
             type: string;
@@ -850,6 +850,8 @@ export interface components {
             /** @description The approver of an action must be another person than its proposer */
             requireSecondApprover: boolean;
             psaBilling: components["schemas"]["PsaBillingDto"];
+            /** @description Device rows of snapshots are kept for this many months after the current one (null: for ever); the worker deletes older ones. Per-client counts and reconciliations are kept for ever. */
+            retentionMonths: number | null;
         };
         UpdateScheduleDto: {
             /** @example 0 2 1 * * */
@@ -879,6 +881,8 @@ export interface components {
              */
             displayName?: string | null;
             psaBilling?: components["schemas"]["PsaBillingDto"];
+            /** @description Device rows of snapshots are kept for this many months after the current one (null: for ever); the worker deletes older ones. Per-client counts and reconciliations are kept for ever. Send null to keep them for ever. */
+            retentionMonths?: number | null;
         };
         ClientMappingResponseDto: {
             organizationId: string;
@@ -989,6 +993,8 @@ export interface components {
             billableCount: number;
             /** @description The counting rules in force when the snapshot was taken */
             rules: components["schemas"]["CountingRulesDto"];
+            /** @description False once the tenant's retention setting deleted the device rows (GET …/devices answers 410); counts and the reconciliation are kept */
+            deviceRowsRetained: boolean;
         };
         SnapshotListResponseDto: {
             items: components["schemas"]["SnapshotResponseDto"][];
@@ -1796,7 +1802,7 @@ export interface operations {
                 offset?: number;
                 /** @description PanelOne organization id */
                 clientId?: string;
-                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted, settings.psa-billing-changed, psa-item.mapping-changed), or a prefix ending with a dot: settings. */
+                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, settings.retention-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted, settings.psa-billing-changed, psa-item.mapping-changed), or a prefix ending with a dot: settings. */
                 type?: string;
                 /** @description Entries at or after this instant */
                 from?: string;
@@ -1855,6 +1861,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1964,6 +1979,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2084,6 +2108,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -2188,6 +2221,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2351,6 +2393,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2533,6 +2584,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -2639,6 +2699,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2759,6 +2828,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -2870,6 +2948,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -2972,6 +3059,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3092,6 +3188,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3194,6 +3299,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3316,6 +3430,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3418,6 +3541,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3540,6 +3672,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3642,6 +3783,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3764,6 +3914,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3876,6 +4035,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3979,6 +4147,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4097,6 +4274,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4199,6 +4385,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4323,6 +4518,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4440,6 +4644,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4546,6 +4759,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4673,6 +4895,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4782,6 +5013,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4904,6 +5144,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -5010,6 +5259,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5132,6 +5390,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -5236,6 +5503,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5349,6 +5625,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5476,6 +5761,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -5586,6 +5880,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5705,6 +6008,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -5813,6 +6125,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5936,6 +6257,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -6042,6 +6372,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6163,6 +6502,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -6267,6 +6615,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6390,6 +6747,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -6495,6 +6861,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6614,6 +6989,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -6718,6 +7102,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6837,6 +7230,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -6948,6 +7350,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -7050,6 +7461,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7170,6 +7590,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -7274,6 +7703,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7388,6 +7826,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

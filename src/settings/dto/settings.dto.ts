@@ -39,6 +39,8 @@ function IsIanaTimeZone(options?: ValidationOptions) {
     });
 }
 
+const RETENTION = 'Device rows of snapshots are kept for this many months after the current one (null: for ever); the worker deletes older ones. Per-client counts and reconciliations are kept for ever.';
+
 export class ScheduleDto {
   @ApiProperty({ example: '0 2 1 * *' })
   @IsCronExpression()
@@ -88,6 +90,7 @@ export class SettingsDto extends CountingRulesDto {
   @ApiProperty({ minimum: 0, description: 'USD a month an action item may add (partner cost) before its approval needs confirmLarge' }) maxMonthlyIncrease: number;
   @ApiProperty({ description: 'The approver of an action must be another person than its proposer' }) requireSecondApprover: boolean;
   @ApiProperty({ type: PsaBillingDto }) psaBilling: PsaBillingDto;
+  @ApiProperty({ nullable: true, type: Number, minimum: 1, maximum: 1200, description: RETENTION }) retentionMonths: number | null;
 }
 
 /** Every field optional: what is sent is changed, the rest kept. One bad field refuses the whole request. */
@@ -134,4 +137,7 @@ export class UpdateSettingsDto {
   @ApiPropertyOptional({ type: PsaBillingDto })
   @IsOptional() @ValidateNested() @Type(() => PsaBillingDto)
   psaBilling?: PsaBillingDto;
+  @ApiPropertyOptional({ nullable: true, type: Number, minimum: 1, maximum: 1200, description: `${RETENTION} Send null to keep them for ever.` })
+  @IsOptional() @IsInt({ message: 'retentionMonths must be an integer number of months, or null' }) @Min(1) @Max(1200)
+  retentionMonths?: number | null;
 }
