@@ -1,52 +1,14 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
-import { Task, initialState } from '@lit/task';
-import { B1rElement } from '../shared/base-element.js';
-import { baseStyles } from '../shared/base.styles.js';
-import { errorMessage, renderError, renderPending } from '../shared/states.js';
+import { html, type TemplateResult } from 'lit';
 import type { CountingSettings } from '../shared/types.js';
-import { settingsStyles } from './settings.styles.js';
+import { SettingsFormElement } from './settings-form.js';
 
 type ActionSettings = Pick<CountingSettings, 'maxSeatChange' | 'maxMonthlyIncrease' | 'requireSecondApprover'>;
 
 /** Caps above which a Pax8 change needs "confirm large change", and the second approver (internal to `billingone-settings`). */
-export class ActionSettingsElement extends B1rElement {
-  static override styles = [baseStyles, settingsStyles];
+export class ActionSettingsElement extends SettingsFormElement {
+  protected readonly heading = { id: 'action-settings-title', text: 'Pax8 changes' };
 
-  @state() private reloads = 0;
-  @state() private saving = false;
-  @state() private formError = '';
-  @state() private savedMessage = '';
-
-  private readonly settingsTask = new Task(this, {
-    args: () => [this.readyBase, this.reloads] as const,
-    task: async ([apiBase], { signal }) => {
-      if (!apiBase) return initialState;
-      return this.api.get<CountingSettings>('/settings', undefined, signal).catch((error) => {
-        this.noteError(error);
-        throw error;
-      });
-    },
-  });
-
-  protected override followsReconciliation = false;
-
-  protected reload(): void {
-    this.reloads++;
-  }
-
-  protected override render(): TemplateResult {
-    return html`<section class="panel" part="section" aria-labelledby="action-settings-title">
-      <h3 id="action-settings-title">Pax8 changes</h3>
-      ${this.settingsTask.render({
-        pending: () => renderPending(),
-        error: (error) => renderError(error, () => this.reload()),
-        complete: (settings) => this.renderForm(settings),
-      })}
-    </section>`;
-  }
-
-  private renderForm(settings: ActionSettings): TemplateResult {
+  protected renderForm(settings: ActionSettings): TemplateResult {
     return html`<form @submit=${this.save}>
       <p class="muted">A change above either cap can only be approved with "Confirm large change".</p>
       <div class="row">
@@ -57,11 +19,7 @@ export class ActionSettingsElement extends B1rElement {
       </div>
       <div class="field check"><input id="requireSecondApprover" name="requireSecondApprover" type="checkbox" .checked=${settings.requireSecondApprover} />
         <label for="requireSecondApprover">The approver must be another admin than the one who proposed</label></div>
-      ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
-      <div class="actions">
-        <button class="btn primary" part="button" type="submit" ?disabled=${this.saving}>${this.saving ? 'Saving…' : 'Save'}</button>
-        <span class="muted" role="status">${this.savedMessage}</span>
-      </div>
+      ${this.renderFooter()}
     </form>`;
   }
 
@@ -73,18 +31,7 @@ export class ActionSettingsElement extends B1rElement {
       maxMonthlyIncrease: Number(form.get('maxMonthlyIncrease')),
       requireSecondApprover: form.get('requireSecondApprover') === 'on',
     };
-    this.saving = true;
-    this.formError = '';
-    this.savedMessage = '';
-    try {
-      await this.api.put('/settings', body);
-      this.savedMessage = 'Saved. Changes proposed from now on are checked against these caps.';
-    } catch (error) {
-      this.noteError(error);
-      this.formError = errorMessage(error);
-    } finally {
-      this.saving = false;
-    }
+    await this.submit(body, 'Saved. Changes proposed from now on are checked against these caps.');
   }
 }
 

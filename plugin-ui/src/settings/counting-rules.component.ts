@@ -1,12 +1,7 @@
-import { html, nothing, type TemplateResult } from 'lit';
-import { state } from 'lit/decorators.js';
-import { Task, initialState } from '@lit/task';
-import { B1rElement } from '../shared/base-element.js';
-import { baseStyles } from '../shared/base.styles.js';
-import { errorMessage, renderError, renderPending } from '../shared/states.js';
+import { html, type TemplateResult } from 'lit';
 import { humanize, PAX8_STATUSES } from '../shared/format.js';
 import type { CountingSettings } from '../shared/types.js';
-import { settingsStyles } from './settings.styles.js';
+import { SettingsFormElement } from './settings-form.js';
 import { announceReconciliationChanged } from '../shared/events.js';
 
 const DEVICE_CLASSES = [
@@ -15,43 +10,10 @@ const DEVICE_CLASSES = [
 ];
 
 /** Counting rules, tolerance and snapshot schedule (internal to `billingone-settings`). */
-export class CountingRulesElement extends B1rElement {
-  static override styles = [baseStyles, settingsStyles];
+export class CountingRulesElement extends SettingsFormElement {
+  protected readonly heading = { id: 'rules-title', text: 'Counting rules and schedule' };
 
-  @state() private reloads = 0;
-  @state() private saving = false;
-  @state() private formError = '';
-  @state() private savedMessage = '';
-
-  private readonly settingsTask = new Task(this, {
-    args: () => [this.readyBase, this.reloads] as const,
-    task: async ([apiBase], { signal }) => {
-      if (!apiBase) return initialState;
-      return this.api.get<CountingSettings>('/settings', undefined, signal).catch((error) => {
-        this.noteError(error);
-        throw error;
-      });
-    },
-  });
-
-  protected override followsReconciliation = false;
-
-  protected reload(): void {
-    this.reloads++;
-  }
-
-  protected override render(): TemplateResult {
-    return html`<section class="panel" part="section" aria-labelledby="rules-title">
-      <h3 id="rules-title">Counting rules and schedule</h3>
-      ${this.settingsTask.render({
-        pending: () => renderPending(),
-        error: (error) => renderError(error, () => this.reload()),
-        complete: (settings) => this.renderForm(settings),
-      })}
-    </section>`;
-  }
-
-  private renderForm(settings: CountingSettings): TemplateResult {
+  protected renderForm(settings: CountingSettings): TemplateResult {
     const classes = [...new Set([...DEVICE_CLASSES, ...settings.countedClasses])];
     return html`<form @submit=${this.save}>
       <fieldset><legend>Counted device classes</legend>
@@ -82,11 +44,7 @@ export class CountingRulesElement extends B1rElement {
         <div class="field"><label for="displayName">Your company's name on client reports</label>
           <input id="displayName" name="displayName" type="text" maxlength="200" placeholder="Shown on QBR reports" .value=${settings.displayName ?? ''} /></div>
       </div>
-      ${this.formError ? html`<p class="form-error" role="alert">${this.formError}</p>` : nothing}
-      <div class="actions">
-        <button class="btn primary" part="button" type="submit" ?disabled=${this.saving}>${this.saving ? 'Saving…' : 'Save rules'}</button>
-        <span class="muted" role="status">${this.savedMessage}</span>
-      </div>
+      ${this.renderFooter('Save rules')}
     </form>`;
   }
 
@@ -106,19 +64,7 @@ export class CountingRulesElement extends B1rElement {
       this.formError = 'Tick at least one subscription status: with none, no subscription would count as a license.';
       return;
     }
-    this.saving = true;
-    this.formError = '';
-    this.savedMessage = '';
-    try {
-      await this.api.put('/settings', body);
-      this.savedMessage = 'Saved. The latest snapshot was re-reconciled as a new version; earlier versions stay readable.';
-      announceReconciliationChanged({ tool: 'counting-rules', runId: '' });
-    } catch (error) {
-      this.noteError(error);
-      this.formError = errorMessage(error);
-    } finally {
-      this.saving = false;
-    }
+    if (await this.submit(body, 'Saved. The latest snapshot was re-reconciled as a new version; earlier versions stay readable.')) announceReconciliationChanged({ tool: 'counting-rules', runId: '' });
   }
 }
 
