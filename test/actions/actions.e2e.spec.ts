@@ -6,8 +6,6 @@ import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { generateDataset, type Dataset, type Subscription } from '../../simulators/index.js';
-import { IntegrationSyncService, PAX8_SYNC_PARTS } from '../../src/integrations/integration-sync.service.js';
-import { SnapshotsService } from '../../src/snapshots/snapshots.service.js';
 import { dumpTenant, pool } from '../reliability/support.js';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
 import { syncSimulatedWorld, type SimulatedWorld } from '../support/simulated-world.js';
@@ -132,13 +130,19 @@ it('approved: the worker reads, writes once, the gap shows action-applied, and t
   expect(done.history.map((e: { state: string }) => e.state)).toEqual(['proposed', 'approved', 'applying', 'applied']);
   expect((await gapNow(gap))!.state).toBe('action-applied');
 
-  // The next snapshot (after a Pax8 sync) shows the gap gone: closed, with the snapshot that closed it.
-  const sync = api.app.get(IntegrationSyncService);
-  await sync.syncPax8(tenant, [...PAX8_SYNC_PARTS]);
-  await api.app.get(SnapshotsService).take(tenant, { trigger: 'manual', devices: sync.panelOneDevicePages(tenant) });
+  // The applied quantity is what we now know of Pax8, so "Take snapshot" alone (no Pax8 sync)
+  // shows the gap gone: closed, with that snapshot.
+  expect((await db.query(`SELECT quantity::int AS q, (raw->>'quantity')::int AS raw FROM pax8_subscription WHERE tenant_id = $1 AND id = $2`, [tenant, sub.id])).rows).toEqual([{ q: to, raw: to }]);
+  const run = (await api.http.post('/api/v1/sync/device-snapshot').set(h.tech).expect(202)).body;
+  const finished = await until('the snapshot run to finish', async () => {
+    const r = (await api.http.get(`/api/v1/sync/runs/${run.id}`).set(h.viewer).expect(200)).body;
+    return r.status === 'succeeded' || r.status === 'failed' ? r : undefined;
+  }, 120_000, 100);
+  expect(finished).toMatchObject({ status: 'succeeded', error: null });
+  const [snapshot] = (await db.query(`SELECT id FROM snapshot WHERE tenant_id = $1 AND run_id = $2`, [tenant, run.id])).rows;
   expect(await gapNow(gap)).toBeUndefined();
   const closed = await gapNow(gap, 'closed');
-  expect(closed).toMatchObject({ state: 'closed', clientId: gap.clientId, productId: gap.productId });
+  expect(closed).toMatchObject({ state: 'closed', clientId: gap.clientId, productId: gap.productId, closedBy: { id: snapshot.id } });
   expect(closed!.actions[0].verification).toMatchObject({ closed: true, variance: 0, snapshotId: closed!.closedBy!.id });
   const verified = (await getAction(action.id)).items[0].verification;
   expect(verified.message).toBe(`Closed by snapshot of ${verified.takenAt.slice(0, 10)}`);
