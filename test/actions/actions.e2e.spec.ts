@@ -1,7 +1,8 @@
 // Pax8 quantity actions end to end, against the Pax8 simulator over HTTP and real PostgreSQL,
 // with two in-process workers: propose (the preview), approve, the worker's read-before-write,
 // conflict, Pax8's refusals, a decrease scheduled for the renewal and applied once, caps,
-// the second approver, bulk with mixed outcomes, cancel, and the next snapshot verifying.
+// the second approver, bulk with mixed outcomes, cancel (by an admin or the proposer), the
+// preview that stores nothing, and the next snapshot verifying.
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
@@ -89,7 +90,18 @@ afterAll(async () => {
 it('a proposal previews the subscription, from and to, the money and the warnings; viewers cannot propose', async () => {
   const { gap, sub } = take('under-licensed');
   await propose([{ clientId: gap.clientId, productId: gap.productId }], h.viewer).expect(403);
+  // The preview answers what the proposal will be and stores nothing.
+  const stored = async () => (await db.query(`SELECT (SELECT count(*) FROM action WHERE tenant_id = $1)::int AS actions, (SELECT count(*) FROM audit_log WHERE tenant_id = $1)::int AS audit`, [tenant])).rows[0];
+  const before = await stored();
+  const previewed = (await api.http.post('/api/v1/actions/preview').set(h.tech).send({ type: 'pax8-quantity', gaps: [{ clientId: gap.clientId, productId: gap.productId }] }).expect(200)).body;
+  await api.http.post('/api/v1/actions/preview').set(h.viewer).send({ type: 'pax8-quantity', gaps: [{ clientId: gap.clientId, productId: gap.productId }] }).expect(403);
+  expect(await stored()).toEqual(before);
+  expect((await gapNow(gap))!.state).toBe('open');
   const action = (await propose([{ clientId: gap.clientId, productId: gap.productId }]).expect(201)).body;
+  expect(previewed).toEqual({
+    type: 'pax8-quantity',
+    items: [{ clientId: gap.clientId, clientName: gap.clientName, productId: gap.productId, productName: action.items[0].productName, preview: action.items[0].preview }],
+  });
   expect(action).toMatchObject({ type: 'pax8-quantity', state: 'proposed', proposedBy: 'tech-1', approvedBy: null });
   const [item] = action.items;
   const to = sub.quantity + gap.variance;
@@ -107,6 +119,8 @@ it('a proposal previews the subscription, from and to, the money and the warning
   // A second proposal on the same gap waits for this one.
   const again = await propose([{ clientId: gap.clientId, productId: gap.productId }]).expect(409);
   expect(again.body.message).toContain(action.id);
+  const previewAgain = await api.http.post('/api/v1/actions/preview').set(h.tech).send({ type: 'pax8-quantity', gaps: [{ clientId: gap.clientId, productId: gap.productId }] }).expect(409);
+  expect(previewAgain.body.message).toBe(again.body.message);
   await api.http.post(`/api/v1/actions/${action.id}/cancel`).set(h.admin).expect(200);
 
   const pending = (await propose([pendingGap]).expect(201)).body.items[0];
@@ -301,6 +315,11 @@ it('cancel: a proposed action does not run, and the gap can be acted on again', 
   expect(queue.items.every((a: { items: Array<{ state: string }> }) => a.items.some((i) => i.state === 'proposed'))).toBe(true);
   expect(queue.items.map((a: { id: string }) => a.id)).not.toContain(action.id);
   expect((await api.http.get('/api/v1/actions?state=cancelled').set(h.viewer).expect(200)).body.items.map((a: { id: string }) => a.id)).toContain(action.id);
+  // Its proposer withdraws it while it awaits approval; another technician cannot.
+  const otherTech = bearer(await api.token(tenant, 'technician', { subject: 'tech-2' }));
+  const refused = await api.http.post(`/api/v1/actions/${next.id}/cancel`).set(otherTech).expect(403);
+  expect(refused.body.message).toBe('Only an admin or its proposer (tech-1) can cancel this action');
+  expect((await api.http.post(`/api/v1/actions/${next.id}/cancel`).set(h.tech).expect(200)).body).toMatchObject({ state: 'cancelled', history: expect.arrayContaining([expect.objectContaining({ by: 'tech-1', state: 'cancelled' })]) });
 });
 
 it('bad proposals are 4xx and change nothing', async () => {

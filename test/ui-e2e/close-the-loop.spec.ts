@@ -77,12 +77,13 @@ describe('closing the loop on the demo stack', () => {
     // 2. Propose a Pax8 increase for the other, read its preview, approve it.
     await line(fix.productId).getByRole('button', { name: `Fix in Pax8: ${fix.productName}` }).click();
     const fixDialog = page.getByRole('dialog', { name: `Fix ${fix.productName} in Pax8` });
-    await fixDialog.getByRole('button', { name: 'Propose change' }).click();
+    await fixDialog.getByRole('button', { name: 'Preview change' }).click();
     const subscription = detail.subscriptions.find((candidate) => candidate.productId === fix.productId && candidate.countsAsLicence)!;
     const from = subscription.quantity;
     const to = from + fix.variance;
     await fixDialog.locator('.quantity', { hasText: `${from} → ${to} seats` }).waitFor({ timeout: WAIT });
     expect(await fixDialog.locator('.price').textContent()).toMatch(/^\+\$[\d,.]+ \/ month$/);
+    await fixDialog.getByRole('button', { name: 'Confirm and propose' }).click();
     await fixDialog.getByRole('button', { name: 'Approve and apply' }).click();
     await fixDialog.getByText('Approved.').waitFor({ timeout: WAIT });
     await fixDialog.getByRole('button', { name: 'Close' }).click();

@@ -72,9 +72,16 @@ describe('gap actions in the drill-down', () => {
     await row.getByRole('button', { name: 'Fix in Pax8: SentinelOne Control' }).click();
     const dialog = page.getByRole('dialog', { name: 'Fix SentinelOne Control in Pax8' });
     await dialog.getByLabel(/New Pax8 quantity/).fill(String(edr.licenses + edr.variance + 1));
-    await dialog.getByRole('button', { name: 'Propose change' }).click();
+    await dialog.getByRole('button', { name: 'Preview change' }).click();
     const to = edr.licenses + edr.variance + 1;
+    // The preview comes first and stores nothing; Confirm proposes exactly what was previewed.
     await dialog.locator('.quantity', { hasText: `${edr.licenses} → ${to} seats` }).waitFor();
+    await dialog.getByText('Nothing is recorded yet. Confirm to propose this change.').waitFor();
+    expect(stack.api.actions.previews).toBe(1);
+    expect(stack.api.actions.actions).toHaveLength(0);
+    await dialog.getByRole('button', { name: 'Confirm and propose' }).click();
+    await dialog.getByRole('button', { name: 'Approve and apply' }).waitFor();
+    expect(stack.api.actions.actions[0].items[0].preview.toQuantity).toBe(to);
     const price = (to - edr.licenses) * edr.unitPriceMonthly!.amount;
     expect(await dialog.locator('.price').textContent()).toBe(`+${new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(price)} / month`);
     expect(await dialog.locator('.cost').textContent()).toMatch(/^\+\$[\d.,]+ \/ month$/);
@@ -95,8 +102,9 @@ describe('gap actions in the drill-down', () => {
     await line(page, 'prod-edr').getByRole('button', { name: 'Fix in Pax8: SentinelOne Control' }).click();
     const dialog = page.getByRole('dialog', { name: 'Fix SentinelOne Control in Pax8' });
     await dialog.getByLabel(/New Pax8 quantity/).fill('500');
-    await dialog.getByRole('button', { name: 'Propose change' }).click();
+    await dialog.getByRole('button', { name: 'Preview change' }).click();
     await dialog.locator('.warnings', { hasText: 'more than the 20 allowed' }).waitFor();
+    await dialog.getByRole('button', { name: 'Confirm and propose' }).click();
     const approve = dialog.getByRole('button', { name: 'Approve and apply' });
     expect(await approve.isDisabled()).toBe(true);
     await dialog.getByLabel(/Confirm large change/).check();
@@ -114,9 +122,13 @@ describe('gap actions in the drill-down', () => {
     expect(await row.getByRole('button', { name: /Accept/ }).count()).toBe(0);
     await row.getByRole('button', { name: 'Fix in Pax8: SentinelOne Control' }).click();
     const dialog = technician.page.getByRole('dialog');
-    await dialog.getByRole('button', { name: 'Propose change' }).click();
+    await dialog.getByRole('button', { name: 'Preview change' }).click();
+    await dialog.getByText('Nothing is recorded yet. Confirm to propose this change for an admin to approve.').waitFor();
+    await dialog.getByRole('button', { name: 'Confirm and propose' }).click();
     await dialog.getByText('Proposed. An admin approves it in the approval queue').waitFor();
-    expect(await dialog.getByRole('button', { name: /Approve|Cancel proposal/ }).count()).toBe(0);
+    expect(await dialog.getByRole('button', { name: /Approve/ }).count()).toBe(0);
+    // The proposer may withdraw it until an admin approves it.
+    expect(await dialog.getByRole('button', { name: 'Cancel proposal' }).count()).toBe(1);
     await dialog.getByRole('button', { name: 'Close' }).click();
     await row.locator('.gap-state', { hasText: 'waiting for approval' }).waitFor();
     await technician.page.locator(`${PANEL} section.audit`, { hasText: 'Only admins can see who changed what.' }).waitFor();
@@ -226,8 +238,9 @@ describe('screenshots of the closing-the-loop screens', () => {
         await screenshot(page, `actions-ui/accept-${name}`);
         await page.keyboard.press('Escape');
         await line(page, 'prod-edr').getByRole('button', { name: /^Fix/ }).click();
-        await page.getByRole('dialog', { name: /^Fix/ }).getByRole('button', { name: 'Propose change' }).click();
-        await page.getByRole('dialog', { name: /^Fix/ }).locator('.quantity').waitFor();
+        await page.getByRole('dialog', { name: /^Fix/ }).getByRole('button', { name: 'Preview change' }).click();
+        await page.getByRole('dialog', { name: /^Fix/ }).getByRole('button', { name: 'Confirm and propose' }).click();
+        await page.getByRole('dialog', { name: /^Fix/ }).getByRole('button', { name: 'Approve and apply' }).waitFor();
         expect(await seriousAxeViolations(page)).toEqual([]);
         await screenshot(page, `actions-ui/fix-${name}`);
         await context.close();

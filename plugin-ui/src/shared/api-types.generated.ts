@@ -496,6 +496,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/actions/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ActionsController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/actions/{id}": {
         parameters: {
             query?: never;
@@ -1468,6 +1484,20 @@ export interface components {
             items: components["schemas"]["ActionItemDto"][];
             /** @description Oldest first */
             history: components["schemas"]["ActionEventDto"][];
+        };
+        ActionPreviewItemDto: {
+            /** @description PanelOne organization id */
+            clientId: string;
+            clientName: string;
+            productId: string;
+            productName: string;
+            preview: components["schemas"]["ActionPreviewDto"];
+        };
+        ActionPreviewResponseDto: {
+            /** @enum {string} */
+            type: "pax8-quantity" | "psa-quantity";
+            /** @description In the order of the body's gaps */
+            items: components["schemas"]["ActionPreviewItemDto"][];
         };
         ActionListResponseDto: {
             /** @description Newest first */
@@ -5834,6 +5864,120 @@ export interface operations {
             };
         };
     };
+    ActionsController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeActionDto"];
+            };
+        };
+        responses: {
+            /** @description What POST /actions would propose (same body, checks and errors); nothing is stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionPreviewResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     ActionsController_get: {
         parameters: {
             query?: never;
@@ -6072,7 +6216,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Cancelled: its proposed or scheduled items will not run */
+            /** @description Cancelled: its proposed or scheduled items will not run. Admins cancel any action; a technician only one they proposed, while it awaits approval */
             200: {
                 headers: {
                     [name: string]: unknown;
