@@ -105,6 +105,14 @@ function recommendedAction(client: ClientRowResponseDto, lines: LineResponseDto[
       ? `No per-device license found: add a per-device product for ${client.devices} device${client.devices === 1 ? '' : 's'} in Pax8, or mark the client's product as per-device in the admin settings.`
       : 'No action needed: no billable devices and no per-device licenses.';
   }
-  const actions = lines.filter((l) => l.status !== 'matched').map((l) => lineAction(l.productName, l.licenses, l.devices));
-  return actions.length ? actions.join(' ') : 'No action needed: licenses match billable devices.';
+  // An accepted gap is a decision already taken (an exception covers it): advising on it again would undo it.
+  const gaps = lines.filter((l) => l.status !== 'matched');
+  const accepted = gaps.filter((l) => l.gapState === 'accepted').length;
+  const actions = gaps.filter((l) => l.gapState !== 'accepted').map((l) => lineAction(l.productName, l.licenses, l.devices));
+  if (actions.length) return actions.join(' ');
+  return accepted
+    ? accepted === 1
+      ? 'No action needed: the gap is accepted (an exception covers it; it reopens by itself if the gap grows).'
+      : `No action needed: all ${accepted} gaps are accepted (exceptions cover them; each reopens by itself if its gap grows).`
+    : 'No action needed: licenses match billable devices.';
 }
