@@ -1,10 +1,11 @@
 // Missed billing: the open (not accepted) under-licensed product lines of a snapshot, largest money first, each
 // with what to do and since when the gap has been open (the consecutive run of complete
 // snapshots, up to this one, in which the same client and product were under-licensed).
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ClientGaps } from './client-gaps.js';
 import { lineAction } from './client-detail.service.js';
 import { gapKey, gapRuns } from './gap-runs.js';
-import type { MissedBillingItemDto, MissedBillingResponseDto } from './dto/reconciliation.dto.js';
+import type { MissedBillingItemDto, MissedBillingResponseDto, MissedBillingState } from './dto/reconciliation.dto.js';
 import { usdOrNull } from './money.js';
 import { ReconciliationReader, type ReconciliationSelect } from './reconciliation-reader.service.js';
 import { numberOrNull, toSnapshotRef } from './reconciliation.mappers.js';
@@ -15,6 +16,7 @@ export class MissedBillingService {
   constructor(
     private readonly reconciliations: ReconciliationRepository,
     private readonly reader: ReconciliationReader,
+    @Optional() @Inject(ClientGaps) private readonly gaps?: ClientGaps,
   ) {}
 
   async list(tenantId: string, query: ReconciliationSelect & { limit: number; offset: number }): Promise<MissedBillingResponseDto> {
@@ -28,6 +30,8 @@ export class MissedBillingService {
 
     // The run stops at the first snapshot (newest first) without the gap.
     const runs = gapRuns(await this.reconciliations.gapHistory(tenantId, snapshot.takenAt, open), () => 'under-licensed');
+    // Where each gap stands (a Pax8 fix pending or applied), read the way GET /gaps reads it.
+    const states = this.gaps ? await this.gaps.statesOf(tenantId, { ...at, takenAt: snapshot.takenAt }, [...new Set(open.map((l) => l.organization_id))]) : new Map();
 
     const items = open.map((l): MissedBillingItemDto => {
       const devices = Number(l.devices);
@@ -41,6 +45,8 @@ export class MissedBillingService {
         revenueAtRisk: usdOrNull(numberOrNull(l.revenue_at_risk)),
         action: lineAction(l.product_name, licensed, devices),
         since: run.since, snapshots: run.snapshots,
+        state: (states.get(gapKey(l))?.state ?? 'open') as MissedBillingState,
+        latestAction: states.get(gapKey(l))?.action ?? null,
       };
     });
     return { snapshot, version: ref.version, items, total };

@@ -113,6 +113,10 @@ it('a proposal previews the subscription, from and to, the money and the warning
   expect(item.preview.monthlyPriceChange).toEqual({ amount: Math.round(gap.variance * sub.price * 100) / 100, currency: 'USD' });
   expect((await gapNow(gap))!.state).toBe('action-pending');
   expect((await gapNow(gap))!.actions[0]).toMatchObject({ actionId: action.id, state: 'proposed' });
+  // Missed billing shows it too, read as GET /gaps reads it; the other lines stay open.
+  const missed = (await api.http.get('/api/v1/missed-billing?limit=200').set(h.viewer).expect(200)).body.items;
+  expect(missed.find((m: Gap) => m.clientId === gap.clientId && m.productId === gap.productId)).toMatchObject({ state: 'action-pending', latestAction: { actionId: action.id, state: 'proposed', preview: { toQuantity: to } } });
+  expect(missed.filter((m: Gap) => m.clientId !== gap.clientId).every((m: { state: string; latestAction: unknown }) => m.state === 'open' && m.latestAction === null)).toBe(true);
   // The drill-down shows the same gap with its state and action.
   const detail = (await api.http.get(`/api/v1/reconciliation/clients/${gap.clientId}`).set(h.viewer).expect(200)).body;
   expect(detail.gaps.find((g: Gap) => g.productId === gap.productId)).toMatchObject({ state: 'action-pending', actions: [{ actionId: action.id, preview: { toQuantity: to } }] });
@@ -143,6 +147,8 @@ it('approved: the worker reads, writes once, the gap shows action-applied, and t
   expect(sub.quantity).toBe(to);
   expect(done.history.map((e: { state: string }) => e.state)).toEqual(['proposed', 'approved', 'applying', 'applied']);
   expect((await gapNow(gap))!.state).toBe('action-applied');
+  const missed = (await api.http.get('/api/v1/missed-billing?limit=200').set(h.viewer).expect(200)).body.items;
+  expect(missed.find((m: Gap) => m.clientId === gap.clientId && m.productId === gap.productId)).toMatchObject({ state: 'action-applied', latestAction: { actionId: action.id, state: 'applied' } });
 
   // The applied quantity is what we now know of Pax8, so "Take snapshot" alone (no Pax8 sync)
   // shows the gap gone: closed, with that snapshot.

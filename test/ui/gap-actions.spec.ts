@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { useFixtureStack } from './fixture-stack.js';
 import { fixtureToken } from './fixture-data.js';
-import { PHONE, mountWidget, newPage, screenshot, seriousAxeViolations } from './browser.js';
+import { PHONE, SCREENSHOT_DIR, mountWidget, newPage, screenshot, seriousAxeViolations } from './browser.js';
 
 const PANEL = 'billingone-client-panel';
 const LIST = 'billingone-reconciliation';
@@ -239,6 +239,8 @@ describe('screenshots of the closing-the-loop screens', () => {
         await page.keyboard.press('Escape');
         await line(page, 'prod-edr').getByRole('button', { name: /^Fix/ }).click();
         await page.getByRole('dialog', { name: /^Fix/ }).getByRole('button', { name: 'Preview change' }).click();
+        await page.getByRole('dialog', { name: /^Fix/ }).locator('.quantity').waitFor();
+        await screenshot(page, `actions-ui/fix-preview-${name}`);
         await page.getByRole('dialog', { name: /^Fix/ }).getByRole('button', { name: 'Confirm and propose' }).click();
         await page.getByRole('dialog', { name: /^Fix/ }).getByRole('button', { name: 'Approve and apply' }).waitFor();
         expect(await seriousAxeViolations(page)).toEqual([]);
@@ -252,6 +254,36 @@ describe('screenshots of the closing-the-loop screens', () => {
         await screenshot(queue.page, `actions-ui/queue-${name}`);
         await queue.context.close();
       }
+    }
+  });
+});
+
+describe('missed billing shows where a Pax8 fix stands', () => {
+  it('a pending fix and an applied one replace the advice on their lines; the others keep it', async () => {
+    const [first, second, third] = stack.api.missedBilling();
+    const route = (method: string, path: string, body: object, role: Role) => stack.api.actions.route(method, path, new URLSearchParams(), body, role, `user-${role}`)!;
+    const propose = (item: { clientId: string; productId: string }) =>
+      route('POST', '/actions', { type: 'pax8-quantity', gaps: [{ clientId: item.clientId, productId: item.productId }] }, 'technician').body as { id: string; items: Array<{ preview: { fromQuantity: number; toQuantity: number } }> };
+    const pending = propose(first);
+    const applied = propose(second);
+    expect(route('POST', `/actions/${applied.id}/approve`, { confirmLarge: true }, 'admin').status).toBe(200);
+    for (let step = 0; step < 2; step++) route('GET', '/actions', {}, 'viewer'); // the fixture's worker: approved → applying → applied
+    expect(stack.api.missedBilling().slice(0, 2).map((item) => item.state)).toEqual(['action-pending', 'action-applied']);
+
+    for (const viewport of [undefined, PHONE]) {
+      const { page, context } = await newPage(stack.browser, { viewport });
+      await mountWidget(page, stack.api.baseUrl, 'billingone-missed-billing', { 'api-base': stack.api.baseUrl, 'context-token': fixtureToken('viewer') });
+      const row = (item: { clientId: string; productId: string }) => page.locator(`billingone-missed-billing tr.gap[data-client-id="${item.clientId}"][data-product-id="${item.productId}"]`);
+      const [p, a] = [pending.items[0].preview, applied.items[0].preview];
+      await row(first).locator('.fix', { hasText: `Pax8 fix ${p.fromQuantity} → ${p.toQuantity} seats: waiting for approval` }).waitFor();
+      await row(second).locator('.fix', { hasText: `Pax8 fix applied (${a.fromQuantity} → ${a.toQuantity} seats), awaiting the next snapshot` }).waitFor();
+      expect(await row(first).textContent()).not.toContain('Increase Pax8 quantity');
+      expect(await row(third).textContent()).toContain(third.action);
+      expect(await row(third).locator('.fix').count()).toBe(0);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      // The top of the list (where the two fixes are), not the whole page of gaps.
+      await page.screenshot({ path: `${SCREENSHOT_DIR}actions-ui/missed-billing-fix-${viewport ? 'phone' : 'desktop'}.png` });
+      await context.close();
     }
   });
 });

@@ -1257,6 +1257,13 @@ export interface components {
             since: string;
             /** @description Number of consecutive snapshots with this gap */
             snapshots: number;
+            /**
+             * @description The gap's state as GET /gaps shows it: action-pending while a Pax8 fix waits or runs, action-applied once applied (until a later snapshot confirms it)
+             * @enum {string}
+             */
+            state: "open" | "action-pending" | "action-applied";
+            /** @description The gap's latest action item, as GET /gaps shows it (actions[0]); null: none */
+            latestAction: components["schemas"]["GapActionDto"] | null;
         };
         MissedBillingResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
