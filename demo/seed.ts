@@ -57,6 +57,8 @@ export async function seedDemoTenant(app: INestApplication, base: string, sims: 
   }
 
   say(`  Demo tenant  ${DEMO_TENANT_ID}: first start, running Sync All against the simulators…`);
+  // The demo bills through PanelOne agreements: the third column (billed) is on.
+  await call('PUT', '/settings', { psaBilling: { enabled: true } });
   let run = await call('POST', '/sync/sync-all');
   while (run.status === 'queued' || run.status === 'running') {
     await new Promise((r) => setTimeout(r, 500));

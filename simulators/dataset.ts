@@ -6,9 +6,11 @@
 // `devices.add/update/remove` and the plain arrays (e.g. change a subscription's quantity).
 import { intBetween, mulberry32, pick, type Rng, uuidFrom } from './random.js';
 import { DAY, DeviceStore, countBillable, type Organization } from './devices.js';
+import { generateBilling, type BillingWorld } from './billing-data.js';
 import { CATALOG, CITIES, CLIENT_CORES, FIRST_NAMES, INDUSTRIES, LAST_NAMES, LEGAL_SUFFIXES } from './names.js';
 
 export * from './devices.js';
+export * from './billing-data.js';
 
 export interface Address { street: string; street2?: string; city: string; stateOrProvince: string; postalCode: string; country: string }
 export interface Company {
@@ -131,6 +133,8 @@ export interface Dataset {
   subscriptions: Subscription[];
   devices: DeviceStore;
   clients: ClientTruth[];
+  /** What the clients are billed in PanelOne's PSA (agreements, additions, catalog). */
+  billing: BillingWorld;
 }
 
 const isoDay = (ms: number) => new Date(ms).toISOString().slice(0, 10);
@@ -372,7 +376,8 @@ export function generateDataset(options: DatasetOptions = {}): Dataset {
     else addSubscription(company.id, pick(rng, perDeviceProducts), intBetween(rng, 1, 30), pick(rng, ['Cancelled', 'Trial', 'PendingCancel', 'WaitingForDetails']), 'Monthly');
   }
 
-  return { seed, now, profile, organizations, companies, contacts, products, productMeta, pricing, subscriptions, devices, clients };
+  const billing = generateBilling(seed, now, products, clients);
+  return { seed, now, profile, organizations, companies, contacts, products, productMeta, pricing, subscriptions, devices, clients, billing };
 }
 
 function shuffled<T>(rng: Rng, items: readonly T[]): T[] {

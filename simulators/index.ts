@@ -5,3 +5,4 @@ export * from './pax8.js';
 export * from './panelone.js';
 export * from './write-faults.js';
 export * from './pax8-writes.js';
+export * from './panelone-billing.js';

@@ -1,6 +1,7 @@
 // Runs both simulators as one process:
 //   node dist/simulators/main.js [--pax8-port 4010] [--panelone-port 4020] [--host 127.0.0.1]
 //     [--profile demo|scale] [--clients N --devices N --subscriptions N] [--seed N] [--now ISO]
+//     [--pax8-rate-limit 1000 (calls a minute per credential, as Pax8; 0: none)]
 // Prints one JSON line with the URLs and credentials on stdout, then serves until SIGTERM/SIGINT.
 import { parseArgs } from 'node:util';
 import { generateDataset } from './dataset.js';
@@ -18,6 +19,7 @@ const { values } = parseArgs({
     subscriptions: { type: 'string' },
     seed: { type: 'string', default: '42' },
     now: { type: 'string' },
+    'pax8-rate-limit': { type: 'string', default: '1000' },
   },
   strict: true,
 });
@@ -38,7 +40,11 @@ async function main(): Promise<void> {
     profile, seed: num('seed', values.seed), now,
     clients: num('clients', values.clients), devices: num('devices', values.devices), subscriptions: num('subscriptions', values.subscriptions),
   });
-  const pax8 = await startPax8Simulator({ dataset, port: num('pax8-port', values['pax8-port']), host: values.host });
+  const rateLimit = num('pax8-rate-limit', values['pax8-rate-limit']);
+  const pax8 = await startPax8Simulator({
+    dataset, port: num('pax8-port', values['pax8-port']), host: values.host,
+    rateLimit: rateLimit ? { calls: rateLimit, windowMs: 60_000 } : undefined, subCredentials: true,
+  });
   const panelone = await startPanelOneSimulator({ dataset, port: num('panelone-port', values['panelone-port']), host: values.host });
   process.stdout.write(`${JSON.stringify({
     pax8: { url: pax8.url, tokenUrl: pax8.tokenUrl, audience: pax8.audience, clientId: pax8.clientId, clientSecret: pax8.clientSecret },

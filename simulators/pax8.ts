@@ -21,6 +21,17 @@ export interface Pax8SimulatorOptions {
   /** The audience the token endpoint accepts (the legacy `api://p8p.client` is accepted too). */
   audience?: string;
   tokenTtlSeconds?: number;
+  /**
+   * Pax8's rate limit: at most `calls` answered API calls per credential in any `windowMs`
+   * (Pax8: 1,000 a minute), a 429 with Retry-After beyond it. Off unless given (main.ts gives
+   * 1,000 a minute); tests scale it down.
+   */
+  rateLimit?: { calls: number; windowMs: number };
+  /**
+   * Also accept `<clientId>.<anything>` with the same secret, each its own credential (own
+   * tokens, own rate limit): many tenants, each with its own Pax8 credentials, on one simulator.
+   */
+  subCredentials?: boolean;
 }
 
 export interface Pax8Simulator {
@@ -116,7 +127,23 @@ export async function startPax8Simulator(opts: Pax8SimulatorOptions = {}): Promi
   const ttlSeconds = opts.tokenTtlSeconds ?? 86_400;
   const engine = new FaultEngine();
   const stats = new StatsRecorder();
-  const tokens = new Map<string, { expiresAt: number; calls: number }>();
+  const tokens = new Map<string, { expiresAt: number; calls: number; credential: string }>();
+  // Per credential, when its answered calls in the current window were made (oldest first).
+  const answered = new Map<string, number[]>();
+  const limit = opts.rateLimit;
+  /** Ms until the credential may call again, or 0 (and the call counted) when it may now. */
+  function rateLimited(req: IncomingMessage): number {
+    if (!limit) return 0;
+    const token = tokens.get(/^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '');
+    if (!token) return 0;
+    const now = Date.now();
+    let times = answered.get(token.credential);
+    if (!times) answered.set(token.credential, (times = []));
+    while (times.length && times[0] <= now - limit.windowMs) times.shift();
+    if (times.length >= limit.calls) return times[0] + limit.windowMs - now;
+    times.push(now);
+    return 0;
+  }
   const startedAt = Date.now();
   let clockOffset = 0;
   const clock = () => dataset.now + (Date.now() - startedAt) + clockOffset;
@@ -250,12 +277,13 @@ export async function startPax8Simulator(opts: Pax8SimulatorOptions = {}): Promi
       return reply(400, { error: 'invalid_request', error_description: (err as Error).message });
     }
     if (body.grant_type !== 'client_credentials') return reply(403, { error: 'unsupported_grant_type', error_description: 'Unsupported grant type' });
-    if (body.client_id !== clientId || body.client_secret !== clientSecret) return reply(401, { error: 'access_denied', error_description: 'Unauthorized' });
+    const knownId = body.client_id === clientId || (opts.subCredentials && typeof body.client_id === 'string' && body.client_id.startsWith(`${clientId}.`));
+    if (!knownId || body.client_secret !== clientSecret) return reply(401, { error: 'access_denied', error_description: 'Unauthorized' });
     if (body.audience !== audience && body.audience !== PAX8_LEGACY_AUDIENCE) {
       return reply(403, { error: 'access_denied', error_description: `Service not enabled within domain: ${String(body.audience)}` });
     }
     const accessToken = `sim.${randomBytes(24).toString('base64url')}`;
-    tokens.set(accessToken, { expiresAt: Date.now() + ttlSeconds * 1000, calls: 0 });
+    tokens.set(accessToken, { expiresAt: Date.now() + ttlSeconds * 1000, calls: 0, credential: String(body.client_id) });
     reply(200, { access_token: accessToken, token_type: 'Bearer', expires_in: ttlSeconds });
   }
 
@@ -327,6 +355,11 @@ export async function startPax8Simulator(opts: Pax8SimulatorOptions = {}): Promi
     if (await applyFault(decision, res, stats, (s, m) => errorBody(s, m, path), malformed)) return;
     const authError = checkBearer(req);
     if (authError) return fail(401, authError);
+    const waitMs = rateLimited(req);
+    if (waitMs > 0) {
+      stats.status(429);
+      return sendJson(res, 429, errorBody(429, 'Rate limit exceeded', path), { 'retry-after': String(Math.max(1, Math.ceil(waitMs / 1000))) });
+    }
     if (!route) return fail(404, 'Not found');
     if (req.method !== 'GET') return fail(405, 'Method not allowed');
     try {

@@ -6,6 +6,7 @@ export const AUDIT_TYPES = [
   'settings.rules-changed',
   'settings.schedule-changed',
   'settings.name-changed',
+  'settings.retention-changed',
   'api-key.created',
   'api-key.revoked',
   'integration.configured',
@@ -24,5 +25,7 @@ export const AUDIT_TYPES = [
   'alert-channel.created',
   'alert-channel.changed',
   'alert-channel.deleted',
+  'settings.psa-billing-changed',
+  'psa-item.mapping-changed',
 ] as const;
 export type AuditType = (typeof AUDIT_TYPES)[number];

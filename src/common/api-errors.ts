@@ -12,7 +12,7 @@ export class ErrorDto {
 }
 
 /** What the filter, the guards, the body parser and request hygiene answer with, besides 2xx. */
-export const ERROR_STATUSES = [400, 401, 403, 404, 409, 413, 415, 429, 500, 503] as const;
+export const ERROR_STATUSES = [400, 401, 403, 404, 409, 410, 413, 415, 429, 500, 503] as const;
 
 const WHY: Record<number, string> = {
   400: 'The request is malformed or fails validation',
@@ -20,6 +20,7 @@ const WHY: Record<number, string> = {
   403: 'The role or scope does not allow this',
   404: 'The resource (or snapshot) does not exist for this tenant',
   409: 'Conflicts with the current state (e.g. a run already in progress)',
+  410: 'The data existed but was deleted (e.g. device rows past the retention setting)',
   413: 'The request body is too large',
   415: 'The request body is not JSON',
   429: 'Too many requests; retry after the Retry-After header',

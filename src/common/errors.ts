@@ -7,6 +7,7 @@ export enum ErrorCode {
   Forbidden = 'FORBIDDEN',
   Unavailable = 'UNAVAILABLE',
   Upstream = 'UPSTREAM',
+  Gone = 'GONE',
 }
 
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -17,6 +18,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   [ErrorCode.Forbidden]: 403,
   [ErrorCode.Unavailable]: 503,
   [ErrorCode.Upstream]: 502,
+  [ErrorCode.Gone]: 410,
 };
 
 export class DomainError extends Error {
@@ -27,4 +29,5 @@ export class DomainError extends Error {
 }
 
 export const notFound = (what: string) => new DomainError(ErrorCode.NotFound, `${what} not found`);
+export const gone = (message: string) => new DomainError(ErrorCode.Gone, message);
 export const invalid = (message: string) => new DomainError(ErrorCode.Validation, message);

@@ -64,6 +64,18 @@ export class EnvironmentVariables {
   @IsInt({ message: 'RATE_LIMIT_PER_MINUTE must be an integer' })
   RATE_LIMIT_PER_MINUTE: number = 600;
 
+  /** Pax8 calls per credential per PAX8_RATE_WINDOW_SECONDS (0: no pacing); Pax8 allows 1,000 a minute. */
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? 900 : Number(value)))
+  @Min(0)
+  @IsInt({ message: 'PAX8_CALLS_PER_MINUTE must be an integer (0 turns pacing off)' })
+  PAX8_CALLS_PER_MINUTE: number = 900;
+
+  /** The window of PAX8_CALLS_PER_MINUTE in seconds: 60 (shortened only in tests). */
+  @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? 60 : Number(value)))
+  @Min(1)
+  @IsInt({ message: 'PAX8_RATE_WINDOW_SECONDS must be an integer' })
+  PAX8_RATE_WINDOW_SECONDS: number = 60;
+
   @IsOptional() @Transform(({ value }) => (value === undefined || value === '' ? 1200 : Number(value)))
   @Min(1)
   @IsInt({ message: 'RATE_LIMIT_PER_IP_PER_MINUTE must be an integer' })

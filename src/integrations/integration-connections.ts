@@ -1,6 +1,8 @@
 // Reads a tenant's stored integration settings and builds ready clients from them (secrets
 // decrypted only here, only in memory). Retry timings are a property so tests can shorten them.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
+import { APP_CONFIG, type AppConfig } from '../config/config.js';
+import { pacerFor, type PaceOptions } from './call-pacer.js';
 import { OutboundHttp } from '../outbound/outbound-http.js';
 import { IntegrationError, type IntegrationKind } from './integration-error.js';
 import { PanelOneClient } from './panelone.client.js';
@@ -27,7 +29,15 @@ export class IntegrationConnections {
   /** Retry and timeout settings for sync calls; production defaults unless overridden. */
   retryOptions: Partial<RetryOptions> = {};
 
-  constructor(private readonly integrations: IntegrationRepository, private readonly secrets: SecretBox, private readonly outbound: OutboundHttp) {}
+  /** Pax8 calls per credential and window, paced by one bucket per credential in this process. */
+  readonly pax8Pace: PaceOptions;
+
+  constructor(
+    private readonly integrations: IntegrationRepository, private readonly secrets: SecretBox, private readonly outbound: OutboundHttp,
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.pax8Pace = { calls: config.PAX8_CALLS_PER_MINUTE, windowMs: config.PAX8_RATE_WINDOW_SECONDS * 1000 };
+  }
 
   async load(tenantId: string, kind: IntegrationKind): Promise<StoredIntegration | null> {
     const row = await this.integrations.find(tenantId, kind);
@@ -46,6 +56,7 @@ export class IntegrationConnections {
       { baseUrl: c.baseUrl, tokenUrl: c.tokenUrl, audience: c.audience, clientId: c.clientId, clientSecret: secret },
       { ...this.retryOptions, ...options.retry },
       this.outbound,
+      pacerFor(`pax8 ${c.tokenUrl} ${c.clientId}`, this.pax8Pace),
     );
   }
 

@@ -14,6 +14,7 @@ import type { Pax8Client, Pax8Page } from './pax8.client.js';
 import { suggestPerDevice } from './per-device.js';
 import { SyncStaging, type StagedRow, type TableSpec } from './sync-staging.js';
 import {
+  additionRow, agreementRow, catalogItemRow, PANELONE_ADDITION, PANELONE_AGREEMENT, PANELONE_CATALOG_ITEM,
   companyRow, contactRow, organizationRow, PANELONE_ORGANIZATION, PAX8_COMPANY, PAX8_CONTACT, PAX8_PRODUCT,
   PAX8_PRODUCT_PRICING, PAX8_SUBSCRIPTION, pricingRow, productRow, subscriptionRow,
 } from './sync-tables.js';
@@ -72,19 +73,45 @@ export class IntegrationSyncService {
     });
   }
 
-  async syncPanelOneOrganizations(tenantId: string, progress?: ProgressCallback, signal?: AbortSignal): Promise<Record<string, number>> {
+  /**
+   * PanelOne organizations and, with `billing` (the tenant's PSA billing is on), the billing
+   * API's catalog items, agreements and the ACTIVE agreements' additions (only those are billed),
+   * all saved in one transaction.
+   */
+  async syncPanelOneOrganizations(tenantId: string, progress?: ProgressCallback, signal?: AbortSignal, options: { billing?: boolean } = {}): Promise<Record<string, number>> {
     return this.recorded(tenantId, 'panelone', async () => {
       const client = await this.connections.panelOne(tenantId);
       const staging = await SyncStaging.open(this.db, tenantId);
       try {
-        let done = 0;
-        for await (const page of client.organizationPages(signal)) {
-          await staging.stage(PANELONE_ORGANIZATION, page.map(organizationRow));
-          done += page.length;
-          await progress?.({ phase: 'organizations', done });
+        const walk = async <T>(phase: string, spec: TableSpec, pages: AsyncIterable<T[]>, toRow: (r: T) => StagedRow) => {
+          let done = 0;
+          for await (const page of pages) {
+            await staging.stage(spec, page.map(toRow));
+            done += page.length;
+            await progress?.({ phase, done });
+          }
+        };
+        await walk('organizations', PANELONE_ORGANIZATION, client.organizationPages(signal), organizationRow);
+        const counts: Record<string, number> = { organizations: await staging.count(PANELONE_ORGANIZATION) };
+        if (!options.billing) {
+          await staging.apply([PANELONE_ORGANIZATION]);
+          return counts;
         }
-        await staging.apply([PANELONE_ORGANIZATION]);
-        return { organizations: await staging.count(PANELONE_ORGANIZATION) };
+        await walk('psa-catalog', PANELONE_CATALOG_ITEM, client.catalogItemPages(signal), catalogItemRow);
+        await walk('agreements', PANELONE_AGREEMENT, client.agreementPages(signal), agreementRow);
+        const active = await staging.query<{ id: string }>(`SELECT id FROM ${staging.stageName(PANELONE_AGREEMENT)} WHERE status = 'ACTIVE' ORDER BY id`);
+        const skipIfGone = skippingGone(active.length);
+        await fanOut(active, async ({ id }) => {
+          await skipIfGone(async () => {
+            for await (const page of client.additionPages(id, signal)) await staging.stage(PANELONE_ADDITION, page.map(additionRow));
+          });
+        }, (done) => progress?.({ phase: 'additions', done, total: active.length }));
+        await progress?.({ phase: 'saving', done: 0 });
+        await staging.apply([PANELONE_ORGANIZATION, PANELONE_CATALOG_ITEM, PANELONE_AGREEMENT, PANELONE_ADDITION]);
+        return {
+          ...counts, psaCatalogItems: await staging.count(PANELONE_CATALOG_ITEM), agreements: await staging.count(PANELONE_AGREEMENT),
+          additions: await staging.count(PANELONE_ADDITION),
+        };
       } finally {
         await staging.close();
       }

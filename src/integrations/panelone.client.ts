@@ -32,6 +32,41 @@ export interface PanelOneDevice {
   [extra: string]: unknown;
 }
 
+/** Billing API records (docs/contracts-panelone.md, "Billing API"); unknown enum values are kept as sent. */
+export interface PanelOneAgreement {
+  id: string;
+  organizationId: string;
+  name: string;
+  status: string;
+  startDate: string | null;
+  endDate: string | null;
+  [extra: string]: unknown;
+}
+
+export interface PanelOneAddition {
+  id: string;
+  agreementId: string;
+  catalogItemId: string;
+  description: string | null;
+  sku: string | null;
+  quantity: number;
+  unitPrice: number | null;
+  currency: string | null;
+  billingCycle: string | null;
+  effectiveDate: string | null;
+  cancelledDate: string | null;
+  version: number | string;
+  [extra: string]: unknown;
+}
+
+export interface PanelOneCatalogItem {
+  id: string;
+  sku: string | null;
+  name: string;
+  category: string | null;
+  [extra: string]: unknown;
+}
+
 export const PANELONE_PAGE_SIZE = 1000;
 const MAX_PAGES = 1_000_000;
 
@@ -49,6 +84,18 @@ export class PanelOneClient {
   /** One page (array) at a time, so a caller can stream any number of devices. */
   devicePages(signal?: AbortSignal, organizationId?: string): AsyncGenerator<PanelOneDevice[]> {
     return this.cursorPages<PanelOneDevice>('/api/v2/devices', organizationId ? { organizationId } : {}, isDevice, signal);
+  }
+
+  agreementPages(signal?: AbortSignal): AsyncGenerator<PanelOneAgreement[]> {
+    return this.cursorPages<PanelOneAgreement>('/api/v2/agreements', {}, isAgreement, signal);
+  }
+
+  additionPages(agreementId: string, signal?: AbortSignal): AsyncGenerator<PanelOneAddition[]> {
+    return this.cursorPages<PanelOneAddition>(`/api/v2/agreements/${encodeURIComponent(agreementId)}/additions`, {}, isAddition, signal);
+  }
+
+  catalogItemPages(signal?: AbortSignal): AsyncGenerator<PanelOneCatalogItem[]> {
+    return this.cursorPages<PanelOneCatalogItem>('/api/v2/catalog/items', {}, isCatalogItem, signal);
   }
 
   /** One small authenticated call: proves the base URL and the token. */
@@ -97,6 +144,18 @@ function isOrganization(v: Record<string, unknown>): boolean {
 function isDevice(v: Record<string, unknown>): boolean {
   return isString(v.id) && v.id !== '' && isString(v.organizationId) && isString(v.deviceClass)
     && (v.serialNumber === undefined || v.serialNumber === null || isString(v.serialNumber));
+}
+
+function isAgreement(v: Record<string, unknown>): boolean {
+  return isString(v.id) && v.id !== '' && isString(v.organizationId);
+}
+
+function isAddition(v: Record<string, unknown>): boolean {
+  return isString(v.id) && v.id !== '' && isString(v.agreementId) && isString(v.catalogItemId) && typeof v.quantity === 'number' && Number.isFinite(v.quantity);
+}
+
+function isCatalogItem(v: Record<string, unknown>): boolean {
+  return isString(v.id) && v.id !== '' && isString(v.name);
 }
 
 function envelope(body: unknown, call: string, isItem: (v: Record<string, unknown>) => boolean): { items: Array<{ id: string }>; nextCursor: string | null } {

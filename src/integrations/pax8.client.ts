@@ -2,6 +2,7 @@
 // shortly before expiry and once more on a 401; page-number paging with size=200 that follows
 // page.totalPages and dedupes records that move between pages. Records are returned as sent,
 // unknown fields and enum values included.
+import type { CallPacer } from './call-pacer.js';
 import { IntegrationError } from './integration-error.js';
 import { parseJson, ResilientHttp, type RetryOptions, type UpstreamContext } from './resilient-http.js';
 
@@ -30,7 +31,11 @@ export class Pax8Client {
   private token?: { value: string; refreshAt: number };
   private tokenRequest?: Promise<string>;
 
-  constructor(private readonly connection: Pax8Connection, retryOptions: Partial<RetryOptions> = {}, outbound?: UpstreamContext['outbound']) {
+  constructor(
+    private readonly connection: Pax8Connection, retryOptions: Partial<RetryOptions> = {}, outbound?: UpstreamContext['outbound'],
+    /** Keeps this credential's calls under Pax8's rate limit (shared by every client of it in this process). */
+    private readonly pacer?: CallPacer,
+  ) {
     this.http = new ResilientHttp('pax8', retryOptions, {
       outbound,
       secrets: () => [connection.clientSecret, this.token?.value],
@@ -121,10 +126,11 @@ export class Pax8Client {
     for (const [key, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(key, String(value));
     for (let refreshed = false; ; refreshed = true) {
       const token = await this.accessToken(signal);
+      const answered = await this.pacer?.take(signal);
       const result = await this.http.send(call, url.toString(), {
         method: 'GET',
         headers: { Authorization: `Bearer ${token}`, Accept: 'application/json' },
-      }, signal);
+      }, signal).finally(answered);
       if (result.status === 401 && !refreshed) {
         // The token expired or was revoked mid-sync: get a new one, once.
         this.invalidateToken(token);

@@ -1,7 +1,7 @@
 // The synced tables (migration 1764000000001-SyncedData) and how an upstream record becomes
 // a row. `raw` keeps the record exactly as sent; the typed columns are extracted leniently, so
 // an unknown enum value or a missing optional field is data, never a crash.
-import type { PanelOneOrganization } from './panelone.client.js';
+import type { PanelOneAddition, PanelOneAgreement, PanelOneCatalogItem, PanelOneOrganization } from './panelone.client.js';
 import type { Pax8Record } from './pax8.client.js';
 import type { StagedRow, TableSpec } from './sync-staging.js';
 
@@ -37,6 +37,24 @@ export const PAX8_SUBSCRIPTION: TableSpec = {
 export const PANELONE_ORGANIZATION: TableSpec = {
   table: 'panelone_organization', key: ['id'], tracksRemoval: true,
   columns: [['id', 'text'], ['name', 'text'], ['external_ref', 'text'], ['raw', 'jsonb']],
+};
+
+export const PANELONE_AGREEMENT: TableSpec = {
+  table: 'panelone_agreement', key: ['id'], tracksRemoval: true,
+  columns: [['id', 'text'], ['organization_id', 'text'], ['name', 'text'], ['status', 'text'], ['start_date', 'text'], ['end_date', 'text'], ['raw', 'jsonb']],
+};
+
+export const PANELONE_ADDITION: TableSpec = {
+  table: 'panelone_addition', key: ['id'], tracksRemoval: true,
+  columns: [
+    ['id', 'text'], ['agreement_id', 'text'], ['catalog_item_id', 'text'], ['description', 'text'], ['sku', 'text'], ['quantity', 'numeric'],
+    ['unit_price', 'numeric'], ['currency', 'text'], ['billing_cycle', 'text'], ['effective_date', 'text'], ['cancelled_date', 'text'], ['version', 'text'], ['raw', 'jsonb'],
+  ],
+};
+
+export const PANELONE_CATALOG_ITEM: TableSpec = {
+  table: 'panelone_catalog_item', key: ['id'], tracksRemoval: true,
+  columns: [['id', 'text'], ['sku', 'text'], ['name', 'text'], ['category', 'text'], ['raw', 'jsonb']],
 };
 
 const text = (v: unknown): string | null => (typeof v === 'string' ? v : typeof v === 'number' || typeof v === 'boolean' ? String(v) : null);
@@ -78,4 +96,18 @@ export const subscriptionRow = (r: Pax8Record): StagedRow => ({
 
 export const organizationRow = (r: PanelOneOrganization): StagedRow => ({
   id: r.id, name: r.name, external_ref: text(r.externalRef), raw: r,
+});
+
+export const agreementRow = (r: PanelOneAgreement): StagedRow => ({
+  id: r.id, organization_id: r.organizationId, name: text(r.name), status: text(r.status), start_date: text(r.startDate), end_date: text(r.endDate), raw: r,
+});
+
+export const additionRow = (r: PanelOneAddition): StagedRow => ({
+  id: r.id, agreement_id: r.agreementId, catalog_item_id: r.catalogItemId, description: text(r.description), sku: text(r.sku), quantity: num(r.quantity) ?? 0,
+  unit_price: num(r.unitPrice), currency: text(r.currency), billing_cycle: text(r.billingCycle), effective_date: text(r.effectiveDate),
+  cancelled_date: text(r.cancelledDate), version: text(r.version), raw: r,
+});
+
+export const catalogItemRow = (r: PanelOneCatalogItem): StagedRow => ({
+  id: r.id, sku: text(r.sku), name: r.name, category: text(r.category), raw: r,
 });

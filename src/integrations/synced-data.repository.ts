@@ -1,5 +1,6 @@
 // Reads of the tables a sync fills (pax8_company, pax8_contact, pax8_product,
-// pax8_subscription, panelone_organization): the sync writes them through SyncStaging, and
+// pax8_subscription, panelone_organization, and the PSA billing tables panelone_agreement,
+// panelone_addition, panelone_catalog_item): the sync writes them through SyncStaging, and
 // the other features read them through here. Removed rows (removed_at set) are never answered.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -16,6 +17,26 @@ export interface SubscriptionRecord {
   status: string | null;
   billing_term: string | null;
   price: string | null;
+}
+
+/** A live billed line: a non-cancelled addition of an ACTIVE agreement. */
+export interface BilledAdditionRecord {
+  id: string;
+  organization_id: string;
+  agreement_id: string;
+  catalog_item_id: string;
+  description: string | null;
+  quantity: string;
+  unit_price: string | null;
+  billing_cycle: string | null;
+  version: string | null;
+}
+
+export interface PsaCatalogItemRecord {
+  id: string;
+  sku: string | null;
+  name: string;
+  category: string | null;
 }
 
 export interface ContactRecord {
@@ -81,6 +102,28 @@ export class SyncedDataRepository {
         ORDER BY product_name, s.id`,
       [tenantId, companyId],
     );
+  }
+
+  /** What the PSA bills now: the non-cancelled additions of ACTIVE agreements (docs/counting-and-reconciling.md, "The third column"). */
+  async billedAdditions(q: Queryable, tenantId: string): Promise<BilledAdditionRecord[]> {
+    return rowsOf<BilledAdditionRecord>(await q.query(
+      `SELECT ad.id, ag.organization_id, ad.agreement_id, ad.catalog_item_id, ad.description, ad.quantity, ad.unit_price, ad.billing_cycle, ad.version
+         FROM panelone_addition ad
+         JOIN panelone_agreement ag ON ag.tenant_id = ad.tenant_id AND ag.id = ad.agreement_id AND ag.removed_at IS NULL AND ag.status = 'ACTIVE'
+        WHERE ad.tenant_id = $1 AND ad.removed_at IS NULL AND ad.cancelled_date IS NULL`,
+      [tenantId],
+    ));
+  }
+
+  /** Whether a PSA billing sync has brought any agreement in (until then there is no PSA data). */
+  async hasAgreements(q: Queryable, tenantId: string): Promise<boolean> {
+    return rowsOf(await q.query(`SELECT 1 FROM panelone_agreement WHERE tenant_id = $1 AND removed_at IS NULL LIMIT 1`, [tenantId])).length > 0;
+  }
+
+  async psaCatalogItems(q: Queryable, tenantId: string): Promise<PsaCatalogItemRecord[]> {
+    return rowsOf<PsaCatalogItemRecord>(await q.query(
+      `SELECT id, sku, name, category FROM panelone_catalog_item WHERE tenant_id = $1 AND removed_at IS NULL ORDER BY lower(name), id`, [tenantId],
+    ));
   }
 
   companyContacts(tenantId: string, companyId: string): Promise<ContactRecord[]> {

@@ -4,12 +4,15 @@ import { CatalogService } from './catalog.service.js';
 import { MappingController } from './mapping.controller.js';
 import { MappingRepository } from './mapping.repository.js';
 import { MappingService } from './mapping.service.js';
+import { PsaItemsController } from './psa-items.controller.js';
+import { PsaItemRepository } from './psa-item.repository.js';
+import { PsaItemsService } from './psa-items.service.js';
 
-/** Organization <-> Pax8 company mapping and which products are per-device licences (admin). */
+/** Organization <-> Pax8 company mapping, which products are per-device licences, and which Pax8 product each PSA catalog item bills (admin). */
 @Module({
   imports: [IntegrationsModule],
-  controllers: [MappingController],
-  providers: [MappingService, CatalogService, MappingRepository],
-  exports: [MappingService, CatalogService, MappingRepository],
+  controllers: [MappingController, PsaItemsController],
+  providers: [MappingService, CatalogService, MappingRepository, PsaItemRepository, PsaItemsService],
+  exports: [MappingService, CatalogService, MappingRepository, PsaItemRepository],
 })
 export class MappingModule {}

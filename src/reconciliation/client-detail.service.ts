@@ -63,7 +63,11 @@ export class ClientDetailService {
       snapshotId: t.id, takenAt: new Date(t.taken_at).toISOString(), version: t.version, devices: t.devices,
       // Marked where the rules changed: a point recomputed because they did, or computed with other rules than the point before.
       rulesChanged: t.reason.startsWith(RULES_CHANGED) || (i > 0 && JSON.stringify(t.rules) !== JSON.stringify(points[i - 1].rules)), reason: t.reason,
-      lines: (t.lines ?? []).map((l) => ({ productId: l.product_id, productName: l.product_name, licenses: Number(l.licensed_quantity), variance: Number(l.variance) })),
+      lines: (t.lines ?? []).map((l) => ({
+        productId: l.product_id, productName: l.product_name, licenses: Number(l.licensed_quantity), variance: Number(l.variance),
+        // The billed series, for the points made with PSA billing.
+        ...(l.billed === null || l.billed === undefined ? {} : { billed: Number(l.billed) }),
+      })),
     }));
     const contacts = client.pax8CompanyId ? (await this.synced.companyContacts(tenantId, client.pax8CompanyId)).map(toContactDto) : [];
 
@@ -106,10 +110,13 @@ function recommendedAction(client: ClientRowResponseDto, lines: LineResponseDto[
       : 'No action needed: no billable devices and no per-device licenses.';
   }
   // An accepted gap is a decision already taken (an exception covers it): advising on it again would undo it.
-  const gaps = lines.filter((l) => l.status !== 'matched');
+  const gaps = lines.filter((l) => l.status !== 'matched' || l.billingStatus === 'under-billed');
   const accepted = gaps.filter((l) => l.gapState === 'accepted').length;
-  const actions = gaps.filter((l) => l.gapState !== 'accepted').map((l) => lineAction(l.productName, l.licenses, l.devices));
-  if (actions.length) return actions.join(' ');
+  const live = gaps.filter((l) => l.gapState !== 'accepted');
+  const actions = live.filter((l) => l.status !== 'matched').map((l) => lineAction(l.productName, l.licenses, l.devices));
+  // With PSA billing: seats in use the client is not billed for come first (they are the MSP's money).
+  const billing = live.filter((l) => l.billingStatus === 'under-billed').map((l) => `Bill ${l.billedVariance} more seat${l.billedVariance === 1 ? '' : 's'} of ${l.productName} (billed ${l.billed}, ${l.devices} in use).`);
+  if (billing.length || actions.length) return [...billing, ...actions].join(' ');
   return accepted
     ? accepted === 1
       ? 'No action needed: the gap is accepted (an exception covers it; it reopens by itself if the gap grows).'

@@ -1,8 +1,10 @@
 // Missed billing: the open (not accepted) under-licensed product lines of a snapshot, largest money first, each
 // with what to do and since when the gap has been open (the consecutive run of complete
 // snapshots, up to this one, in which the same client and product were under-licensed).
+// With PSA billing, the under-billed lines come first (seats in use the client is not billed
+// for: the MSP's money), then the under-licensed ones; one list, paged across both.
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { ClientGaps } from './client-gaps.js';
+import { ClientGaps, type GapStateOf } from './client-gaps.js';
 import { lineAction } from './client-detail.service.js';
 import { gapKey, gapRuns } from './gap-runs.js';
 import type { MissedBillingItemDto, MissedBillingResponseDto, MissedBillingState } from './dto/reconciliation.dto.js';
@@ -24,14 +26,44 @@ export class MissedBillingService {
     if (!ref) return { snapshot: null, version: null, items: [], total: 0 };
     const snapshot = toSnapshotRef(ref);
     const at = { snapshotId: ref.id, version: ref.version };
-    const total = await this.reconciliations.countGaps(tenantId, at);
-    const open = await this.reconciliations.gaps(tenantId, at, query.limit, query.offset);
-    if (!open.length) return { snapshot, version: ref.version, items: [], total };
+    const billingTotal = (await this.reconciliations.hasBilling(tenantId, at)) ? await this.reconciliations.countBillingGaps(tenantId, at) : null;
+    const licenceTotal = await this.reconciliations.countGaps(tenantId, at);
+    const total = licenceTotal + (billingTotal ?? 0);
+    const billed = billingTotal ? await this.reconciliations.billingGaps(tenantId, at, query.limit, query.offset) : [];
+    const rest = query.limit - billed.length;
+    const open = rest > 0 ? await this.reconciliations.gaps(tenantId, at, rest, Math.max(0, query.offset - (billingTotal ?? 0))) : [];
+    if (!open.length && !billed.length) return { snapshot, version: ref.version, items: [], total };
+    // Where each gap stands (a fix pending or applied), read the way GET /gaps reads it.
+    const states = this.gaps
+      ? await this.gaps.statesOf(tenantId, { ...at, takenAt: snapshot.takenAt }, [...new Set([...billed, ...open].map((l) => l.organization_id))])
+      : new Map<string, GapStateOf>();
+    const standing = (l: { organization_id: string; product_id: string }) => {
+      const s = states.get(gapKey(l));
+      return { state: (s?.state ?? 'open') as MissedBillingState, latestAction: s?.action ?? null };
+    };
+    const billedRuns = billed.length
+      ? gapRuns((await this.reconciliations.gapHistory(tenantId, snapshot.takenAt, billed)).map((h) => ({ ...h, status: h.billing_status === 'under-billed' ? 'under-licensed' as const : null })), () => 'under-licensed')
+      : new Map();
+    const billedItems = billed.map((l): MissedBillingItemDto => {
+      const devices = Number(l.devices);
+      const billedSeats = Number(l.billed);
+      const run = billedRuns.get(gapKey(l)) ?? { since: snapshot.takenAt, snapshots: 1 };
+      const gap = Number(l.billed_variance);
+      return {
+        clientId: l.organization_id, clientName: l.client_name, productId: l.product_id, productName: l.product_name,
+        devices, licensed: Number(l.licensed_quantity), gap,
+        unitPriceMonthly: usdOrNull(numberOrNull(l.billed_unit_price_monthly)),
+        monthlyAmount: usdOrNull(numberOrNull(l.under_billed)),
+        revenueAtRisk: usdOrNull(numberOrNull(l.under_billed)),
+        action: `Bill ${gap} more seat${gap === 1 ? '' : 's'} of ${l.product_name} (billed ${billedSeats}, ${devices} in use).`,
+        since: run.since, snapshots: run.snapshots, ...standing(l),
+        kind: 'under-billed', billed: billedSeats, billedVariance: gap, underBilled: usdOrNull(numberOrNull(l.under_billed)),
+      };
+    });
+    if (!open.length) return { snapshot, version: ref.version, items: billedItems, total };
 
     // The run stops at the first snapshot (newest first) without the gap.
     const runs = gapRuns(await this.reconciliations.gapHistory(tenantId, snapshot.takenAt, open), () => 'under-licensed');
-    // Where each gap stands (a Pax8 fix pending or applied), read the way GET /gaps reads it.
-    const states = this.gaps ? await this.gaps.statesOf(tenantId, { ...at, takenAt: snapshot.takenAt }, [...new Set(open.map((l) => l.organization_id))]) : new Map();
 
     const items = open.map((l): MissedBillingItemDto => {
       const devices = Number(l.devices);
@@ -44,11 +76,12 @@ export class MissedBillingService {
         monthlyAmount: usdOrNull(numberOrNull(l.revenue_at_risk)),
         revenueAtRisk: usdOrNull(numberOrNull(l.revenue_at_risk)),
         action: lineAction(l.product_name, licensed, devices),
-        since: run.since, snapshots: run.snapshots,
-        state: (states.get(gapKey(l))?.state ?? 'open') as MissedBillingState,
-        latestAction: states.get(gapKey(l))?.action ?? null,
+        since: run.since, snapshots: run.snapshots, ...standing(l),
+        ...(billingTotal === null ? {} : {
+          kind: 'under-licensed', billed: Number(l.billed), billedVariance: Number(l.billed_variance), underBilled: usdOrNull(numberOrNull(l.under_billed)),
+        }),
       };
     });
-    return { snapshot, version: ref.version, items, total };
+    return { snapshot, version: ref.version, items: [...billedItems, ...items], total };
   }
 }

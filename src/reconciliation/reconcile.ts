@@ -27,6 +27,80 @@ export interface Subscription {
 
 export type LineStatus = 'under-licensed' | 'over-licensed' | 'matched';
 
+/** PSA billing (the third column): what the client is billed against what it uses. */
+export const BILLING_STATUSES = ['under-billed', 'over-billed', 'billed'] as const;
+export type BillingStatus = (typeof BILLING_STATUSES)[number];
+
+/** One live billed line of the PSA (a non-cancelled addition of an ACTIVE agreement) whose catalog item bills a Pax8 product. */
+export interface BilledAddition {
+  organizationId: string;
+  productId: string;
+  quantity: number;
+  /** Per unit per billing cycle. */
+  unitPrice: number | null;
+  billingCycle: string | null;
+}
+
+/**
+ * A line's billed figures; every field null without PSA data (the setting off). With it, every
+ * line of a mapped client has them (billed 0 when nothing bills the product).
+ */
+export interface LineBilling {
+  billed: number | null;
+  /** devices - billed: positive is under-billed (the MSP's lost revenue), negative over-billed. */
+  billedVariance: number | null;
+  /** licenses - billed: positive is licences the MSP pays Pax8 for and does not bill. */
+  unbilledLicences: number | null;
+  billingStatus: BillingStatus | null;
+  /** Quantity-weighted monthly price of the billed additions (QUARTERLY / 3, ANNUAL / 12), rounded to the cent first; null: none has one. */
+  billedUnitPriceMonthly: number | null;
+  /** An under-billed line's amount (billedVariance x billedUnitPriceMonthly); 0 on any other line; null when the gap has no price. */
+  underBilled: number | null;
+  /** Seats of an under-billed gap without a price (never a silent $0). */
+  unpricedUnderBilledSeats: number | null;
+}
+
+export const NO_BILLING: LineBilling = {
+  billed: null, billedVariance: null, unbilledLicences: null, billingStatus: null, billedUnitPriceMonthly: null, underBilled: null, unpricedUnderBilledSeats: null,
+};
+
+const CYCLE_MONTHS: Record<string, number> = { MONTHLY: 1, QUARTERLY: 3, ANNUAL: 12 };
+
+/** A PSA addition's unitPrice is per unit per billing cycle; an unknown cycle has no monthly price. */
+export function billedMonthlyPrice(unitPrice: number | null, billingCycle: string | null): number | null {
+  if (unitPrice === null || !Number.isFinite(unitPrice)) return null;
+  const months = billingCycle ? CYCLE_MONTHS[billingCycle] : undefined;
+  return months ? unitPrice / months : null;
+}
+
+/** The billed figures of one line from the additions that bill its product. */
+export function lineBilling(devices: number, licensedQuantity: number, additions: BilledAddition[], tolerance: number): LineBilling {
+  const billed = additions.reduce((sum, a) => sum + a.quantity, 0);
+  const billedVariance = devices - billed;
+  const billingStatus: BillingStatus = Math.abs(billedVariance) <= tolerance ? 'billed' : billedVariance > 0 ? 'under-billed' : 'over-billed';
+  const weighted = weightedMonthlyPrice(additions.map((a) => ({ quantity: a.quantity, monthlyPrice: billedMonthlyPrice(a.unitPrice, a.billingCycle) })));
+  const price = weighted === null ? null : roundCents(weighted);
+  const under = billingStatus === 'under-billed';
+  return {
+    billed, billedVariance, unbilledLicences: licensedQuantity - billed, billingStatus, billedUnitPriceMonthly: price,
+    underBilled: !under ? 0 : price === null ? null : roundCents(billedVariance * price),
+    unpricedUnderBilledSeats: under && price === null ? billedVariance : 0,
+  };
+}
+
+/** The client's billed figures: the headline line's quantities; money and unpriced seats summed over its lines, never netted. */
+export interface ClientBilling {
+  billed: number | null;
+  billedVariance: number | null;
+  unbilledLicences: number | null;
+  billingStatus: BillingStatus | null;
+  /** Sum of the lines' under-billed money; 0 when nothing is (or no line); null only without PSA data. */
+  underBilled: number | null;
+  unpricedUnderBilledSeats: number | null;
+}
+
+const NO_CLIENT_BILLING: ClientBilling = { billed: null, billedVariance: null, unbilledLicences: null, billingStatus: null, underBilled: null, unpricedUnderBilledSeats: null };
+
 /**
  * A gap's state on its line: `open`, or `accepted` (a live exception covers it); null on a
  * matched line. Actions will add `action-pending` / `action-applied` here.
@@ -58,7 +132,7 @@ export function covers(exception: Pick<LineException, 'acceptedVariance'>, statu
   return Math.sign(accepted) === Math.sign(variance) && Math.abs(variance) <= Math.abs(accepted);
 }
 
-export interface LineRow {
+export interface LineRow extends LineBilling {
   organizationId: string;
   productId: string;
   productName: string;
@@ -82,7 +156,7 @@ export interface LineRow {
   exception: LineException | null;
 }
 
-export interface ClientRow {
+export interface ClientRow extends ClientBilling {
   organizationId: string;
   name: string;
   pax8CompanyId: string | null;
@@ -129,6 +203,7 @@ export function line(
   const gapAmount = (side: LineStatus) => (status !== side ? 0 : monthlyImpact === null ? null : Math.abs(monthlyImpact));
   const accepted = exception && covers(exception, status, variance) ? exception : null;
   return {
+    ...NO_BILLING,
     organizationId, productId, productName, pax8CompanyId, devices, licensedQuantity, variance, status, unitPriceMonthly, monthlyImpact,
     revenueAtRisk: gapAmount('under-licensed'),
     overspend: gapAmount('over-licensed'),
@@ -151,7 +226,27 @@ export function reconcileClients(
   subscriptions: Subscription[],
   rules: Pick<CountingRules, 'licensedStatuses' | 'matchedTolerance'>,
   exceptions: ReadonlyMap<string, LineException> = new Map(),
+  /** What the PSA bills, when PSA billing is on; null: off (every billed field null). */
+  billing: BilledAddition[] | null = null,
 ): { clients: ClientRow[]; lines: LineRow[] } {
+  const billedBy = new Map<string, BilledAddition[]>();
+  for (const a of billing ?? []) {
+    const key = gapKey(a.organizationId, a.productId);
+    const list = billedBy.get(key);
+    if (list) list.push(a);
+    else billedBy.set(key, [a]);
+  }
+  const withBilling = (l: LineRow): LineRow => (billing === null ? l
+    : { ...l, ...lineBilling(l.devices, l.licensedQuantity, billedBy.get(gapKey(l.organizationId, l.productId)) ?? [], rules.matchedTolerance) });
+  const clientBilling = (own: LineRow[], headline: LineRow | undefined): ClientBilling => {
+    if (billing === null) return NO_CLIENT_BILLING;
+    const status: BillingStatus | null = !own.length ? null : own.some((l) => l.billingStatus === 'under-billed') ? 'under-billed'
+      : own.some((l) => l.billingStatus === 'over-billed') ? 'over-billed' : 'billed';
+    return {
+      billed: headline?.billed ?? null, billedVariance: headline?.billedVariance ?? null, unbilledLicences: headline?.unbilledLicences ?? null, billingStatus: status,
+      underBilled: sumCents(own.map((l) => l.underBilled)), unpricedUnderBilledSeats: own.reduce((sum, l) => sum + (l.unpricedUnderBilledSeats ?? 0), 0),
+    };
+  };
   const licensed = new Set(rules.licensedStatuses);
   // company -> product -> the subscriptions that count as licences for it
   const byCompany = new Map<string, Map<string, Subscription[]>>();
@@ -170,7 +265,7 @@ export function reconcileClients(
   const add = (organizationId: string, name: string, billable: number) => {
     seen.add(organizationId);
     const companyId = mapping.get(organizationId);
-    const client = { organizationId, name, devices: billable, monthlyImpact: null, revenueAtRisk: 0, overspend: 0, unpricedSeats: 0, unpricedUnderSeats: 0,
+    const client = { ...NO_CLIENT_BILLING, organizationId, name, devices: billable, monthlyImpact: null, revenueAtRisk: 0, overspend: 0, unpricedSeats: 0, unpricedUnderSeats: 0,
       acceptedRevenueAtRisk: 0, acceptedOverspend: 0, acceptedUnpricedSeats: 0, lineCount: 0, headlineProductId: null };
     if (!companyId) {
       // Not a licence gap until it is mapped: shown apart, no variance, no money.
@@ -180,16 +275,16 @@ export function reconcileClients(
     const own: LineRow[] = [];
     for (const [productId, subs] of byCompany.get(companyId) ?? []) {
       const licensedQuantity = subs.reduce((sum, s) => sum + s.quantity, 0);
-      own.push(line(organizationId, companyId, productId, subs[0].productName, billable, licensedQuantity,
+      own.push(withBilling(line(organizationId, companyId, productId, subs[0].productName, billable, licensedQuantity,
         weightedMonthlyPrice(subs.map((s) => ({ quantity: s.quantity, monthlyPrice: monthlyUnitPrice(s.price, s.billingTerm) }))), rules.matchedTolerance,
-        exceptions.get(gapKey(organizationId, productId)) ?? null));
+        exceptions.get(gapKey(organizationId, productId)) ?? null)));
     }
     lines.push(...own);
     if (!own.length) {
       // Mapped, but no per-device licence at all: every billable device is unlicensed; the money is unknown.
       const status = lineStatus(billable, rules.matchedTolerance);
       const unpriced = status === 'under-licensed' ? billable : 0;
-      clients.push({ ...client, pax8CompanyId: companyId, licenses: 0, variance: billable, status, unpricedSeats: unpriced, unpricedUnderSeats: unpriced });
+      clients.push({ ...client, ...clientBilling([], undefined), pax8CompanyId: companyId, licenses: 0, variance: billable, status, unpricedSeats: unpriced, unpricedUnderSeats: unpriced });
       return;
     }
     // Accepted gaps leave the client's status and money: what is left open decides.
@@ -202,7 +297,7 @@ export function reconcileClients(
       || Math.abs(b.variance) - Math.abs(a.variance) || b.variance - a.variance || a.productName.localeCompare(b.productName))[0];
     const impacts = own.map((l) => l.monthlyImpact).filter((m): m is number => m !== null);
     clients.push({
-      ...client, pax8CompanyId: companyId, licenses: headline.licensedQuantity, variance: headline.variance, status,
+      ...client, ...clientBilling(own, headline), pax8CompanyId: companyId, licenses: headline.licensedQuantity, variance: headline.variance, status,
       // The sum over the lines whose price is known; unknown only when no line has a price.
       monthlyImpact: impacts.length ? roundCents(impacts.reduce((a, b) => a + b, 0)) : null,
       revenueAtRisk: sumCents(open.map((l) => l.revenueAtRisk)),

@@ -58,6 +58,11 @@ export class ReconciliationReader {
       unpricedSeats: unpriced, unpricedUnderSeats: unpricedUnder, unpricedOverSeats: unpriced - unpricedUnder,
       billableCount: Number(row.billable), unmappedDeviceCount: Number(row.unmapped_devices), unconfirmedMappings: row.unconfirmed_mappings,
       acceptedRevenueAtRisk: usd(Number(row.accepted_risk)), acceptedOverspend: usd(Number(row.accepted_overspend)), acceptedUnpricedSeats: Number(row.accepted_unpriced),
+      // The third column, only for a version made with PSA billing.
+      ...(row.under_billed === null ? {} : {
+        underBilled: usd(Number(row.under_billed)), underBilledClients: Number(row.under_billed_clients), overBilledClients: Number(row.over_billed_clients),
+        unpricedUnderBilledSeats: Number(row.unpriced_under_billed ?? 0),
+      }),
     };
   }
 
@@ -83,6 +88,7 @@ export class ReconciliationReader {
       totals: {
         devices: Number(totals.devices ?? 0), revenueAtRisk: usd(Number(totals.risk ?? 0)), overspend: usd(Number(totals.overspend ?? 0)),
         unpricedSeats: Number(totals.unpriced ?? 0),
+        ...(totals.under_billed === null || totals.under_billed === undefined ? {} : { underBilled: usd(Number(totals.under_billed)) }),
       },
     };
   }
@@ -107,6 +113,10 @@ export class ReconciliationReader {
         productId: r.product_id, productName: r.product_name, clients: Number(r.clients), devices: Number(r.devices), licenses: Number(r.licenses),
         variance: Number(r.variance), underSeats: Number(r.under_seats), overSeats: Number(r.over_seats),
         revenueAtRisk: usd(Number(r.risk)), overspend: usd(Number(r.overspend)), unpricedSeats: Number(r.unpriced),
+        ...(r.billed === null ? {} : {
+          billed: Number(r.billed), underBilledSeats: Number(r.under_billed_seats), overBilledSeats: Number(r.over_billed_seats),
+          unbilledLicences: Number(r.unbilled_licences), underBilled: usd(Number(r.under_billed ?? 0)),
+        }),
       })),
     };
   }

@@ -15,12 +15,13 @@ import { inTransaction } from '../database/transaction.js';
 import { suggestPerDevice } from '../integrations/per-device.js';
 import { SyncedDataRepository } from '../integrations/synced-data.repository.js';
 import { MappingRepository } from '../mapping/mapping.repository.js';
+import { PsaItemRepository } from '../mapping/psa-item.repository.js';
 import type { CountingRules } from '../settings/rules.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
 import type { SnapshotReconciler } from '../snapshots/snapshot-reconciler.js';
 import { SnapshotRepository } from '../snapshots/snapshot.repository.js';
 import { GapExceptionRepository } from './gap-exception.repository.js';
-import { reconcileClients } from './reconcile.js';
+import { reconcileClients, type BilledAddition } from './reconcile.js';
 import { RECONCILIATION_CHANNEL, ReconciliationCacheService } from './reconciliation-cache.service.js';
 import { ReconciliationRepository } from './reconciliation.repository.js';
 import { ReconciliationVersionHook } from './reconciliation-version-hook.js';
@@ -37,6 +38,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     private readonly settings: SettingsRepository,
     private readonly exceptions: GapExceptionRepository,
     private readonly audit: AuditService,
+    private readonly psaItems: PsaItemRepository,
     @Optional() private readonly versionHook?: ReconciliationVersionHook,
   ) {}
 
@@ -126,6 +128,23 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
   }
 
   /**
+   * What the PSA bills per client and Pax8 product, when the tenant's PSA billing is on and its
+   * agreements have been synced (null: no PSA data, so no billed figure rather than "billed 0").
+   */
+  private async billing(q: Queryable, tenantId: string): Promise<BilledAddition[] | null> {
+    if (!(await this.settings.psaBillingEnabled(tenantId, q)) || !(await this.synced.hasAgreements(q, tenantId))) return null;
+    const additions = await this.synced.billedAdditions(q, tenantId);
+    const itemProduct = await this.psaItems.inForce(q, tenantId);
+    return additions.flatMap((a) => {
+      const productId = itemProduct.get(a.catalog_item_id);
+      return productId ? [{
+        organizationId: a.organization_id, productId, quantity: Number(a.quantity),
+        unitPrice: a.unit_price === null ? null : Number(a.unit_price), billingCycle: a.billing_cycle,
+      }] : [];
+    });
+  }
+
+  /**
    * One reconcile per tenant at a time, until the transaction ends: two concurrent replacements
    * of the same rows would collide, and a reconcile queued behind a snapshot sees that snapshot.
    */
@@ -138,6 +157,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     q: Queryable, tenantId: string, snapshotId: string, rules: CountingRules, why: { reason: string; createdBy: string | null },
   ): Promise<{ clients: number; version: number; created: boolean }> {
     const devices = await this.snapshots.billableByClient(q, tenantId, snapshotId);
+    const billing = await this.billing(q, tenantId);
     const { mapping, names } = await this.mappings.loadMapping(q, tenantId);
     const subscriptions = await this.synced.subscriptions(q, tenantId, [...new Set(mapping.values())], rules.licensedStatuses);
     const perDevice = await this.mappings.perDeviceChoices(tenantId, [...new Set(subscriptions.map((s) => s.product_id))], q);
@@ -151,8 +171,11 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
       })),
       rules,
       await this.exceptions.live(q, tenantId),
+      billing,
     );
-    const { version, created } = await this.reconciliations.insertVersion(q, tenantId, snapshotId, clients, lines, { ...why, inputs: { rules } });
+    // PSA billing joins the inputs only when it is in the result, so that versions made without it stay comparable.
+    const inputs = billing ? { rules, psaBilling: true } : { rules };
+    const { version, created } = await this.reconciliations.insertVersion(q, tenantId, snapshotId, clients, lines, { ...why, inputs });
     // Nothing new to store (say, a suggestion confirmed as it was): no trigger fires, yet what the
     // summary says beside the figures (how many suggestions are unconfirmed) may have changed, so
     // every replica's cached reads of the tenant are dropped.

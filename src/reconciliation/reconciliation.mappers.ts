@@ -23,6 +23,26 @@ export function toLineDto(row: LineRecord): LineResponseDto {
     monthlyImpact: usdOrNull(numberOrNull(row.monthly_impact)),
     gapState: row.status === 'matched' ? null : row.gap_state ?? 'open',
     exception: row.exception ? { reason: row.exception.reason, note: row.exception.note, until: row.exception.until } : null,
+    ...lineBillingDto(row),
+  };
+}
+
+/** The third column, only on a line of a version made with PSA billing (absent otherwise: read as null). */
+function lineBillingDto(row: LineRecord): Partial<LineResponseDto> {
+  if (row.billed === null) return {};
+  return {
+    billed: Number(row.billed), billedVariance: Number(row.billed_variance), unbilledLicences: Number(row.unbilled_licences), billingStatus: row.billing_status ?? undefined,
+    billedUnitPriceMonthly: usdOrNull(numberOrNull(row.billed_unit_price_monthly)), underBilled: usdOrNull(numberOrNull(row.under_billed)),
+    unpricedUnderBilledSeats: row.unpriced_under_billed_seats ?? 0,
+  };
+}
+
+/** The client's billed figures, only in a version made with PSA billing (where under_billed is never null). */
+export function clientBillingDto(row: Pick<ClientRowRecord, 'billed' | 'billed_variance' | 'unbilled_licences' | 'billing_status' | 'under_billed' | 'unpriced_under_billed_seats'>): Partial<ClientRowResponseDto> {
+  if (row.under_billed === null) return {};
+  return {
+    billed: numberOrNull(row.billed), billedVariance: numberOrNull(row.billed_variance), unbilledLicences: numberOrNull(row.unbilled_licences),
+    billingStatus: row.billing_status, underBilled: usd(Number(row.under_billed)), unpricedUnderBilledSeats: row.unpriced_under_billed_seats ?? 0,
   };
 }
 
@@ -39,5 +59,6 @@ export function toClientRowDto(row: ClientRowRecord & { previous_status?: Client
     monthlyImpact: usdOrNull(numberOrNull(row.monthly_impact)), lineCount: row.line_count,
     lines: lineDtos,
     ...(row.previous_status !== undefined ? { previousStatus: row.previous_status } : {}),
+    ...clientBillingDto(row),
   };
 }

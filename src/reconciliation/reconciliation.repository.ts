@@ -10,13 +10,13 @@ import { DataSource } from 'typeorm';
 import { forEachRow } from '../database/cursor.js';
 import { rowsOf, type Queryable } from '../database/queryable.js';
 import { COMPLETE_SNAPSHOT_SQL } from '../snapshots/snapshot.repository.js';
-import type { ClientRow, ClientStatus, GapState, LineException, LineRow, LineStatus } from './reconcile.js';
+import type { BillingStatus, ClientRow, ClientStatus, GapState, LineException, LineRow, LineStatus } from './reconcile.js';
 
-export const CLIENT_SORTS = ['name', 'devices', 'licenses', 'variance', 'revenueAtRisk', 'overspend', 'unpricedSeats', 'monthlyImpact'] as const;
+export const CLIENT_SORTS = ['name', 'devices', 'licenses', 'variance', 'revenueAtRisk', 'overspend', 'unpricedSeats', 'monthlyImpact', 'underBilled', 'billedVariance'] as const;
 export type ClientSort = (typeof CLIENT_SORTS)[number];
 const SORT_COLUMNS: Record<ClientSort, string> = {
   name: 'lower(name)', devices: 'devices', licenses: 'licenses', variance: 'variance', revenueAtRisk: 'revenue_at_risk', overspend: 'overspend',
-  unpricedSeats: 'unpriced_seats', monthlyImpact: 'monthly_impact',
+  unpricedSeats: 'unpriced_seats', monthlyImpact: 'monthly_impact', underBilled: 'under_billed', billedVariance: 'billed_variance',
 };
 
 /**
@@ -68,6 +68,13 @@ export interface ClientRowRecord {
   accepted_unpriced_seats: number;
   line_count: number;
   headline_product_id: string | null;
+  /** PSA billing: all null in a version made without it (under_billed is 0, not null, for every client of one made with it). */
+  billed: string | null;
+  billed_variance: string | null;
+  unbilled_licences: string | null;
+  billing_status: BillingStatus | null;
+  under_billed: string | null;
+  unpriced_under_billed_seats: number | null;
 }
 
 export interface LineRecord {
@@ -86,6 +93,14 @@ export interface LineRecord {
   unpriced_seats: number;
   gap_state: GapState | null;
   exception: LineException | null;
+  /** PSA billing: all null in a version made without it. */
+  billed: string | null;
+  billed_variance: string | null;
+  unbilled_licences: string | null;
+  billing_status: BillingStatus | null;
+  billed_unit_price_monthly: string | null;
+  under_billed: string | null;
+  unpriced_under_billed_seats: number | null;
 }
 
 /** A client row with its lines (in the list's page). */
@@ -111,6 +126,11 @@ export interface SummaryRecord extends ReconciliationRef {
   billable: string;
   unmapped_devices: string;
   unconfirmed_mappings: number;
+  /** PSA billing: null in a version made without it. */
+  under_billed: string | null;
+  under_billed_clients: string;
+  over_billed_clients: string;
+  unpriced_under_billed: string | null;
 }
 
 export interface ListTotalsRecord {
@@ -119,6 +139,7 @@ export interface ListTotalsRecord {
   risk: string | null;
   overspend: string | null;
   unpriced: string | null;
+  under_billed: string | null;
 }
 
 export interface TrendRecord {
@@ -151,6 +172,11 @@ export interface ProductTotalsRecord {
   risk: string;
   overspend: string;
   unpriced: string;
+  billed: string | null;
+  under_billed_seats: string | null;
+  over_billed_seats: string | null;
+  unbilled_licences: string | null;
+  under_billed: string | null;
 }
 
 export interface GapHistoryRecord {
@@ -160,6 +186,8 @@ export interface GapHistoryRecord {
   taken_at: Date;
   /** The line's status in that snapshot (null: no line). */
   status: LineStatus | null;
+  /** The line's billing status then (null: no line, or no PSA data). */
+  billing_status?: BillingStatus | null;
 }
 
 /** A page of the client list and the reconciliation it is of (null: no complete snapshot matched). */
@@ -181,7 +209,9 @@ const LINE_JSON = `json_build_object('organization_id', l.organization_id, 'prod
   'pax8_company_id', l.pax8_company_id, 'devices', l.devices, 'licensed_quantity', l.licensed_quantity::text, 'variance', l.variance::text,
   'status', l.status, 'unit_price_monthly', l.unit_price_monthly::text, 'monthly_impact', l.monthly_impact::text,
   'revenue_at_risk', l.revenue_at_risk::text, 'overspend', l.overspend::text, 'unpriced_seats', l.unpriced_seats,
-  'gap_state', l.gap_state, 'exception', l.exception)`;
+  'gap_state', l.gap_state, 'exception', l.exception, 'billed', l.billed::text, 'billed_variance', l.billed_variance::text,
+  'unbilled_licences', l.unbilled_licences::text, 'billing_status', l.billing_status, 'billed_unit_price_monthly', l.billed_unit_price_monthly::text,
+  'under_billed', l.under_billed::text, 'unpriced_under_billed_seats', l.unpriced_under_billed_seats)`;
 const LINE_ORDER = 'abs(l.variance) DESC, l.variance DESC, l.product_name';
 
 /** How far back the "since" run of a missed-billing gap is followed. */
@@ -203,8 +233,8 @@ export class ReconciliationRepository {
     const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     const canonical = {
       inputs: input.inputs,
-      clients: [...clients].sort((a, b) => byKey(a.organizationId, b.organizationId)),
-      lines: [...lines].sort((a, b) => byKey(a.organizationId, b.organizationId) || byKey(a.productId, b.productId)),
+      clients: [...clients].sort((a, b) => byKey(a.organizationId, b.organizationId)).map(withoutNullBilling),
+      lines: [...lines].sort((a, b) => byKey(a.organizationId, b.organizationId) || byKey(a.productId, b.productId)).map(withoutNullBilling),
     };
     const hash = createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
     const [current] = rowsOf<{ version: number | null; result_hash: string | null }>(await q.query(
@@ -222,12 +252,15 @@ export class ReconciliationRepository {
     if (lines.length) {
       await q.query(
         `INSERT INTO reconciliation_line (tenant_id, snapshot_id, version, organization_id, product_id, product_name, pax8_company_id, devices, licensed_quantity, variance,
-                                          status, unit_price_monthly, monthly_impact, revenue_at_risk, overspend, unpriced_seats, gap_state, exception)
+                                          status, unit_price_monthly, monthly_impact, revenue_at_risk, overspend, unpriced_seats, gap_state, exception,
+                                          billed, billed_variance, unbilled_licences, billing_status, billed_unit_price_monthly, under_billed, unpriced_under_billed_seats)
          SELECT $1, $2, $3, x."organizationId", x."productId", x."productName", x."pax8CompanyId", x.devices, x."licensedQuantity", x.variance,
-                x.status, x."unitPriceMonthly", x."monthlyImpact", x."revenueAtRisk", x.overspend, x."unpricedSeats", x."gapState", x.exception
+                x.status, x."unitPriceMonthly", x."monthlyImpact", x."revenueAtRisk", x.overspend, x."unpricedSeats", x."gapState", x.exception,
+                x.billed, x."billedVariance", x."unbilledLicences", x."billingStatus", x."billedUnitPriceMonthly", x."underBilled", x."unpricedUnderBilledSeats"
            FROM jsonb_to_recordset($4::jsonb) AS x("organizationId" text, "productId" text, "productName" text, "pax8CompanyId" text, devices int, "licensedQuantity" numeric,
                 variance numeric, status text, "unitPriceMonthly" numeric, "monthlyImpact" numeric, "revenueAtRisk" numeric, overspend numeric, "unpricedSeats" int,
-                "gapState" text, exception jsonb)`,
+                "gapState" text, exception jsonb, billed numeric, "billedVariance" numeric, "unbilledLicences" numeric, "billingStatus" text,
+                "billedUnitPriceMonthly" numeric, "underBilled" numeric, "unpricedUnderBilledSeats" int)`,
         [tenantId, snapshotId, version, JSON.stringify(lines)],
       );
     }
@@ -235,13 +268,14 @@ export class ReconciliationRepository {
       await q.query(
         `INSERT INTO reconciliation_client (tenant_id, snapshot_id, version, organization_id, name, pax8_company_id, devices, licenses, variance, status, monthly_impact,
                                             revenue_at_risk, overspend, unpriced_seats, unpriced_under_seats, accepted_revenue_at_risk, accepted_overspend, accepted_unpriced_seats,
-                                            line_count, headline_product_id)
+                                            line_count, headline_product_id, billed, billed_variance, unbilled_licences, billing_status, under_billed, unpriced_under_billed_seats)
          SELECT $1, $2, $3, x."organizationId", x.name, x."pax8CompanyId", x.devices, x.licenses, x.variance, x.status, x."monthlyImpact",
                 x."revenueAtRisk", x.overspend, x."unpricedSeats", x."unpricedUnderSeats", x."acceptedRevenueAtRisk", x."acceptedOverspend", x."acceptedUnpricedSeats",
-                x."lineCount", x."headlineProductId"
+                x."lineCount", x."headlineProductId", x.billed, x."billedVariance", x."unbilledLicences", x."billingStatus", x."underBilled", x."unpricedUnderBilledSeats"
            FROM jsonb_to_recordset($4::jsonb) AS x("organizationId" text, name text, "pax8CompanyId" text, devices int, licenses numeric, variance numeric, status text,
                 "monthlyImpact" numeric, "revenueAtRisk" numeric, overspend numeric, "unpricedSeats" int, "unpricedUnderSeats" int,
-                "acceptedRevenueAtRisk" numeric, "acceptedOverspend" numeric, "acceptedUnpricedSeats" int, "lineCount" int, "headlineProductId" text)`,
+                "acceptedRevenueAtRisk" numeric, "acceptedOverspend" numeric, "acceptedUnpricedSeats" int, "lineCount" int, "headlineProductId" text,
+                billed numeric, "billedVariance" numeric, "unbilledLicences" numeric, "billingStatus" text, "underBilled" numeric, "unpricedUnderBilledSeats" int)`,
         [tenantId, snapshotId, version, JSON.stringify(clients)],
       );
     }
@@ -277,7 +311,10 @@ export class ReconciliationRepository {
                   COALESCE(sum(revenue_at_risk), 0) AS risk, COALESCE(sum(overspend), 0) AS overspend,
                   COALESCE(sum(unpriced_seats), 0) AS unpriced, COALESCE(sum(unpriced_under_seats), 0) AS unpriced_under,
                   COALESCE(sum(devices) FILTER (WHERE status <> 'unmapped'), 0) AS billable,
-                  COALESCE(sum(devices) FILTER (WHERE status = 'unmapped'), 0) AS unmapped_devices
+                  COALESCE(sum(devices) FILTER (WHERE status = 'unmapped'), 0) AS unmapped_devices,
+                  sum(under_billed) AS under_billed, sum(unpriced_under_billed_seats) AS unpriced_under_billed,
+                  count(*) FILTER (WHERE billing_status = 'under-billed') AS under_billed_clients,
+                  count(*) FILTER (WHERE billing_status = 'over-billed') AS over_billed_clients
              FROM reconciliation_client WHERE tenant_id = $1 AND snapshot_id = s.id AND version = s.version) c`,
       [tenantId, snapshotId, version],
     );
@@ -290,7 +327,7 @@ export class ReconciliationRepository {
     const rows: Array<Partial<ClientWithLinesRecord> & { ref_id: string; ref_taken_at: Date; ref_version: number; ref_latest: boolean } & Partial<ListTotalsRecord>> = await this.db.query(
       `WITH s AS (${RECONCILIATION_SQL}),
             page AS (SELECT c.*, count(*) OVER () AS total, sum(devices) OVER () AS total_devices, sum(revenue_at_risk) OVER () AS total_risk,
-                            sum(overspend) OVER () AS total_overspend, sum(unpriced_seats) OVER () AS total_unpriced,
+                            sum(overspend) OVER () AS total_overspend, sum(unpriced_seats) OVER () AS total_unpriced, sum(under_billed) OVER () AS total_under_billed,
                             row_number() OVER (ORDER BY ${order}) AS rn
                        FROM reconciliation_client c WHERE ${where}
                       ORDER BY ${order} LIMIT $${params.length + 1} OFFSET $${params.length + 2}),
@@ -307,13 +344,16 @@ export class ReconciliationRepository {
         ORDER BY page.rn`,
       [...params, filter.limit, filter.offset],
     );
-    if (!rows.length) return { reconciliation: null, rows: [], totals: { total: '0', devices: null, risk: null, overspend: null, unpriced: null } };
+    if (!rows.length) return { reconciliation: null, rows: [], totals: { total: '0', devices: null, risk: null, overspend: null, unpriced: null, under_billed: null } };
     const first = rows[0] as Record<string, unknown>;
     const reconciliation = { id: rows[0].ref_id, taken_at: rows[0].ref_taken_at, version: rows[0].ref_version, latest: rows[0].ref_latest };
     const items = rows.filter((r) => r.organization_id != null) as ClientWithLinesRecord[];
     // Past the last page the window sums are gone with the rows: total them separately (rare).
     const totals: ListTotalsRecord = items.length
-      ? { total: String(first.total), devices: first.total_devices as string, risk: first.total_risk as string, overspend: first.total_overspend as string, unpriced: first.total_unpriced as string }
+      ? {
+        total: String(first.total), devices: first.total_devices as string, risk: first.total_risk as string, overspend: first.total_overspend as string,
+        unpriced: first.total_unpriced as string, under_billed: first.total_under_billed as string | null,
+      }
       : await this.listTotals(tenantId, { ...filter, snapshotId: reconciliation.id, version: reconciliation.version });
     return { reconciliation, rows: items, totals };
   }
@@ -321,7 +361,8 @@ export class ReconciliationRepository {
   private async listTotals(tenantId: string, filter: ClientFilter): Promise<ListTotalsRecord> {
     const { where, params } = clientQuery(tenantId, filter);
     const [row]: ListTotalsRecord[] = await this.db.query(
-      `SELECT count(*) AS total, sum(devices) AS devices, sum(revenue_at_risk) AS risk, sum(overspend) AS overspend, sum(unpriced_seats) AS unpriced
+      `SELECT count(*) AS total, sum(devices) AS devices, sum(revenue_at_risk) AS risk, sum(overspend) AS overspend, sum(unpriced_seats) AS unpriced,
+              sum(under_billed) AS under_billed
          FROM reconciliation_client WHERE ${where}`, params);
     return row;
   }
@@ -401,7 +442,12 @@ export class ReconciliationRepository {
               COALESCE(-sum(variance) FILTER (WHERE status = 'over-licensed' AND gap_state = 'open'), 0) AS over_seats,
               COALESCE(sum(revenue_at_risk) FILTER (WHERE gap_state IS DISTINCT FROM 'accepted'), 0) AS risk,
               COALESCE(sum(overspend) FILTER (WHERE gap_state IS DISTINCT FROM 'accepted'), 0) AS overspend,
-              COALESCE(sum(unpriced_seats) FILTER (WHERE gap_state IS DISTINCT FROM 'accepted'), 0) AS unpriced
+              COALESCE(sum(unpriced_seats) FILTER (WHERE gap_state IS DISTINCT FROM 'accepted'), 0) AS unpriced,
+              sum(billed) AS billed,
+              CASE WHEN count(billed) > 0 THEN COALESCE(sum(billed_variance) FILTER (WHERE billing_status = 'under-billed'), 0) END AS under_billed_seats,
+              CASE WHEN count(billed) > 0 THEN COALESCE(-sum(billed_variance) FILTER (WHERE billing_status = 'over-billed'), 0) END AS over_billed_seats,
+              CASE WHEN count(billed) > 0 THEN COALESCE(sum(unbilled_licences) FILTER (WHERE unbilled_licences > 0), 0) END AS unbilled_licences,
+              sum(under_billed) AS under_billed
          FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2 AND version = $3
         GROUP BY product_id ORDER BY sum(revenue_at_risk) FILTER (WHERE gap_state IS DISTINCT FROM 'accepted') DESC NULLS LAST, min(product_name), product_id`,
       [tenantId, ref.snapshotId, ref.version],
@@ -428,6 +474,35 @@ export class ReconciliationRepository {
     );
   }
 
+  /** Whether a version was made with PSA billing (its inputs say so). */
+  async hasBilling(tenantId: string, ref: { snapshotId: string; version: number }): Promise<boolean> {
+    const [row] = await this.db.query(
+      `SELECT COALESCE((rules->>'psaBilling')::boolean, false) AS on FROM reconciliation WHERE tenant_id = $1 AND snapshot_id = $2 AND version = $3`,
+      [tenantId, ref.snapshotId, ref.version],
+    );
+    return Boolean(row?.on);
+  }
+
+  async countBillingGaps(tenantId: string, ref: { snapshotId: string; version: number }): Promise<number> {
+    const [{ n }] = await this.db.query(
+      `SELECT count(*) AS n FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2 AND version = $3 AND billing_status = 'under-billed'`,
+      [tenantId, ref.snapshotId, ref.version],
+    );
+    return Number(n);
+  }
+
+  /** Under-billed lines of one version (PSA billing), largest under-billed money first, with the client's name. */
+  billingGaps(tenantId: string, ref: { snapshotId: string; version: number }, limit: number, offset: number): Promise<Array<LineRecord & { client_name: string }>> {
+    return this.db.query(
+      `SELECT l.*, c.name AS client_name FROM reconciliation_line l
+         JOIN reconciliation_client c ON c.tenant_id = l.tenant_id AND c.snapshot_id = l.snapshot_id AND c.version = l.version AND c.organization_id = l.organization_id
+        WHERE l.tenant_id = $1 AND l.snapshot_id = $2 AND l.version = $3 AND l.billing_status = 'under-billed'
+        ORDER BY l.under_billed DESC NULLS LAST, l.billed_variance DESC, lower(c.name), l.organization_id, l.product_id
+        LIMIT $4 OFFSET $5`,
+      [tenantId, ref.snapshotId, ref.version, limit, offset],
+    );
+  }
+
   /** The same lines in the snapshots up to `takenAt` (latest version of each), newest first: whether each was under-licensed. */
   gapHistory(tenantId: string, takenAt: string, lines: Array<{ organization_id: string; product_id: string }>): Promise<GapHistoryRecord[]> {
     return this.db.query(
@@ -438,7 +513,7 @@ export class ReconciliationRepository {
        ), pairs AS (
          SELECT * FROM unnest($3::text[], $4::text[]) AS p(organization_id, product_id)
        )
-       SELECT p.organization_id, p.product_id, s.rn, s.taken_at, l.status
+       SELECT p.organization_id, p.product_id, s.rn, s.taken_at, l.status, l.billing_status
          FROM snaps s CROSS JOIN pairs p
          LEFT JOIN reconciliation_line l ON l.tenant_id = $1 AND l.snapshot_id = s.id AND l.version = s.reconciliation_version
                                         AND l.organization_id = p.organization_id AND l.product_id = p.product_id
@@ -446,6 +521,15 @@ export class ReconciliationRepository {
       [tenantId, takenAt, lines.map((l) => l.organization_id), lines.map((l) => l.product_id)],
     );
   }
+}
+
+const BILLING_FIELDS = ['billed', 'billedVariance', 'unbilledLicences', 'billingStatus', 'billedUnitPriceMonthly', 'underBilled', 'unpricedUnderBilledSeats'];
+
+/** A row as the result hash sees it: without billed fields that are null, so versions made before PSA billing existed hash as they did. */
+function withoutNullBilling<T extends object>(row: T): Partial<T> {
+  const copy = { ...row } as Record<string, unknown>;
+  for (const field of BILLING_FIELDS) if (copy[field] === null) delete copy[field];
+  return copy as Partial<T>;
 }
 
 /**

@@ -21,4 +21,8 @@ export interface ActionSettings {
 
 export interface TenantSettings extends CountingRules, ActionSettings {
   schedule: { cron: string; timeZone: string; enabled: boolean };
+  /** PanelOne PSA agreements as the third column (billed); off: nothing synced or shown. */
+  psaBilling: { enabled: boolean };
+  /** Device rows of snapshots kept for this many months after the current one; null: for ever. */
+  retentionMonths: number | null;
 }

@@ -18,6 +18,8 @@ interface SettingsRecord {
   max_seat_change: number;
   max_monthly_increase: string;
   require_second_approver: boolean;
+  psa_billing_enabled: boolean;
+  retention_months: number | null;
 }
 
 function toSettings(row: SettingsRecord): TenantSettings {
@@ -30,6 +32,8 @@ function toSettings(row: SettingsRecord): TenantSettings {
     maxSeatChange: row.max_seat_change,
     maxMonthlyIncrease: Number(row.max_monthly_increase),
     requireSecondApprover: row.require_second_approver,
+    psaBilling: { enabled: row.psa_billing_enabled },
+    retentionMonths: row.retention_months,
   };
 }
 
@@ -54,6 +58,10 @@ export class SettingsRepository {
     return this.db.transaction((tx) => work(tx));
   }
 
+  async psaBillingEnabled(tenantId: string, q: Queryable = this.db): Promise<boolean> {
+    return (await this.load(tenantId, q)).psaBilling.enabled;
+  }
+
   async countingRules(tenantId: string, q: Queryable = this.db): Promise<CountingRules> {
     const { staleDays, countedClasses, licensedStatuses, matchedTolerance } = await this.load(tenantId, q);
     return { staleDays, countedClasses, licensedStatuses, matchedTolerance };
@@ -73,10 +81,10 @@ export class SettingsRepository {
     await q.query(
       `UPDATE tenant_settings SET stale_days = $2, counted_classes = $3, licensed_statuses = $4, matched_tolerance = $5,
               schedule_cron = $6, schedule_time_zone = $7, schedule_enabled = $8,
-              max_seat_change = $9, max_monthly_increase = $10, require_second_approver = $11, updated_at = now()
+              max_seat_change = $9, max_monthly_increase = $10, require_second_approver = $11, psa_billing_enabled = $12, retention_months = $13, updated_at = now()
         WHERE tenant_id = $1`,
       [tenantId, next.staleDays, next.countedClasses, next.licensedStatuses, next.matchedTolerance, next.schedule.cron, next.schedule.timeZone, next.schedule.enabled,
-        next.maxSeatChange, next.maxMonthlyIncrease, next.requireSecondApprover],
+        next.maxSeatChange, next.maxMonthlyIncrease, next.requireSecondApprover, next.psaBilling.enabled, next.retentionMonths],
     );
   }
 }

@@ -28,14 +28,18 @@ export class SettingsService {
       const next = merge(current, change);
       await this.settings.save(tenantId, next, q);
       // Rules and schedule are told apart: "who changed what we count" is its own question.
-      const { schedule: before, maxSeatChange: s0, maxMonthlyIncrease: m0, requireSecondApprover: r0, ...rulesBefore } = current;
-      const { schedule: after, maxSeatChange: s1, maxMonthlyIncrease: m1, requireSecondApprover: r1, ...rulesAfter } = next;
+      const { schedule: before, maxSeatChange: s0, maxMonthlyIncrease: m0, requireSecondApprover: r0, psaBilling: psaBefore, retentionMonths: keptBefore, ...rulesBefore } = current;
+      const { schedule: after, maxSeatChange: s1, maxMonthlyIncrease: m1, requireSecondApprover: r1, psaBilling: psaAfter, retentionMonths: keptAfter, ...rulesAfter } = next;
+      if (keptBefore !== keptAfter) {
+        await this.audit.record(q, { tenantId, type: 'settings.retention-changed', by, subject: 'retention', before: { retentionMonths: keptBefore }, after: { retentionMonths: keptAfter } });
+      }
       await this.audit.record(q, { tenantId, type: 'settings.rules-changed', by, subject: 'rules', before: rulesBefore, after: rulesAfter });
       await this.audit.record(q, { tenantId, type: 'settings.schedule-changed', by, subject: 'schedule', before, after });
       await this.audit.record(q, {
         tenantId, type: 'settings.actions-changed', by, subject: 'actions',
         before: { maxSeatChange: s0, maxMonthlyIncrease: m0, requireSecondApprover: r0 }, after: { maxSeatChange: s1, maxMonthlyIncrease: m1, requireSecondApprover: r1 },
       });
+      await this.audit.record(q, { tenantId, type: 'settings.psa-billing-changed', by, subject: 'psaBilling', before: psaBefore, after: psaAfter });
       // The name is apart from the rules (what the reports are headed with, not what is counted).
       if (change.displayName !== undefined) {
         const nameBefore = await this.settings.displayName(tenantId, q);
@@ -47,6 +51,8 @@ export class SettingsService {
     });
     const reconciles = change.matchedTolerance !== undefined || change.licensedStatuses !== undefined;
     if (reconciles) await this.reconciliation.changed(tenantId, 'counting rules', by.subject);
+    // Turning PSA billing off takes the billed column out at once; on, it fills from the next sync.
+    if (change.psaBilling !== undefined) await this.reconciliation.changed(tenantId, 'PSA billing setting', by.subject);
     return next;
   }
 }
@@ -66,5 +72,8 @@ function merge(current: TenantSettings, change: UpdateSettingsDto): TenantSettin
     maxSeatChange: change.maxSeatChange ?? current.maxSeatChange,
     maxMonthlyIncrease: change.maxMonthlyIncrease ?? current.maxMonthlyIncrease,
     requireSecondApprover: change.requireSecondApprover ?? current.requireSecondApprover,
+    psaBilling: { enabled: change.psaBilling?.enabled ?? current.psaBilling.enabled },
+    // null is a value here (keep device rows for ever), so only an absent field keeps the current one.
+    retentionMonths: change.retentionMonths === undefined ? current.retentionMonths : change.retentionMonths,
   };
 }

@@ -12,6 +12,7 @@ import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { safeTextSql as safe, startCsv } from '../common/csv.js';
 import { withPgClient } from '../database/transaction.js';
+import { takenMonth } from './snapshot.repository.js';
 import { SnapshotsService } from './snapshots.service.js';
 
 export const DEVICE_CSV_HEADER = ['Client', 'Organization id', 'Device id', 'Hostname', 'Serial number', 'Device class', 'Last contact', 'Offline', 'Approval', 'Counted', 'Reason'];
@@ -25,7 +26,7 @@ export class DeviceExportService {
   ) {}
 
   async devicesCsv(tenantId: string, snapshotId: string, reply: FastifyReply): Promise<void> {
-    const snapshot = await this.snapshots.get(tenantId, snapshotId); // 404 before any byte is sent
+    const snapshot = await this.snapshots.retainedSnapshot(tenantId, snapshotId); // 404 or 410 before any byte is sent
     const { csv, out: res } = startCsv(reply, `billingone-devices-${snapshot.takenAt.slice(0, 10)}.csv`);
     // BOM + header through the same stringifier as the other exports, then the COPY bytes.
     csv.pipe(res, { end: false });
@@ -44,7 +45,7 @@ export class DeviceExportService {
                  CASE WHEN d.offline THEN 'yes' WHEN NOT d.offline THEN 'no' END, ${safe('d.approval_status')},
                  CASE WHEN d.counted THEN 'yes' ELSE 'no' END, ${safe('d.reason')}
             FROM snapshot_device d
-           WHERE d.tenant_id = ${literal(tenantId)} AND d.snapshot_id = ${literal(snapshot.id)}::uuid
+           WHERE d.tenant_id = ${literal(tenantId)} AND d.snapshot_id = ${literal(snapshot.id)}::uuid AND d.taken_month = ${literal(takenMonth(snapshot.takenAt))}::date
            ORDER BY d.organization_id, d.device_id
         ) TO STDOUT WITH (FORMAT csv)`;
         await pipeline(client.query(copyTo(sql)), new CrlfRecords(), res);

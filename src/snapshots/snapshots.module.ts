@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { MappingModule } from '../mapping/mapping.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { DeviceExportService } from './device-export.service.js';
+import { DeviceRetentionService } from './device-retention.service.js';
 import { SnapshotRepository } from './snapshot.repository.js';
 import { SnapshotsController } from './snapshots.controller.js';
 import { SnapshotChangesService } from './snapshot-changes.service.js';
@@ -14,7 +15,7 @@ import { SnapshotsService } from './snapshots.service.js';
 @Module({
   imports: [MappingModule, SettingsModule],
   controllers: [SnapshotsController],
-  providers: [SnapshotsService, DeviceExportService, SnapshotRepository, SnapshotChangesService],
-  exports: [SnapshotsService, SnapshotRepository],
+  providers: [SnapshotsService, DeviceExportService, SnapshotRepository, SnapshotChangesService, DeviceRetentionService],
+  exports: [SnapshotsService, SnapshotRepository, DeviceRetentionService],
 })
 export class SnapshotsModule {}

@@ -13,7 +13,8 @@ import { SettingsRepository } from '../settings/settings.repository.js';
 import { DeviceCounter } from './device-counting.js';
 import type { SnapshotDeviceResponseDto, SnapshotResponseDto } from './dto/snapshot.dto.js';
 import { SnapshotReconciler } from './snapshot-reconciler.js';
-import { SnapshotRepository, type DeviceInsert, type SnapshotTrigger } from './snapshot.repository.js';
+import { SnapshotRepository, takenMonth, type DeviceInsert, type SnapshotTrigger } from './snapshot.repository.js';
+import { gone } from '../common/errors.js';
 
 export type { SnapshotTrigger } from './snapshot.repository.js';
 
@@ -110,19 +111,22 @@ export class SnapshotsService {
       timings[phase] += Math.round(now - mark);
       mark = now;
     };
+    const month = takenMonth(takenAt);
+    await this.snapshots.ensurePartition(month);
     const result = await this.committing(tenantId, () => inTransaction(this.db, async (client) => {
+      await this.snapshots.holdMonth(client, month);
       const rules = await this.settings.countingRules(tenantId, client);
       await this.snapshots.insertBuilding(client, { tenantId, id: snapshotId, takenAt, trigger: input.trigger, rules, runId: input.runId ?? null });
       const mapped = await this.mappings.mappedOrganizations(client, tenantId);
       const counter = new DeviceCounter(rules, takenAt, mapped);
       const counts = { deviceCount: 0, billableCount: 0 };
       lap('setup');
-      await this.snapshots.copyDevices(client, tenantId, snapshotId, judged(input, counter, counts, (ms) => { timings.fetchWait += ms; }));
+      await this.snapshots.copyDevices(client, tenantId, snapshotId, month, judged(input, counter, counts, (ms) => { timings.fetchWait += ms; }));
       lap('copy');
       timings.copy -= timings.fetchWait;
 
       await input.progress?.({ phase: 'counting', done: counts.deviceCount, total: counts.deviceCount });
-      await this.snapshots.countPerClient(client, tenantId, snapshotId);
+      await this.snapshots.countPerClient(client, tenantId, snapshotId, month);
       lap('counts');
       await input.progress?.({ phase: 'reconciling', done: 0 });
       input.signal?.throwIfAborted();
@@ -134,7 +138,7 @@ export class SnapshotsService {
     lap('commit');
     this.logger.log({ tenantId, snapshotId, ...result }, 'snapshot complete');
     // The snapshot is committed, so a failure here costs nothing.
-    await this.snapshots.analyze().catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the snapshot failed'));
+    await this.snapshots.analyze(month, result.deviceCount).catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the snapshot failed'));
     lap('analyze');
     return { snapshotId, ...result };
   }
@@ -157,8 +161,15 @@ export class SnapshotsService {
   }
 
   async devices(tenantId: string, id: string, filter: { clientId?: string; counted?: boolean; limit: number; offset: number }): Promise<{ items: SnapshotDeviceResponseDto[]; total: number }> {
-    await this.snapshots.get(tenantId, id);
-    return this.snapshots.devices(tenantId, id, filter);
+    const snapshot = await this.retainedSnapshot(tenantId, id);
+    return this.snapshots.devices(tenantId, snapshot, filter);
+  }
+
+  /** The snapshot, when its device rows are still kept: 404 when there is none, 410 when retention deleted them. */
+  async retainedSnapshot(tenantId: string, id: string): Promise<SnapshotResponseDto> {
+    const snapshot = await this.snapshots.get(tenantId, id);
+    if (!snapshot.deviceRowsRetained) throw gone('The device rows of this snapshot were deleted by the retention setting; its counts and reconciliation are kept');
+    return snapshot;
   }
 }
 

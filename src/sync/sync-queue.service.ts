@@ -4,6 +4,9 @@
 // queued) instead of polling; a slow poll stays behind it for a missed notification, and a timer
 // for the next retry whose back-off passes. At most one queued-or-running run per tenant and
 // tool is the partial unique index sync_run_active_idx, so claiming needs no further check.
+// Claims are fair between tenants, not first-in-first-out: the due run claimed is that of the
+// tenant whose last run started longest ago (never: first), so when every tenant is due at once
+// no tenant's whole pass (or its retries) goes before the others' first runs.
 import { Inject, Injectable, Logger, type OnModuleDestroy } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
@@ -29,14 +32,15 @@ export class SyncQueueService implements OnModuleDestroy {
     this.name = options.SYNC_QUEUE_NAME;
   }
 
-  /** Takes the oldest due run of this queue for the caller: running, heartbeat stamped, one more attempt. */
+  /** Takes the next due run of this queue (fair order, above) for the caller: running, heartbeat stamped, one more attempt. */
   async claimNext(): Promise<SyncRunRow | undefined> {
     // A CTE makes the driver return the rows of an UPDATE like those of a SELECT.
     const [row] = await this.db.query(
       `WITH next AS (
-         SELECT tenant_id, id FROM sync_run
-         WHERE queue = $1 AND status = 'queued' AND run_after <= now()
-         ORDER BY run_after, created_at LIMIT 1 FOR UPDATE SKIP LOCKED),
+         SELECT r.tenant_id, r.id FROM sync_run r
+         WHERE r.queue = $1 AND r.status = 'queued' AND r.run_after <= now()
+         ORDER BY (SELECT max(p.started_at) FROM sync_run p WHERE p.tenant_id = r.tenant_id) NULLS FIRST, r.run_after, r.created_at
+         LIMIT 1 FOR UPDATE OF r SKIP LOCKED),
        claimed AS (
          UPDATE sync_run r SET status = 'running', started_at = COALESCE(r.started_at, now()), heartbeat_at = now(),
            attempts = r.attempts + 1, phase = 'starting', progress_done = 0, progress_total = NULL

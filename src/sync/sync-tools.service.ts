@@ -5,6 +5,7 @@ import { Injectable } from '@nestjs/common';
 import { IntegrationSyncService, type Pax8SyncPart } from '../integrations/integration-sync.service.js';
 import { MappingService } from '../mapping/mapping.service.js';
 import { ReconciliationWriter } from '../reconciliation/reconciliation-writer.service.js';
+import { SettingsRepository } from '../settings/settings.repository.js';
 import { SnapshotsService, type SnapshotTimings } from '../snapshots/snapshots.service.js';
 import type { RunProgress } from './run-progress.js';
 import type { RunTrigger, SyncTool } from './sync.constants.js';
@@ -32,6 +33,7 @@ export class SyncToolsService {
     private readonly snapshots: SnapshotsService,
     private readonly reconciliation: ReconciliationWriter,
     private readonly mapping: MappingService,
+    private readonly settings: SettingsRepository,
   ) {}
 
   /** The phases of a tool, in order. */
@@ -99,7 +101,13 @@ export class SyncToolsService {
 
   private organizations(): Step {
     const phase = 'panelone-organizations';
-    return { phase, run: (ctx) => this.integrations.syncPanelOneOrganizations(ctx.tenantId, this.within(phase, ctx), ctx.signal) };
+    // With PSA billing on, the same step brings the agreements in (phases "panelone-organizations: agreements"...).
+    return {
+      phase,
+      run: async (ctx) => this.integrations.syncPanelOneOrganizations(ctx.tenantId, this.within(phase, ctx), ctx.signal, {
+        billing: (await this.settings.load(ctx.tenantId)).psaBilling.enabled,
+      }),
+    };
   }
 
   private suggestMappings(): Step {

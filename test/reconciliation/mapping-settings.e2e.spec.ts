@@ -101,7 +101,7 @@ describe('settings', () => {
       staleDays: 30,
       countedClasses: ['WINDOWS_WORKSTATION', 'WINDOWS_SERVER', 'MAC', 'LINUX_WORKSTATION', 'LINUX_SERVER', 'VMWARE_VM_GUEST', 'HYPERV_VMM_GUEST'],
       licensedStatuses: ['Active'], matchedTolerance: 0, schedule: { cron: '0 2 1 * *', timeZone: 'UTC', enabled: true }, displayName: null,
-      maxSeatChange: 50, maxMonthlyIncrease: 1000, requireSecondApprover: false,
+      maxSeatChange: 50, maxMonthlyIncrease: 1000, requireSecondApprover: false, psaBilling: { enabled: false }, retentionMonths: null,
     };
     expect((await api.http.get('/api/v1/settings').set(admin).expect(200)).body).toEqual(defaults);
 
@@ -135,7 +135,7 @@ describe('settings', () => {
       .send({ staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'europe/berlin' } })
       .expect(200);
     const expected = { staleDays: 14, countedClasses: ['MAC'], licensedStatuses: ['Active', 'PendingManual'], matchedTolerance: 2, schedule: { cron: '30 3 * * 1', timeZone: 'Europe/Berlin', enabled: true }, displayName: null,
-      maxSeatChange: 50, maxMonthlyIncrease: 1000, requireSecondApprover: false };
+      maxSeatChange: 50, maxMonthlyIncrease: 1000, requireSecondApprover: false, psaBilling: { enabled: false }, retentionMonths: null };
     expect(changed.body).toEqual(expected);
     expect((await api.http.get('/api/v1/settings').set(admin).expect(200)).body).toEqual(expected);
   });

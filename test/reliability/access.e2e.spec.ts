@@ -25,6 +25,8 @@ const ACCESS: Record<string, Rule> = {
   'PUT /api/v1/clients/{organizationId}/mapping': { role: 'admin' },
   'GET /api/v1/catalog/products': { role: 'admin' },
   'PUT /api/v1/catalog/products/{productId}': { role: 'admin' },
+  'GET /api/v1/catalog/psa-items': { role: 'admin' },
+  'PUT /api/v1/catalog/psa-items/{itemId}/mapping': { role: 'admin' },
   'GET /api/v1/snapshots': { role: 'viewer', scope: 'read' },
   'POST /api/v1/snapshots': { role: 'technician', scope: 'sync' },
   'GET /api/v1/snapshots/{id}': { role: 'viewer', scope: 'read' },
@@ -68,6 +70,7 @@ const PATH_VALUES = {
   organizationId: 'org-none',
   productId: 'product-none',
   clientId: 'org-none',
+  itemId: 'item-none',
 };
 
 const b64 = (o: unknown) => Buffer.from(JSON.stringify(o)).toString('base64url');

@@ -71,6 +71,9 @@ const CASES: Record<string, Case[]> = {
   ],
   'GET /api/v1/settings': [{ label: 'non-JSON body', raw: '<xml/>', contentType: 'application/json' }],
   'PUT /api/v1/settings': [
+    { label: 'psaBilling.enabled a string', body: { psaBilling: { enabled: 'yes' } } },
+    { label: 'psaBilling not an object', body: { psaBilling: true } },
+    { label: 'psaBilling with an unknown field', body: { psaBilling: { enabled: true, sync: 'now' } } },
     { label: 'maxSeatChange negative', body: { maxSeatChange: -1 } },
     { label: 'maxMonthlyIncrease a string', body: { maxMonthlyIncrease: 'lots' } },
     { label: 'maxMonthlyIncrease with fractions of a cent', body: { maxMonthlyIncrease: 10.005 } },
@@ -113,6 +116,15 @@ const CASES: Record<string, Case[]> = {
     { label: 'perDevice a number', body: { perDevice: 1 } },
     { label: 'unknown field', body: { perDevice: true, price: 0 } },
     { label: 'huge product id', path: { productId: HUGE }, body: { perDevice: true } },
+  ],
+  'GET /api/v1/catalog/psa-items': [{ label: 'non-JSON body', raw: 'nope', contentType: 'application/json' }],
+  'PUT /api/v1/catalog/psa-items/{itemId}/mapping': [
+    { label: 'missing pax8ProductId', body: {} },
+    { label: 'pax8ProductId not a UUID', body: { pax8ProductId: 'not-a-uuid' } },
+    { label: 'pax8ProductId a number', body: { pax8ProductId: 42 } },
+    { label: 'pax8ProductId a list (two products)', body: { pax8ProductId: ['00000000-0000-4000-8000-000000000001', '00000000-0000-4000-8000-000000000002'] } },
+    { label: 'unknown field', body: { pax8ProductId: null, state: 'confirmed' } },
+    { label: 'huge item id', path: { itemId: HUGE }, body: { pax8ProductId: null } },
   ],
   'GET /api/v1/snapshots': [
     { label: 'limit a word', query: { limit: 'ten' } },
@@ -387,7 +399,7 @@ it('every documented route has its own malformed-input cases', () => {
 it('every malformed request is a 4xx in the standard error shape, never a 500, and changes nothing', async () => {
   const before = await dumpTenant(db, tenant);
   const admin = bearer(await api.token(tenant, 'admin'));
-  const defaults: Record<string, string> = { id: UUID, kind: 'pax8', tool: 'sync-all', organizationId: ids.org, productId: 'product-x', clientId: ids.org };
+  const defaults: Record<string, string> = { id: UUID, kind: 'pax8', tool: 'sync-all', organizationId: ids.org, productId: 'product-x', clientId: ids.org, itemId: 'item-x' };
   const failures: string[] = [];
   let tried = 0;
   for (const route of routes) {

@@ -56,7 +56,7 @@ let worker: Worker;
 let routes: Route[];
 const up: Record<'a' | 'b', Upstreams> = {} as never;
 const T = { a: uniqueTenant('iso-a'), b: uniqueTenant('iso-b') };
-interface Seeded { snapshot: string; run: string; key: string; keyId: string; orgs: string[]; companies: string[]; products: string[]; gap?: { clientId: string; productId: string }; action?: string; channel?: string }
+interface Seeded { snapshot: string; run: string; key: string; keyId: string; orgs: string[]; companies: string[]; products: string[]; psaItems: string[]; gap?: { clientId: string; productId: string }; action?: string; channel?: string }
 const seeded: Record<'a' | 'b', Seeded> = {} as never;
 
 beforeAll(async () => {
@@ -73,6 +73,8 @@ beforeAll(async () => {
     const admin = bearer(await api.token(tenant, 'admin'));
     await api.http.post('/api/v1/integrations/pax8/test').set(admin).expect(200);
     await api.http.post('/api/v1/integrations/panelone/test').set(admin).expect(200);
+    // B bills through PanelOne agreements (PSA billing on): its PSA catalog items are synced, A's are not.
+    if (side === 'b') await api.http.put('/api/v1/settings').set(admin).send({ psaBilling: { enabled: true } }).expect(200);
     const run = await runTool(api, tenant, 'sync-all');
     expect(run.status).toBe('succeeded');
     const key = (await api.http.post('/api/v1/api-keys').set(admin).send({ name: `key-${side}`, scopes: ['read', 'sync'] }).expect(201)).body;
@@ -85,9 +87,11 @@ beforeAll(async () => {
       orgs: await q(`SELECT id FROM panelone_organization WHERE tenant_id = $1`),
       companies: await q(`SELECT id FROM pax8_company WHERE tenant_id = $1`),
       products: await q(`SELECT id FROM pax8_product WHERE tenant_id = $1`),
+      psaItems: await q(`SELECT id FROM panelone_catalog_item WHERE tenant_id = $1`),
     };
   }
   await worker.close();
+  expect([seeded.a.psaItems.length, seeded.b.psaItems.length > 0]).toEqual([0, true]);
   // B accepts one of its gaps at a client A does not have: A's reach for that exception must miss.
   const { rows: [gap] } = await db.query(
     `SELECT l.organization_id, l.product_id FROM reconciliation_line l
@@ -129,6 +133,7 @@ const ISOLATION: Record<string, () => { path?: Record<string, string>; query?: R
   'DELETE /api/v1/api-keys/{id}': () => ({ path: { id: seeded.b.keyId } }),
   'PUT /api/v1/clients/{organizationId}/mapping': () => ({ path: { organizationId: bOnly('orgs')[0] }, body: { pax8CompanyId: null } }),
   'PUT /api/v1/catalog/products/{productId}': () => ({ path: { productId: `b-only-${seeded.b.products[0]}` }, body: { perDevice: true } }),
+  'PUT /api/v1/catalog/psa-items/{itemId}/mapping': () => ({ path: { itemId: seeded.b.psaItems[0] }, body: { pax8ProductId: null } }),
   'GET /api/v1/snapshots/{id}': () => ({ path: { id: seeded.b.snapshot } }),
   'GET /api/v1/snapshots/{id}/devices': () => ({ path: { id: seeded.b.snapshot } }),
   'GET /api/v1/snapshots/{id}/devices.csv': () => ({ path: { id: seeded.b.snapshot } }),

@@ -22,6 +22,9 @@ export function testConfig(overrides: Record<string, string> = {}): AppConfig {
     RATE_LIMIT_PER_IP_PER_MINUTE: '100000',
     // The simulators listen on loopback; nothing else may be reached.
     OUTBOUND_ALLOWLIST: '127.0.0.0/8,::1,localhost',
+    // The test simulators enforce no rate limit and many tenants share one credential: no pacing
+    // (test/integrations/pax8-pacing.e2e.spec.ts turns it on against a simulator that limits).
+    PAX8_CALLS_PER_MINUTE: '0',
     ...overrides,
   });
 }

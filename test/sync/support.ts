@@ -18,6 +18,7 @@ export const WORKER_ENV: Record<string, string> = {
   SYNC_SCHEDULE_GRACE_SECONDS: '2',
   SYNC_PROGRESS_THROTTLE_MS: '200',
   SYNC_SHUTDOWN_GRACE_SECONDS: '1',
+  PAX8_CALLS_PER_MINUTE: '0', // as testConfig: the test simulators enforce no rate limit
 };
 
 /** Upstream calls give up quickly, so a permanent outage fails a run in seconds. */

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { FixtureActions } from './fixture-actions.js';
-import { fixtureToken, PRODUCTS, SNAPSHOTS, cents, clientDetail, makeAdminData, makeAlerts, makeClients, makeUnmapped, money, type FixtureClient } from './fixture-data.js';
+import { fixtureToken, PRODUCTS, SNAPSHOTS, cents, clientDetail, makeAdminData, makeAlerts, makeClients, makeUnmapped, money, withBilling, type FixtureClient } from './fixture-data.js';
 
 export const BUNDLE_PATH = new URL('../../dist/plugin/billingone-reconcile.js', import.meta.url);
 const HOST_DIR = new URL('../../plugin-ui/host/', import.meta.url);
@@ -38,6 +38,8 @@ export class FixtureApi {
   failingTools = new Set<string>();
   /** Gaps, exceptions, actions and the audit log over `clients`. */
   actions = new FixtureActions(() => this.clients);
+  /** PSA billing on: rows, lines, summary and totals carry the third column. */
+  psaBilling = false;
   private server?: Server;
   private runSeq = 0;
 
@@ -56,6 +58,7 @@ export class FixtureApi {
     this.alerts = makeAlerts();
     this.changeCounts = { added: 3, removed: 1, changed: 2 };
     this.actions = new FixtureActions(() => this.clients);
+    this.psaBilling = false;
   }
 
   failNext(pathPrefix: string, status = 500, count = 1, message = 'Database is not reachable right now'): void {
@@ -230,10 +233,18 @@ export class FixtureApi {
     }
     if (method === 'GET' && path === '/settings') return this.send(res, 200, this.admin.settings);
     if (method === 'PUT' && path === '/settings') {
-      // Every field optional, as UpdateSettingsDto: what is sent is changed, the rest kept.
       if (body.staleDays !== undefined && !(body.staleDays >= 1)) return this.error(res, 400, 'Bad Request', 'staleDays must not be less than 1');
       this.admin.settings = { ...this.admin.settings, ...body };
       return this.send(res, 200, this.admin.settings);
+    }
+    if (method === 'GET' && path === '/catalog/psa-items') return this.send(res, 200, this.admin.psaItems);
+    if (method === 'PUT' && (match = path.match(/^\/catalog\/psa-items\/([^/]+)\/mapping$/))) {
+      if (!isAdmin) return this.error(res, 403, 'Forbidden', 'Requires the admin role');
+      const item = this.admin.psaItems.items.find((candidate) => candidate.itemId === decodeURIComponent(match![1]));
+      if (!item) return this.error(res, 404, 'Not Found', 'PSA catalog item not found');
+      const product = this.admin.psaItems.products.find((p) => p.pax8ProductId === body.pax8ProductId);
+      Object.assign(item, { pax8ProductId: body.pax8ProductId, pax8ProductName: product?.name ?? null, state: body.pax8ProductId ? 'confirmed' : 'none', reason: 'admin' });
+      return this.send(res, 200, item);
     }
     return this.error(res, 404, 'Not Found', `Cannot ${method} /api/v1${path}`);
   }
@@ -319,7 +330,8 @@ export class FixtureApi {
 
   /** The mapped clients of the reconciliation the query reads (history has other numbers). */
   world(query: URLSearchParams = new URLSearchParams()): FixtureClient[] {
-    return this.mark(query).latest ? this.clients : makeClients(1 + SNAPSHOTS.findIndex((snapshot) => snapshot.id === query.get('snapshotId')) + Number(query.get('version') ?? 0));
+    const rows = this.mark(query).latest ? this.clients : makeClients(1 + SNAPSHOTS.findIndex((snapshot) => snapshot.id === query.get('snapshotId')) + Number(query.get('version') ?? 0));
+    return this.psaBilling ? rows.map(withBilling) : rows;
   }
 
   snapshotList() {
@@ -349,6 +361,12 @@ export class FixtureApi {
       billableCount: totals.devices,
       unmappedDeviceCount: this.unmapped.reduce((sum, row) => sum + row.devices, 0),
       unconfirmedMappings: this.admin.mappings.items.filter((item) => item.mappingState === 'suggested').length,
+      ...(this.psaBilling ? {
+        underBilled: totals.underBilled,
+        underBilledClients: rows.filter((row) => row.billingStatus === 'under-billed').length,
+        overBilledClients: rows.filter((row) => row.billingStatus === 'over-billed').length,
+        unpricedUnderBilledSeats: rows.reduce((sum, row) => sum + (row.unpricedUnderBilledSeats ?? 0), 0),
+      } : {}),
     };
   }
 
@@ -363,6 +381,8 @@ export class FixtureApi {
       if (sort === 'name') return row.name;
       if (sort === 'revenueAtRisk' || sort === 'overspend') return row[sort].amount;
       if (sort === 'monthlyImpact') return row.monthlyImpact?.amount ?? 0;
+      if (sort === 'underBilled') return row.underBilled?.amount ?? Number.NEGATIVE_INFINITY;
+      if (sort === 'billedVariance') return row.billedVariance ?? Number.NEGATIVE_INFINITY;
       const number = row[sort as 'devices' | 'licenses' | 'variance' | 'unpricedSeats'];
       return number ?? Number.NEGATIVE_INFINITY;
     };
@@ -444,6 +464,7 @@ export function totalsOf(rows: FixtureClient[]) {
     revenueAtRisk: money(rows.reduce((sum, row) => sum + cents(row.revenueAtRisk), 0)),
     overspend: money(rows.reduce((sum, row) => sum + cents(row.overspend), 0)),
     unpricedSeats: rows.reduce((sum, row) => sum + row.unpricedSeats, 0),
+    ...(rows.some((row) => row.underBilled) ? { underBilled: money(rows.reduce((sum, row) => sum + cents(row.underBilled), 0)) } : {}),
   };
 }
 

@@ -14,6 +14,9 @@ export interface FixtureLine {
   status: 'under-licensed' | 'over-licensed' | 'matched';
   unitPriceMonthly: Money | null; revenueAtRisk: Money | null; overspend: Money | null; unpricedSeats: number; gapState: 'open' | 'accepted' | null;
   exception?: { reason: 'client-owned-licence' | 'spare-on-purpose' | 'device-retiring' | 'not-billable' | 'other'; note: string | null; until: string | null } | null;
+  /** PSA billing (FixtureApi.psaBilling): absent otherwise. */
+  billed?: number; billedVariance?: number; unbilledLicences?: number; billingStatus?: 'under-billed' | 'over-billed' | 'billed';
+  billedUnitPriceMonthly?: Money | null; underBilled?: Money | null; unpricedUnderBilledSeats?: number;
 }
 export interface FixtureClient {
   clientId: string; name: string; pax8CompanyId: string | null;
@@ -21,6 +24,37 @@ export interface FixtureClient {
   devices: number; licenses: number | null; variance: number | null;
   headlineProductId: string | null; headlineProductName: string | null; lineCount: number;
   revenueAtRisk: Money; overspend: Money; unpricedSeats: number; monthlyImpact: Money | null; lines: FixtureLine[];
+  billed?: number | null; billedVariance?: number | null; unbilledLicences?: number | null; billingStatus?: string | null;
+  underBilled?: Money; unpricedUnderBilledSeats?: number;
+}
+
+/**
+ * The client with PSA billing: per line, billed = devices - a patterned gap, at a whole-cent
+ * monthly price (none for a few), so that billedVariance x price = underBilled to the cent.
+ */
+export function withBilling(client: FixtureClient, index: number): FixtureClient {
+  const lines = client.lines.map((line, n): FixtureLine => {
+    const k = index + n;
+    const billedVariance = k % 4 === 0 ? 2 + (k % 3) : k % 4 === 1 ? -(1 + (k % 2)) : 0;
+    const priceCents = k % 31 === 9 ? null : 500 + (k % 3) * 125;
+    const billed = line.devices - billedVariance;
+    const under = billedVariance > 0;
+    return {
+      ...line, billed, billedVariance, unbilledLicences: line.licenses - billed,
+      billingStatus: under ? 'under-billed' : billedVariance < 0 ? 'over-billed' : 'billed',
+      billedUnitPriceMonthly: priceCents === null ? null : money(priceCents),
+      underBilled: !under ? money(0) : priceCents === null ? null : money(billedVariance * priceCents),
+      unpricedUnderBilledSeats: under && priceCents === null ? billedVariance : 0,
+    };
+  });
+  const headline = lines.find((line) => line.productId === client.headlineProductId);
+  return {
+    ...client, lines,
+    billed: headline?.billed ?? null, billedVariance: headline?.billedVariance ?? null, unbilledLicences: headline?.unbilledLicences ?? null,
+    billingStatus: !lines.length ? null : lines.some((l) => l.billingStatus === 'under-billed') ? 'under-billed' : lines.some((l) => l.billingStatus === 'over-billed') ? 'over-billed' : 'billed',
+    underBilled: money(lines.reduce((sum, line) => sum + cents(line.underBilled), 0)),
+    unpricedUnderBilledSeats: lines.reduce((sum, line) => sum + (line.unpricedUnderBilledSeats ?? 0), 0),
+  };
 }
 
 export const PRODUCTS = [
@@ -108,7 +142,8 @@ export function clientDetail(client: FixtureClient, mark: { snapshot: unknown; v
     devices: Math.max(0, client.devices - (SNAPSHOTS.length - 1 - index)),
     rulesChanged: index === 4, reason: index === 4 ? 'Counting rules changed by admin (stale after 45 days)' : null,
     lines: client.lines.map((line) => ({ productId: line.productId, productName: line.productName, licenses: Math.max(0, line.licenses - (index < 3 ? 2 : 0)),
-      variance: Math.max(0, client.devices - (SNAPSHOTS.length - 1 - index)) - Math.max(0, line.licenses - (index < 3 ? 2 : 0)) })),
+      variance: Math.max(0, client.devices - (SNAPSHOTS.length - 1 - index)) - Math.max(0, line.licenses - (index < 3 ? 2 : 0)),
+      ...(line.billed === undefined ? {} : { billed: Math.max(0, line.billed - (index < 2 ? 1 : 0)) }) })),
   }));
   const headline = client.lines.find((line) => line.productId === client.headlineProductId);
   return {
@@ -166,6 +201,24 @@ export function makeAdminData() {
       maxSeatChange: 20,
       maxMonthlyIncrease: 500,
       requireSecondApprover: false,
+      psaBilling: { enabled: false },
+    },
+    psaItems: {
+      items: [
+        { itemId: 'item-1', sku: 'S1-CTRL', name: 'SentinelOne Control per device', category: 'Security', pax8ProductId: 'prod-edr', pax8ProductName: 'SentinelOne Control', state: 'suggested', reason: 'sku', candidates: [] },
+        { itemId: 'item-2', sku: 'P1-BK', name: 'ACRONIS CYBER PROTECT', category: 'Backup', pax8ProductId: 'prod-backup', pax8ProductName: 'Acronis Cyber Protect', state: 'suggested', reason: 'name', candidates: [] },
+        { itemId: 'item-3', sku: 'P1-AV', name: 'Antivirus Plus', category: 'Security', pax8ProductId: null, pax8ProductName: null, state: 'ambiguous', reason: null,
+          candidates: [{ pax8ProductId: 'prod-av-a', name: 'Antivirus Plus (Vendor A)', perDevice: true }, { pax8ProductId: 'prod-av-b', name: 'Antivirus Plus (Vendor B)', perDevice: true }] },
+        { itemId: 'item-4', sku: 'MSP-HR', name: 'Onsite Support (hourly)', category: 'Labour', pax8ProductId: null, pax8ProductName: null, state: 'none', reason: null, candidates: [] },
+      ] as Array<{ itemId: string; sku: string | null; name: string; category: string | null; pax8ProductId: string | null; pax8ProductName: string | null; state: string; reason: string | null;
+        candidates: Array<{ pax8ProductId: string; name: string; perDevice: boolean }> }>,
+      products: [
+        { pax8ProductId: 'prod-edr', name: 'SentinelOne Control', perDevice: true },
+        { pax8ProductId: 'prod-backup', name: 'Acronis Cyber Protect', perDevice: true },
+        { pax8ProductId: 'prod-av-a', name: 'Antivirus Plus (Vendor A)', perDevice: true },
+        { pax8ProductId: 'prod-av-b', name: 'Antivirus Plus (Vendor B)', perDevice: true },
+        { pax8ProductId: 'prod-m365', name: 'Microsoft 365 Business Premium', perDevice: false },
+      ],
     },
   };
 }

@@ -46,6 +46,9 @@ export const clientPanelStyles = css`
   .legend { display: flex; flex-wrap: wrap; gap: 0.25rem 1rem; font-size: 0.85rem; color: var(--_muted); }
   .swatch { display: inline-block; width: 1.25rem; height: 0; border-top: 3px solid var(--_accent); vertical-align: middle; margin-right: 0.35rem; }
   .swatch.licenses { border-top: 3px dashed var(--_series); }
+  .series.billed { stroke: var(--_series); stroke-dasharray: 1 4; stroke-linecap: round; stroke-width: 3; }
+  .swatch.billed { border-top: 3px dotted var(--_series); }
+  td.billed .billed-gap, td.billed .amount, td.billed .unpriced, td.billed .unit { display: block; font-size: 0.75rem; font-weight: 400; }
   .swatch.rules { border-top: 2px dotted var(--_under); }
   .lines .product { font-weight: 600; background: none; }
   .lines .product .status { margin-left: 0.35rem; font-weight: 400; }

@@ -1,5 +1,6 @@
 // An SVG line chart of a client's devices and each product line's licenses over the snapshots,
 // on a time axis (placed by date; several snapshots on one day share one label), with a
+// billed series per product when PSA billing was on (dashed, in the product's colour), a
 // marker where the counting rules changed, a legend and a text alternative. It is drawn at the
 // container's real pixel width, so its labels keep their size on a phone.
 import { html, nothing, svg, type TemplateResult } from 'lit';
@@ -29,7 +30,9 @@ export function renderTrendChart(trend: TrendPoint[], width: number): TemplateRe
   const points = [...trend].sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt));
   const series = trendSeries(points);
   const licenses = (point: TrendPoint, productId: string) => point.lines.find((line) => line.productId === productId)?.licenses;
-  const values = points.flatMap((point) => [point.devices, ...point.lines.map((line) => line.licenses)]);
+  const billed = (point: TrendPoint, productId: string) => point.lines.find((line) => line.productId === productId)?.billed;
+  const billedSeries = series.filter((s) => points.some((point) => billed(point, s.productId) !== undefined));
+  const values = points.flatMap((point) => [point.devices, ...point.lines.flatMap((line) => [line.licenses, line.billed ?? 0])]);
   const yMax = niceCeiling(Math.max(1, ...values));
   const w = Math.max(260, Math.round(width));
   const plotWidth = w - PAD.left - PAD.right;
@@ -56,19 +59,21 @@ export function renderTrendChart(trend: TrendPoint[], width: number): TemplateRe
         <text class="axis rules-label" x=${x(point) + 3} y=${PAD.top + 10}>rules</text>`)}
       <polyline class="series devices" points=${path((point) => point.devices)}></polyline>
       ${series.map((s) => svg`<polyline class="series licenses s${s.index}" data-product-id=${s.productId} points=${path((point) => licenses(point, s.productId))}></polyline>`)}
+      ${billedSeries.map((s) => svg`<polyline class="series billed s${s.index}" data-product-id=${s.productId} points=${path((point) => billed(point, s.productId))}></polyline>`)}
       ${points.map((point) => svg`<circle class="dot devices" cx=${x(point)} cy=${y(point.devices)} r="3"></circle>
         ${point.lines.map((line) => svg`<circle class="dot licenses s${series.find((s) => s.productId === line.productId)!.index}" cx=${x(point)} cy=${y(line.licenses)} r="3"></circle>`)}`)}
     </svg>
     <figcaption class="legend">
       <span><span class="swatch devices" aria-hidden="true"></span>Devices</span>
       ${series.map((s) => html`<span class="legend-product"><span class="swatch licenses s${s.index}" aria-hidden="true"></span>${s.productName} licenses</span>`)}
+      ${billedSeries.map((s) => html`<span class="legend-product"><span class="swatch billed s${s.index}" aria-hidden="true"></span>${s.productName} billed</span>`)}
       ${points.some((point) => point.rulesChanged) ? html`<span><span class="swatch rules" aria-hidden="true"></span>Counting rules changed</span>` : nothing}
     </figcaption>
     <div class="visually-hidden"><table>
         <caption>Devices and licenses per snapshot</caption>
-        <thead><tr><th scope="col">Snapshot</th><th scope="col">Devices</th>${series.map((s) => html`<th scope="col">${s.productName} licenses</th><th scope="col">${s.productName} variance</th>`)}<th scope="col">Note</th></tr></thead>
+        <thead><tr><th scope="col">Snapshot</th><th scope="col">Devices</th>${series.map((s) => html`<th scope="col">${s.productName} licenses</th><th scope="col">${s.productName} variance</th>${billedSeries.includes(s) ? html`<th scope="col">${s.productName} billed</th>` : nothing}`)}<th scope="col">Note</th></tr></thead>
         <tbody>${points.map((point) => html`<tr><td>${new Date(point.takenAt).toLocaleString()}</td><td>${point.devices}</td>
-          ${series.map((s) => { const line = point.lines.find((candidate) => candidate.productId === s.productId); return html`<td>${line?.licenses ?? ''}</td><td>${line?.variance ?? ''}</td>`; })}
+          ${series.map((s) => { const line = point.lines.find((candidate) => candidate.productId === s.productId); return html`<td>${line?.licenses ?? ''}</td><td>${line?.variance ?? ''}</td>${billedSeries.includes(s) ? html`<td>${line?.billed ?? ''}</td>` : nothing}`; })}
           <td>${point.rulesChanged ? point.reason ?? 'Counting rules changed' : ''}</td></tr>`)}</tbody>
     </table></div>
   </figure>`;

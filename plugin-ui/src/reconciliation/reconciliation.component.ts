@@ -13,7 +13,7 @@ import { renderHistoryBanner } from '../history/history-banner.js';
 import '../history/history-picker.component.js';
 import '../gaps/gap-actions.js';
 import { renderCards, renderMappingNote } from './summary-cards.js';
-import { renderClientTable, SORT_LABELS, type SortKey } from './client-table.js';
+import { BILLING_SORTS, renderClientTable, SORT_LABELS, type SortKey } from './client-table.js';
 import { reconciliationStyles } from './reconciliation.styles.js';
 
 const PAGE_SIZE = 25;
@@ -160,7 +160,9 @@ export class ReconciliationElement extends B1rElement {
 
   private renderContent(summary: ReconciliationSummary): TemplateResult {
     const canExport = this.may('technician');
-    return html`${renderCards(summary, this.statusFilter, (status) => this.setStatus(status))}
+    // The third column (PSA billing) exists only when the summary carries it: never shown as 0.
+    const billing = summary.underBilled !== undefined;
+    return html`${renderCards(summary, this.statusFilter, (status) => this.setStatus(status), () => this.setSort('underBilled', true))}
       ${renderMappingNote(summary, this.settingsHref)}
       <div class="list-controls">
         <label class="search">
@@ -169,7 +171,7 @@ export class ReconciliationElement extends B1rElement {
         </label>
         <label class="sort-by"><span>Sort by</span>
           <select @change=${(event: Event) => this.setSort((event.target as HTMLSelectElement).value as SortKey, true)}>
-            ${(Object.keys(SORT_LABELS) as SortKey[]).map((key) => html`<option value=${key} ?selected=${key === this.sort}>${SORT_LABELS[key]}</option>`)}
+            ${(Object.keys(SORT_LABELS) as SortKey[]).filter((key) => billing || !BILLING_SORTS.includes(key)).map((key) => html`<option value=${key} ?selected=${key === this.sort}>${SORT_LABELS[key]}</option>`)}
           </select></label>
         ${this.statusFilter
           ? html`<span class="chip">${statusLabels[this.statusFilter]}

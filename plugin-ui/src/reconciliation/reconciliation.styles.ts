@@ -9,6 +9,7 @@ export const reconciliationStyles = css`
   .snapshot-run { flex-basis: 100%; min-height: 2.6rem; }
   .reason { font-size: 0.8rem; }
   .cards { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 0.75rem; }
+  .cards:has(.card.under-billed) { grid-template-columns: repeat(5, minmax(0, 1fr)); }
   .card {
     font: inherit; color: inherit; text-align: left; cursor: pointer;
     display: flex; flex-direction: column; gap: 0.15rem; padding: 0.85rem 1rem;
@@ -19,6 +20,7 @@ export const reconciliationStyles = css`
   .card.over-licensed { --_tone: var(--_over); }
   .card.matched { --_tone: var(--_matched); }
   .card.unmapped { --_tone: var(--_muted); }
+  .card.under-billed { --_tone: var(--_under); }
   .card-unpriced { font-weight: 600; }
   .card:hover { background: var(--_surface-alt); }
   .card[aria-pressed='true'] { background: var(--_surface-alt); box-shadow: inset 0 0 0 2px var(--_tone); }
@@ -59,6 +61,7 @@ export const reconciliationStyles = css`
     padding: 0.15rem 0; cursor: pointer; text-decoration: underline;
   }
   .headline, .unit { display: block; font-size: 0.75rem; font-weight: 400; }
+  td.billed .billed-gap, td.billed .amount, td.billed .unpriced { display: block; font-size: 0.75rem; font-weight: 400; }
   .money .unpriced, .money .amount { display: block; }
   .sort-by { display: flex; align-items: center; gap: 0.35rem; }
   .sort {
@@ -78,7 +81,7 @@ export const reconciliationStyles = css`
   .steps { margin: 0.25rem 0 0; padding-left: 1.25rem; }
 
   @container (max-width: 600px) {
-    .cards { grid-template-columns: repeat(2, minmax(0, 1fr)); }
+    .cards, .cards:has(.card.under-billed) { grid-template-columns: repeat(2, minmax(0, 1fr)); }
     .card { padding: 0.6rem 0.7rem; }
     .table-wrap { border: 0; overflow: visible; }
     table, thead, tbody, tfoot, tr, td, th { display: block; }

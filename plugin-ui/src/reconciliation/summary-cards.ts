@@ -15,7 +15,11 @@ interface Card {
   note: string;
 }
 
-export function renderCards(summary: ReconciliationSummary, active: ClientStatus | '', select: (status: ClientStatus | '') => void): TemplateResult {
+/**
+ * @param showUnderBilled with PSA billing (summary.underBilled present): the "Under-billed" card,
+ *   its money the summary's underBilled; clicking it asks for the list sorted by it.
+ */
+export function renderCards(summary: ReconciliationSummary, active: ClientStatus | '', select: (status: ClientStatus | '') => void, showUnderBilled?: () => void): TemplateResult {
   const cards: Card[] = [
     { status: 'under-licensed', label: 'Under-licensed', count: summary.underLicensed, money: summary.revenueAtRisk, unpriced: summary.unpricedUnderSeats, note: 'revenue at risk / month' },
     { status: 'over-licensed', label: 'Over-licensed', count: summary.overLicensed, money: summary.overspend, unpriced: summary.unpricedOverSeats, note: 'client overspend / month' },
@@ -32,6 +36,13 @@ export function renderCards(summary: ReconciliationSummary, active: ClientStatus
         ${card.unpriced ? html`<span class="card-unpriced unpriced">+ ${formatUnpriced(card.unpriced)}</span>` : nothing}
         <span class="card-note muted">${card.note}</span>
       </button>`)}
+    ${summary.underBilled && showUnderBilled ? html`<button class="card under-billed" part="card" aria-pressed="false" @click=${showUnderBilled}>
+        <span class="card-label">Under-billed</span>
+        <span class="card-count">${formatCount(summary.underBilledClients ?? 0)} <span class="card-unit">${summary.underBilledClients === 1 ? 'client' : 'clients'}</span></span>
+        <span class="card-money">${formatMoney(summary.underBilled)}</span>
+        ${summary.unpricedUnderBilledSeats ? html`<span class="card-unpriced unpriced">+ ${formatUnpriced(summary.unpricedUnderBilledSeats)}</span>` : nothing}
+        <span class="card-note muted">seats in use not billed / month</span>
+      </button>` : nothing}
   </div>`;
 }
 

@@ -93,7 +93,8 @@ export class CountingRulesElement extends B1rElement {
   private async save(event: SubmitEvent): Promise<void> {
     event.preventDefault();
     const form = new FormData(event.target as HTMLFormElement);
-    const body: Omit<CountingSettings, 'maxSeatChange' | 'maxMonthlyIncrease' | 'requireSecondApprover'> = {
+    // Retention and the action caps are not on this form: leaving them out of the PUT keeps them as they are.
+    const body: Omit<CountingSettings, 'maxSeatChange' | 'maxMonthlyIncrease' | 'requireSecondApprover' | 'psaBilling' | 'retentionMonths'> = {
       staleDays: Number(form.get('staleDays')),
       matchedTolerance: Number(form.get('matchedTolerance')),
       countedClasses: form.getAll('countedClasses').map(String) as CountingSettings['countedClasses'],

@@ -12,10 +12,12 @@ import './product-mapping.component.js';
 import './counting-rules.component.js';
 import './alert-channels.component.js';
 import './action-settings.component.js';
+import './psa-billing.component.js';
 
 /**
  * Admin settings: integrations (PanelOne, Pax8), client mapping, per-device products,
- * counting rules and schedule, the caps of Pax8 changes, alert channels and their delivery log. Non-admins see "Admins only".
+ * PSA billing (PanelOne agreements and their catalog items' products), counting rules and
+ * schedule, the caps of Pax8 changes, alert channels and their delivery log. Non-admins see "Admins only".
  *
  * @cssproperty --b1r-color-accent - primary buttons. Also the palette listed on
  *   `billingone-reconciliation`.
@@ -67,6 +69,7 @@ export class SettingsElement extends B1rElement {
       </div>
       <b1r-client-mapping .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-client-mapping>
       <b1r-product-mapping .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-product-mapping>
+      <b1r-psa-billing .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-psa-billing>
       <b1r-counting-rules .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-counting-rules>
       <b1r-action-settings .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-action-settings>
       <b1r-alert-channels .apiBase=${this.apiBase} .contextToken=${this.contextToken}></b1r-alert-channels>`;

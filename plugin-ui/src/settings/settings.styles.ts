@@ -29,6 +29,7 @@ export const settingsStyles = css`
   .badge.ok, .badge.confirmed { color: var(--_matched); border-color: currentColor; }
   .badge.error { color: var(--_under); border-color: currentColor; }
   .badge.suggested { color: var(--_over); border-color: currentColor; }
+  .badge.ambiguous { color: var(--_under); border-color: currentColor; }
   .scroll { overflow-x: auto; max-width: 100%; min-width: 0; }
   .settings > *, section.panel > * { min-width: 0; }
   table { width: 100%; border-collapse: collapse; }

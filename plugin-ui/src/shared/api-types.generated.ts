@@ -208,6 +208,38 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/catalog/psa-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["PsaItemsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/catalog/psa-items/{itemId}/mapping": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["PsaItemsController_setMapping"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/snapshots": {
         parameters: {
             query?: never;
@@ -685,7 +717,7 @@ export interface components {
             /** @enum {string} */
             actorRole: "viewer" | "technician" | "admin" | "api-key" | "system";
             /**
-             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted (more kinds may be added)
+             * @description One of mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, settings.retention-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted, settings.psa-billing-changed, psa-item.mapping-changed (more kinds may be added)
              * @example mapping.changed
              */
             type: string;
@@ -810,6 +842,10 @@ export interface components {
             timeZone: string;
             enabled: boolean;
         };
+        PsaBillingDto: {
+            /** @description PanelOne PSA agreements as the third column (billed); off: nothing synced or shown */
+            enabled: boolean;
+        };
         SettingsDto: {
             staleDays: number;
             countedClasses: ("WINDOWS_WORKSTATION" | "WINDOWS_SERVER" | "MAC" | "LINUX_WORKSTATION" | "LINUX_SERVER" | "VMWARE_VM_GUEST" | "HYPERV_VMM_GUEST" | "NETWORK_DEVICE" | "MOBILE" | "PRINTER" | "UNKNOWN")[];
@@ -829,6 +865,9 @@ export interface components {
             maxMonthlyIncrease: number;
             /** @description The approver of an action must be another person than its proposer */
             requireSecondApprover: boolean;
+            psaBilling: components["schemas"]["PsaBillingDto"];
+            /** @description Device rows of snapshots are kept for this many months after the current one (null: for ever); the worker deletes older ones. Per-client counts and reconciliations are kept for ever. */
+            retentionMonths: number | null;
         };
         UpdateScheduleDto: {
             /** @example 0 2 1 * * */
@@ -857,6 +896,9 @@ export interface components {
              * @example Northwind IT
              */
             displayName?: string | null;
+            psaBilling?: components["schemas"]["PsaBillingDto"];
+            /** @description Device rows of snapshots are kept for this many months after the current one (null: for ever); the worker deletes older ones. Per-client counts and reconciliations are kept for ever. Send null to keep them for ever. */
+            retentionMonths?: number | null;
         };
         ClientMappingResponseDto: {
             organizationId: string;
@@ -907,6 +949,43 @@ export interface components {
         SetPerDeviceDto: {
             perDevice: boolean;
         };
+        Pax8ProductRefDto: {
+            pax8ProductId: string;
+            name: string;
+            /** @description Counts as a per-device licence (only those have lines to bill against) */
+            perDevice: boolean;
+        };
+        PsaItemResponseDto: {
+            itemId: string;
+            sku: string | null;
+            name: string;
+            category: string | null;
+            /** @description The Pax8 product the item bills now (confirmed, else suggested); null: none */
+            pax8ProductId: string | null;
+            pax8ProductName: string | null;
+            /**
+             * @description ambiguous: two products matched equally, none is suggested; choose one
+             * @enum {string}
+             */
+            state: "confirmed" | "suggested" | "ambiguous" | "none";
+            /** @enum {string|null} */
+            reason: "sku" | "name" | "admin" | null;
+            /** @description For an ambiguous item: the products that matched */
+            candidates: components["schemas"]["Pax8ProductRefDto"][];
+        };
+        PsaItemListResponseDto: {
+            /** @description Every PSA catalog item, mapped or not */
+            items: components["schemas"]["PsaItemResponseDto"][];
+            /** @description Every current Pax8 product, to choose from */
+            products: components["schemas"]["Pax8ProductRefDto"][];
+        };
+        SetPsaItemMappingDto: {
+            /**
+             * Format: uuid
+             * @description The Pax8 product the item bills, or null to confirm it bills none
+             */
+            pax8ProductId: string | null;
+        };
         CountingRulesDto: {
             staleDays: number;
             countedClasses: ("WINDOWS_WORKSTATION" | "WINDOWS_SERVER" | "MAC" | "LINUX_WORKSTATION" | "LINUX_SERVER" | "VMWARE_VM_GUEST" | "HYPERV_VMM_GUEST" | "NETWORK_DEVICE" | "MOBILE" | "PRINTER" | "UNKNOWN")[];
@@ -930,6 +1009,8 @@ export interface components {
             billableCount: number;
             /** @description The counting rules in force when the snapshot was taken */
             rules: components["schemas"]["CountingRulesDto"];
+            /** @description False once the tenant's retention setting deleted the device rows (GET …/devices answers 410); counts and the reconciliation are kept */
+            deviceRowsRetained: boolean;
         };
         SnapshotListResponseDto: {
             items: components["schemas"]["SnapshotResponseDto"][];
@@ -1038,6 +1119,14 @@ export interface components {
             acceptedOverspend: components["schemas"]["MoneyDto"];
             /** @description Seats of accepted gaps without a price (not in unpricedSeats) */
             acceptedUnpricedSeats: number;
+            /** @description PSA billing (absent without PSA data): sum of the rows' underBilled (the MSP's lost billing) */
+            underBilled?: components["schemas"]["MoneyDto"];
+            /** @description PSA billing (absent without PSA data): clients with a line billed for fewer seats than its devices */
+            underBilledClients?: number;
+            /** @description PSA billing (absent without PSA data): clients billed for more seats than their devices on some line (none under-billed) */
+            overBilledClients?: number;
+            /** @description PSA billing (absent without PSA data): seats of under-billed gaps whose line has no billed price */
+            unpricedUnderBilledSeats?: number;
         };
         LineExceptionDto: {
             /** @enum {string} */
@@ -1076,6 +1165,20 @@ export interface components {
             gapState: "open" | "accepted" | null;
             /** @description The exception that accepts this gap */
             exception: components["schemas"]["LineExceptionDto"] | null;
+            /** @description PSA billing (absent without PSA data): sum of quantity over the client's ACTIVE agreements' non-cancelled additions of catalog items mapped to this product */
+            billed?: number;
+            /** @description PSA billing (absent without PSA data): devices - billed (positive: under-billed) */
+            billedVariance?: number;
+            /** @description PSA billing (absent without PSA data): licenses - billed (positive: licences paid to Pax8 and not billed) */
+            unbilledLicences?: number;
+            /** @enum {string} */
+            billingStatus?: "under-billed" | "over-billed" | "billed";
+            /** @description PSA billing (absent without PSA data): quantity-weighted monthly unit price of the billed additions (QUARTERLY / 3, ANNUAL / 12), rounded to the cent; null: nothing billed with a price */
+            billedUnitPriceMonthly?: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (absent without PSA data): an under-billed line's billedVariance x billedUnitPriceMonthly; 0 on any other line; null when the gap has no price */
+            underBilled?: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (absent without PSA data): seats of this line's under-billed gap when it has no price */
+            unpricedUnderBilledSeats?: number;
         };
         ClientRowResponseDto: {
             /** @description PanelOne organization id */
@@ -1115,6 +1218,21 @@ export interface components {
              * @enum {string|null}
              */
             previousStatus?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | null;
+            /** @description PSA billing (absent without PSA data): billed of the headline line; null without a line */
+            billed?: number | null;
+            /** @description PSA billing (absent without PSA data): billedVariance of the headline line */
+            billedVariance?: number | null;
+            /** @description PSA billing (absent without PSA data): unbilledLicences of the headline line */
+            unbilledLicences?: number | null;
+            /**
+             * @description PSA billing (absent without PSA data): under-billed if any line is, else over-billed if any is, else billed; null without a line
+             * @enum {string|null}
+             */
+            billingStatus?: "under-billed" | "over-billed" | "billed" | null;
+            /** @description PSA billing (absent without PSA data): sum of the lines' underBilled (never netted against over-billed lines) */
+            underBilled?: components["schemas"]["MoneyDto"];
+            /** @description PSA billing (absent without PSA data): seats of under-billed gaps without a price */
+            unpricedUnderBilledSeats?: number;
         };
         ListTotalsDto: {
             /** @description Sum of devices over the filtered list (every page) */
@@ -1122,6 +1240,8 @@ export interface components {
             revenueAtRisk: components["schemas"]["MoneyDto"];
             overspend: components["schemas"]["MoneyDto"];
             unpricedSeats: number;
+            /** @description PSA billing (absent without PSA data): sum of underBilled over the filtered list */
+            underBilled?: components["schemas"]["MoneyDto"];
         };
         ClientListResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
@@ -1159,6 +1279,8 @@ export interface components {
             productName: string;
             licenses: number;
             variance: number;
+            /** @description PSA billing (absent without PSA data): what the client was billed for this product at that snapshot */
+            billed?: number;
         };
         TrendPointDto: {
             /** Format: uuid */
@@ -1223,6 +1345,21 @@ export interface components {
              * @enum {string|null}
              */
             previousStatus?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | null;
+            /** @description PSA billing (absent without PSA data): billed of the headline line; null without a line */
+            billed?: number | null;
+            /** @description PSA billing (absent without PSA data): billedVariance of the headline line */
+            billedVariance?: number | null;
+            /** @description PSA billing (absent without PSA data): unbilledLicences of the headline line */
+            unbilledLicences?: number | null;
+            /**
+             * @description PSA billing (absent without PSA data): under-billed if any line is, else over-billed if any is, else billed; null without a line
+             * @enum {string|null}
+             */
+            billingStatus?: "under-billed" | "over-billed" | "billed" | null;
+            /** @description PSA billing (absent without PSA data): sum of the lines' underBilled (never netted against over-billed lines) */
+            underBilled?: components["schemas"]["MoneyDto"];
+            /** @description PSA billing (absent without PSA data): seats of under-billed gaps without a price */
+            unpricedUnderBilledSeats?: number;
             snapshot: components["schemas"]["SnapshotRefDto"];
             version: number;
             /** @description false: history (an earlier snapshot or version) */
@@ -1264,6 +1401,17 @@ export interface components {
             state: "open" | "action-pending" | "action-applied";
             /** @description The gap's latest action item, as GET /gaps shows it (actions[0]); null: none */
             latestAction: components["schemas"]["GapActionDto"] | null;
+            /**
+             * @description PSA billing (absent without PSA data): which gap this is: licences short of devices, or billing short of devices (under-billed gaps first: they are the money)
+             * @enum {string}
+             */
+            kind?: "under-licensed" | "under-billed";
+            /** @description PSA billing (absent without PSA data): billed seats of the line */
+            billed?: number;
+            /** @description PSA billing (absent without PSA data): devices - billed */
+            billedVariance?: number;
+            /** @description PSA billing (absent without PSA data): the line's underBilled; null when it has no billed price */
+            underBilled?: components["schemas"]["MoneyDto"] | null;
         };
         MissedBillingResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
@@ -1299,6 +1447,16 @@ export interface components {
             revenueAtRisk: components["schemas"]["MoneyDto"];
             overspend: components["schemas"]["MoneyDto"];
             unpricedSeats: number;
+            /** @description PSA billing (absent without PSA data): sum of the lines' billed */
+            billed?: number;
+            /** @description PSA billing (absent without PSA data): seats in use not billed, over the under-billed lines */
+            underBilledSeats?: number;
+            /** @description PSA billing (absent without PSA data): seats billed not in use, over the over-billed lines */
+            overBilledSeats?: number;
+            /** @description PSA billing (absent without PSA data): licences paid to Pax8 and not billed (sum of positive unbilledLicences) */
+            unbilledLicences?: number;
+            /** @description PSA billing (absent without PSA data): sum of the lines' underBilled */
+            underBilled?: components["schemas"]["MoneyDto"];
         };
         ProductReconciliationResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
@@ -1681,7 +1839,7 @@ export interface operations {
                 offset?: number;
                 /** @description PanelOne organization id */
                 clientId?: string;
-                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted), or a prefix ending with a dot: settings. */
+                /** @description An entry type (mapping.changed, product.per-device-changed, settings.rules-changed, settings.schedule-changed, settings.name-changed, settings.retention-changed, api-key.created, api-key.revoked, integration.configured, settings.actions-changed, gap.exception-accepted, gap.exception-removed, gap.exception-expired, action.proposed, action.approved, action.applying, action.applied, action.failed, action.conflict, action.cancelled, action.scheduled, alert-channel.created, alert-channel.changed, alert-channel.deleted, settings.psa-billing-changed, psa-item.mapping-changed), or a prefix ending with a dot: settings. */
                 type?: string;
                 /** @description Entries at or after this instant */
                 from?: string;
@@ -1740,6 +1898,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1849,6 +2016,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -1969,6 +2145,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -2073,6 +2258,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2236,6 +2430,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2418,6 +2621,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -2524,6 +2736,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2644,6 +2865,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -2755,6 +2985,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -2857,6 +3096,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2977,6 +3225,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3079,6 +3336,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3201,6 +3467,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3303,6 +3578,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3425,6 +3709,257 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    PsaItemsController_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PsaItemListResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
+    PsaItemsController_setMapping: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                itemId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetPsaItemMappingDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PsaItemResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3537,6 +4072,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3640,6 +4184,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3758,6 +4311,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -3860,6 +4422,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3984,6 +4555,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4094,6 +4674,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4214,6 +4803,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4270,7 +4868,7 @@ export interface operations {
                 status?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | "mapped";
                 /** @description Case-insensitive substring of the client name */
                 search?: string;
-                sort?: "name" | "devices" | "licenses" | "variance" | "revenueAtRisk" | "overspend" | "unpricedSeats" | "monthlyImpact";
+                sort?: "name" | "devices" | "licenses" | "variance" | "revenueAtRisk" | "overspend" | "unpricedSeats" | "monthlyImpact" | "underBilled" | "billedVariance";
                 order?: "asc" | "desc";
                 limit?: number;
                 offset?: number;
@@ -4334,6 +4932,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4390,7 +4997,7 @@ export interface operations {
                 status?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | "mapped";
                 /** @description Case-insensitive substring of the client name */
                 search?: string;
-                sort?: "name" | "devices" | "licenses" | "variance" | "revenueAtRisk" | "overspend" | "unpricedSeats" | "monthlyImpact";
+                sort?: "name" | "devices" | "licenses" | "variance" | "revenueAtRisk" | "overspend" | "unpricedSeats" | "monthlyImpact" | "underBilled" | "billedVariance";
                 order?: "asc" | "desc";
             };
             header?: never;
@@ -4443,6 +5050,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4565,6 +5181,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4671,6 +5296,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4793,6 +5427,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -4897,6 +5540,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5010,6 +5662,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5137,6 +5798,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -5247,6 +5917,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5366,6 +6045,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -5474,6 +6162,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5597,6 +6294,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -5703,6 +6409,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5824,6 +6539,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -5938,6 +6662,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -6042,6 +6775,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6165,6 +6907,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -6270,6 +7021,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6389,6 +7149,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -6493,6 +7262,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6612,6 +7390,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -6723,6 +7510,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -6825,6 +7621,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6945,6 +7750,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorDto"];
                 };
             };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
             /** @description Payload Too Large: The request body is too large */
             413: {
                 headers: {
@@ -7049,6 +7863,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -7163,6 +7986,15 @@ export interface operations {
             };
             /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
             409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -19,6 +19,8 @@ export type ClientMapping = Schemas['ClientMappingResponseDto'];
 export type ClientMappingList = Schemas['ClientMappingListResponseDto'];
 export type CatalogProduct = Schemas['CatalogProductResponseDto'];
 export type CountingSettings = Schemas['SettingsDto'];
+export type PsaItem = Schemas['PsaItemResponseDto'];
+export type PsaItemList = Schemas['PsaItemListResponseDto'];
 export type ApiError = Schemas['ErrorDto'];
 
 export type SnapshotRef = Schemas['SnapshotRefDto'];

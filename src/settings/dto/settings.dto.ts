@@ -39,6 +39,8 @@ function IsIanaTimeZone(options?: ValidationOptions) {
     });
 }
 
+const RETENTION = 'Device rows of snapshots are kept for this many months after the current one (null: for ever); the worker deletes older ones. Per-client counts and reconciliations are kept for ever.';
+
 export class ScheduleDto {
   @ApiProperty({ example: '0 2 1 * *' })
   @IsCronExpression()
@@ -75,12 +77,20 @@ export class CountingRulesDto {
   @ApiProperty({ minimum: 0 }) matchedTolerance: number;
 }
 
+export class PsaBillingDto {
+  @ApiProperty({ description: 'PanelOne PSA agreements as the third column (billed); off: nothing synced or shown' })
+  @IsBoolean({ message: 'psaBilling.enabled must be true or false' })
+  enabled: boolean;
+}
+
 export class SettingsDto extends CountingRulesDto {
   @ApiProperty({ type: ScheduleDto }) schedule: ScheduleDto;
   @ApiProperty({ nullable: true, type: String, description: 'The MSP\'s name on its reports (the QBR report); null: the tenant id is shown' }) displayName: string | null;
   @ApiProperty({ minimum: 0, description: 'Seats an action item may change (up or down) before its approval needs confirmLarge' }) maxSeatChange: number;
   @ApiProperty({ minimum: 0, description: 'USD a month an action item may add (partner cost) before its approval needs confirmLarge' }) maxMonthlyIncrease: number;
   @ApiProperty({ description: 'The approver of an action must be another person than its proposer' }) requireSecondApprover: boolean;
+  @ApiProperty({ type: PsaBillingDto }) psaBilling: PsaBillingDto;
+  @ApiProperty({ nullable: true, type: Number, minimum: 1, maximum: 1200, description: RETENTION }) retentionMonths: number | null;
 }
 
 /** Every field optional: what is sent is changed, the rest kept. One bad field refuses the whole request. */
@@ -124,4 +134,10 @@ export class UpdateSettingsDto {
   @ValidateIf((o: UpdateSettingsDto) => o.displayName !== undefined && o.displayName !== null)
   @IsString({ message: 'displayName must be a text or null' }) @MaxLength(200) @Matches(/\S/, { message: 'displayName must not be blank' })
   displayName?: string | null;
+  @ApiPropertyOptional({ type: PsaBillingDto })
+  @IsOptional() @ValidateNested() @Type(() => PsaBillingDto)
+  psaBilling?: PsaBillingDto;
+  @ApiPropertyOptional({ nullable: true, type: Number, minimum: 1, maximum: 1200, description: `${RETENTION} Send null to keep them for ever.` })
+  @IsOptional() @IsInt({ message: 'retentionMonths must be an integer number of months, or null' }) @Min(1) @Max(1200)
+  retentionMonths?: number | null;
 }

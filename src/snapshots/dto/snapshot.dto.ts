@@ -26,6 +26,8 @@ export class SnapshotResponseDto {
   @ApiProperty() deviceCount: number;
   @ApiProperty() billableCount: number;
   @ApiProperty({ type: CountingRulesDto, description: 'The counting rules in force when the snapshot was taken' }) rules: CountingRulesDto;
+  @ApiProperty({ description: 'False once the tenant\'s retention setting deleted the device rows (GET …/devices answers 410); counts and the reconciliation are kept' })
+  deviceRowsRetained: boolean;
 }
 
 export class SnapshotListResponseDto {

@@ -1,0 +1,141 @@
+// The history phase: 24 monthly snapshots of the bench world behind the current one, then the
+// same reads, a new snapshot and the storage per device row against the figures with one
+// snapshot, and what deleting a month by retention costs (bounded DELETE, and a whole partition).
+//
+// The history is generated in SQL from the current snapshot's device rows, not fetched 24 times
+// from the simulator (24 full reads of PanelOne would take longer than the rest of the bench):
+// the simulators model no change over time, so the churn is modelled here, deterministically
+// from hashes of the device id: going back k months, 1% of today's devices per month did not
+// exist yet, and 2% of devices per month were other machines since retired (new ids). Each
+// generated snapshot gets its per-client counts from the product's own SQL and its reconciliation
+// from ReconciliationWriter, as a real one would.
+import autocannon from 'autocannon';
+import pg from 'pg';
+
+export const HISTORY_MONTHS = 24;
+
+export interface ReadPaths { [name: string]: string }
+
+/** p99 (and p50, rps) of each path with `connections` connections for `duration` s after a 1 s warm-up. */
+export async function measureReads(base: string, token: () => Promise<string>, paths: ReadPaths, duration: number, connections = 10) {
+  const out: Record<string, { p50: number; p99: number; rps: number; errors: number; status?: number }> = {};
+  for (const [name, path] of Object.entries(paths)) {
+    const headers = { Authorization: `Bearer ${await token()}` };
+    const probe = await fetch(`${base}${path}`, { headers });
+    await probe.arrayBuffer();
+    if (!probe.ok) { out[name] = { p50: 0, p99: 0, rps: 0, errors: 0, status: probe.status }; continue; }
+    await autocannon({ url: `${base}${path}`, connections, duration: 1, headers });
+    const r = await autocannon({ url: `${base}${path}`, connections, duration, headers });
+    out[name] = { p50: r.latency.p50, p99: r.latency.p99, rps: Math.round(r.requests.average), errors: r.errors + r.timeouts + r.non2xx };
+  }
+  return out;
+}
+
+interface Repos {
+  countPerClient(q: pg.Client, tenantId: string, snapshotId: string, month: string): Promise<void>;
+  reconcile(tenantId: string, snapshotId: string): Promise<unknown>;
+}
+
+/** Generates HISTORY_MONTHS monthly snapshots before `base` (oldest last); returns their ids, newest first. */
+export async function buildHistory(url: string, tenant: string, baseSnapshotId: string, repos: Repos, log: (m: string) => void) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  const t0 = performance.now();
+  const ids: string[] = [];
+  try {
+    for (let k = 1; k <= HISTORY_MONTHS; k++) {
+      const [{ id, taken_at, month }] = (await client.query(
+        `SELECT gen_random_uuid() AS id, s.taken_at - make_interval(months => $3) AS taken_at,
+                to_char(date_trunc('month', (s.taken_at - make_interval(months => $3)) AT TIME ZONE 'UTC'), 'YYYY-MM-DD') AS month
+           FROM snapshot s WHERE s.tenant_id = $1 AND s.id = $2`, [tenant, baseSnapshotId, k])).rows;
+      const partition = `snapshot_device_p${month.slice(0, 4)}${month.slice(5, 7)}`;
+      await client.query(`CREATE TABLE IF NOT EXISTS ${partition} PARTITION OF snapshot_device FOR VALUES FROM ('${month}') TO ('${month}'::date + interval '1 month')`);
+      await client.query('BEGIN');
+      await client.query(
+        `INSERT INTO snapshot (tenant_id, id, taken_at, trigger, status, rules, run_id)
+         SELECT tenant_id, $3, $4, 'schedule', 'building', rules, NULL FROM snapshot WHERE tenant_id = $1 AND id = $2`,
+        [tenant, baseSnapshotId, id, taken_at]);
+      await client.query(
+        `INSERT INTO snapshot_device (tenant_id, snapshot_id, organization_id, device_id, hostname, serial_number, device_class, last_contact, offline, approval_status, counted, reason, taken_month)
+         SELECT tenant_id, $3, organization_id,
+                CASE WHEN abs(hashtext(device_id || ':r')) % 100 < 2 * $4 THEN device_id || '-r' || $4 ELSE device_id END,
+                hostname, serial_number, device_class, last_contact - make_interval(months => $4), offline, approval_status, counted, reason, $5::date
+           FROM snapshot_device
+          WHERE tenant_id = $1 AND snapshot_id = $2 AND abs(hashtext(device_id)) % 100 >= $4`,
+        [tenant, baseSnapshotId, id, k, month]);
+      await repos.countPerClient(client, tenant, id, month);
+      await client.query(
+        `UPDATE snapshot s SET status = 'complete', completed_at = now(),
+                device_count = c.devices, billable_count = c.billable
+           FROM (SELECT COALESCE(sum(device_count), 0) AS devices, COALESCE(sum(billable_count), 0) AS billable
+                   FROM snapshot_client WHERE tenant_id = $1 AND snapshot_id = $2) c
+          WHERE s.tenant_id = $1 AND s.id = $2`, [tenant, id]);
+      await client.query('COMMIT');
+      await repos.reconcile(tenant, id);
+      await client.query(`ANALYZE ${partition}`);
+      ids.push(id);
+      if (k % 6 === 0) log(`history: ${k}/${HISTORY_MONTHS} months`);
+    }
+    await client.query('ANALYZE snapshot_client, reconciliation_client, reconciliation_line, snapshot');
+  } finally {
+    await client.end();
+  }
+  return { ids, seconds: Math.round((performance.now() - t0) / 100) / 10 };
+}
+
+/** Table and index bytes of snapshot_device (every partition), per device row. */
+export async function deviceRowSize(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const [r] = (await client.query(
+      `SELECT count(*)::int AS partitions, sum(pg_table_size(inhrelid))::float8 AS table_bytes, sum(pg_indexes_size(inhrelid))::float8 AS index_bytes,
+              (SELECT count(*) FROM snapshot_device)::float8 AS rows
+         FROM pg_inherits WHERE inhparent = 'snapshot_device'::regclass`)).rows;
+    return {
+      partitions: r.partitions, rows: r.rows, tableMb: Math.round(r.table_bytes / 1024 / 102.4) / 10, indexMb: Math.round(r.index_bytes / 1024 / 102.4) / 10,
+      bytesPerRow: { table: Math.round(r.table_bytes / r.rows), index: Math.round(r.index_bytes / r.rows) },
+    };
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * Deleting a month by retention, both ways: the oldest month while another tenant still keeps
+ * it (bounded DELETEs of this tenant's rows), then the next month, which nobody keeps (the
+ * partition detached and dropped whole).
+ */
+export async function measureRetention(url: string, tenant: string, enforce: (now?: Date) => Promise<{ droppedMonths: string[]; deletedRows: number }>) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const keeper = `${tenant}-keeper`;
+    const [{ oldest }] = (await client.query(`SELECT min(taken_at) AS oldest FROM snapshot WHERE tenant_id = $1`, [tenant])).rows;
+    // Another tenant with one snapshot (and one device row) in the oldest month, kept for ever.
+    await client.query(`INSERT INTO tenant (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING`, [keeper]);
+    await client.query(`INSERT INTO tenant_settings (tenant_id) VALUES ($1) ON CONFLICT DO NOTHING`, [keeper]);
+    const [{ id }] = (await client.query(
+      `INSERT INTO snapshot (tenant_id, taken_at, trigger, status, rules) VALUES ($1, $2, 'manual', 'complete', '{}') RETURNING id`, [keeper, oldest])).rows;
+    await client.query(
+      `INSERT INTO snapshot_device (tenant_id, snapshot_id, organization_id, device_id, device_class, counted, taken_month)
+       VALUES ($1, $2, 'org', 'dev', 'MAC', true, date_trunc('month', $3::timestamptz AT TIME ZONE 'UTC')::date)`, [keeper, id, oldest]);
+    // Keep 23 months: exactly the oldest of the 24 generated months expires (the keeper keeps it).
+    await client.query(`UPDATE tenant_settings SET retention_months = $2 WHERE tenant_id = $1`, [tenant, HISTORY_MONTHS - 1]);
+    let t0 = performance.now();
+    const deleted = await enforce();
+    const deleteMs = Math.round(performance.now() - t0);
+    // Then keep 22: the next month expires and nobody keeps it; the keeper lets the oldest go too.
+    await client.query(`UPDATE tenant_settings SET retention_months = $2 WHERE tenant_id = $1`, [tenant, HISTORY_MONTHS - 2]);
+    await client.query(`UPDATE tenant_settings SET retention_months = 1 WHERE tenant_id = $1`, [keeper]);
+    t0 = performance.now();
+    const dropped = await enforce();
+    const dropMs = Math.round(performance.now() - t0);
+    return {
+      boundedDelete: { ms: deleteMs, rows: deleted.deletedRows, months: deleted.droppedMonths.length },
+      dropPartitions: { ms: dropMs, months: dropped.droppedMonths },
+    };
+  } finally {
+    await client.end();
+  }
+}
