@@ -77,7 +77,7 @@ export class MissedBillingElement extends B1rElement {
         ? html`<span class="tone-under">${formatMoney(amount)}</span><span class="sub">${item.gap} × ${formatMoney(item.unitPriceMonthly)}</span>`
         : html`<span class="unpriced">${formatUnpriced(item.gap)}</span>`}</td>
       <td data-label="Open since" class="since">since ${formatDay(item.since)}<span class="sub">${item.snapshots} snapshot${item.snapshots === 1 ? '' : 's'}</span></td>
-      <td data-label="What to do">${item.state === 'open' ? item.action : html`<span class="fix state-${item.state}">${gapStateText(gapView(item))}</span>`}</td>
+      <td data-label="What to do">${item.state === 'action-pending' || item.state === 'action-applied' ? html`<span class="fix state-${item.state}">${gapStateText(gapView(item))}</span>` : item.action}</td>
     </tr>`;
   }
 
