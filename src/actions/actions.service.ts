@@ -11,7 +11,7 @@ import { SettingsRepository } from '../settings/settings.repository.js';
 import { type ActionState } from './action-states.js';
 import { ActionsRepository, type ActionRecord, type EventRecord, type ItemRecord, type NewItem } from './actions.repository.js';
 import { actionStateOf, capWarnings, pickSubscription, preview } from './decide.js';
-import type { ActionDto, ActionItemDto, ActionListQuery, ActionListResponseDto, ActionVerificationDto, ApproveActionDto, ProposeActionDto } from './dto/actions.dto.js';
+import type { ActionDto, ActionItemDto, ActionPreviewResponseDto, ActionListQuery, ActionListResponseDto, ActionVerificationDto, ApproveActionDto, ProposeActionDto } from './dto/actions.dto.js';
 
 /** NOTIFY channel that wakes the workers when items become due. */
 export const ACTION_CHANNEL = 'b1r_action';
@@ -25,7 +25,36 @@ export class ActionsService {
     private readonly audit: AuditService,
   ) {}
 
+  /** What POST /actions would propose, with its checks and 4xx, storing nothing. */
+  async preview(tenantId: string, body: ProposeActionDto): Promise<ActionPreviewResponseDto> {
+    const items = await this.itemsFor(tenantId, body);
+    await this.refusePending(this.actions.db, tenantId, body);
+    return {
+      type: body.type,
+      items: items.map((it) => ({ clientId: it.clientId, clientName: it.clientName, productId: it.productId, productName: it.productName, preview: it.preview })),
+    };
+  }
+
   async propose(tenantId: string, by: Actor, body: ProposeActionDto): Promise<ActionDto> {
+    const items = await this.itemsFor(tenantId, body);
+    const id = await this.actions.transaction(async (q) => {
+      // Proposals of one tenant take turns here, so two at once cannot both pass the check below.
+      await q.query(`SELECT pg_advisory_xact_lock(hashtext('b1r-action-propose'), hashtext($1))`, [tenantId]);
+      await this.refusePending(q, tenantId, body);
+      const id = await this.actions.insert(q, tenantId, body.type, by.subject, items);
+      await this.actions.event(q, tenantId, id, { by: by.subject, state: 'proposed', message: `Proposed ${items.length} change${items.length === 1 ? '' : 's'}` });
+      for (const it of items) {
+        await this.audit.record(q, {
+          tenantId, type: 'action.proposed', by, subject: id, clientId: it.clientId, before: null,
+          after: { state: 'proposed', type: body.type, productId: it.productId, subscriptionId: it.targetId, fromQuantity: it.preview.fromQuantity, toQuantity: it.preview.toQuantity },
+        });
+      }
+      return id;
+    });
+    return this.get(tenantId, id);
+  }
+
+  private async itemsFor(tenantId: string, body: ProposeActionDto): Promise<NewItem[]> {
     if (body.type === 'psa-quantity') throw new DomainError(ErrorCode.Conflict, 'PSA billing is not enabled: psa-quantity actions are not available yet');
     const keys = body.gaps.map((g) => `${g.clientId}\u0000${g.productId}`);
     const twice = body.gaps.find((_, i) => keys.indexOf(keys[i]) !== i);
@@ -61,25 +90,15 @@ export class ActionsService {
     }
     const caps = await this.settings.load(tenantId);
     for (const it of items) it.preview.warnings.push(...capWarnings(it.preview, caps));
-    const id = await this.actions.transaction(async (q) => {
-      // Proposals of one tenant take turns here, so two at once cannot both pass the check below.
-      await q.query(`SELECT pg_advisory_xact_lock(hashtext('b1r-action-propose'), hashtext($1))`, [tenantId]);
-      const pending = await this.actions.pendingOn(q, tenantId, body.gaps);
-      if (pending.length) {
-        const p = pending[0];
-        throw new DomainError(ErrorCode.Conflict, `The gap of client ${p.organization_id} product ${p.product_id} already has an action waiting or running (${p.action_id}); cancel it first`);
-      }
-      const id = await this.actions.insert(q, tenantId, body.type, by.subject, items);
-      await this.actions.event(q, tenantId, id, { by: by.subject, state: 'proposed', message: `Proposed ${items.length} change${items.length === 1 ? '' : 's'}` });
-      for (const it of items) {
-        await this.audit.record(q, {
-          tenantId, type: 'action.proposed', by, subject: id, clientId: it.clientId, before: null,
-          after: { state: 'proposed', type: body.type, productId: it.productId, subscriptionId: it.targetId, fromQuantity: it.preview.fromQuantity, toQuantity: it.preview.toQuantity },
-        });
-      }
-      return id;
-    });
-    return this.get(tenantId, id);
+    return items;
+  }
+
+  private async refusePending(q: Queryable, tenantId: string, body: ProposeActionDto): Promise<void> {
+    const pending = await this.actions.pendingOn(q, tenantId, body.gaps);
+    if (pending.length) {
+      const p = pending[0];
+      throw new DomainError(ErrorCode.Conflict, `The gap of client ${p.organization_id} product ${p.product_id} already has an action waiting or running (${p.action_id}); cancel it first`);
+    }
   }
 
   async approve(tenantId: string, by: Actor, id: string, body: ApproveActionDto): Promise<ActionDto> {
@@ -107,10 +126,13 @@ export class ActionsService {
     return this.get(tenantId, id);
   }
 
-  async cancel(tenantId: string, by: Actor, id: string): Promise<ActionDto> {
+  /** Admins cancel any action; its proposer (a technician) withdraws it while it awaits approval, not once an admin approved it. */
+  async cancel(tenantId: string, by: Actor, id: string, admin: boolean): Promise<ActionDto> {
     await this.actions.transaction(async (q) => {
       const action = await this.actions.action(tenantId, id, q, true);
       if (!action) throw notFound('Action');
+      if (!admin && action.proposed_by !== by.subject) throw new DomainError(ErrorCode.Forbidden, `Only an admin or its proposer (${action.proposed_by}) can cancel this action`);
+      if (!admin && action.state !== 'proposed') throw new DomainError(ErrorCode.Forbidden, `This action is ${action.state}: only an admin can cancel it now`);
       const before = new Map((await this.actions.items(tenantId, [id], q)).map((i) => [i.id, i.state]));
       const cancelled = await this.actions.cancel(q, tenantId, id);
       if (!cancelled.length) throw new DomainError(ErrorCode.Conflict, 'Nothing left to cancel: every item of this action is applying or finished');

@@ -16,7 +16,9 @@ import type { ClaimedItem } from './actions.repository.js';
 import { decide } from './decide.js';
 
 export type ExecutorOutcome =
-  | { state: 'applied' | 'failed' | 'conflict'; message: string }
+  /** applied: `quantity` is what Pax8 answered or read back, stored into the synced subscription. */
+  | { state: 'applied'; message: string; quantity: number }
+  | { state: 'failed' | 'conflict'; message: string }
   | { state: 'scheduled'; message: string; at: Date };
 
 /** One action type's way of applying an item; the worker picks it by the action's type. */
@@ -58,7 +60,7 @@ export class Pax8QuantityExecutor implements ActionExecutor {
         const quantity = Number(current.quantity);
         switch (decide(quantity, from, to)) {
           case 'applied':
-            return { state: 'applied', message: sent || item.was === 'applying' ? `Pax8 quantity is now ${to} (read back after the write)` : `Pax8 quantity is ${to}: it was already at the target, nothing was written` };
+            return { state: 'applied', quantity, message: sent || item.was === 'applying' ? `Pax8 quantity is now ${to} (read back after the write)` : `Pax8 quantity is ${to}: it was already at the target, nothing was written` };
           case 'conflict':
             return { state: 'conflict', message: `The Pax8 quantity is ${quantity}, neither ${from} (when proposed) nor ${to}: someone else changed it. Nothing was written; propose again from the new quantity.` };
           case 'write':
@@ -69,7 +71,7 @@ export class Pax8QuantityExecutor implements ActionExecutor {
         if (result.ok) {
           const now = Number(result.subscription.quantity);
           return now === to || Number.isNaN(now)
-            ? { state: 'applied', message: `Pax8 quantity changed from ${from} to ${to}` }
+            ? { state: 'applied', quantity: to, message: `Pax8 quantity changed from ${from} to ${to}` }
             : { state: 'conflict', message: `Pax8 answered the change with quantity ${now}, not ${to}; nothing more was written` };
         }
         return this.refused(result.status, result.message, current, from, to, item);
@@ -80,7 +82,7 @@ export class Pax8QuantityExecutor implements ActionExecutor {
       if (!isTransient(err)) return { state: 'failed', message: err.message };
       // Out of rounds: what Pax8 has now says whether the last write landed.
       try {
-        if (Number((await client.getSubscription(id, signal)).quantity) === to) return { state: 'applied', message: `Pax8 quantity is now ${to} (read back after the write)` };
+        if (Number((await client.getSubscription(id, signal)).quantity) === to) return { state: 'applied', quantity: to, message: `Pax8 quantity is now ${to} (read back after the write)` };
       } catch { /* the failure below says enough */ }
       return { state: 'failed', message: `Pax8 kept failing (${redactText(err.upstreamMessage ?? err.kind)}) through ${attempts} rounds; the quantity was not changed. Approve a new action to try again.` };
     }

@@ -10,6 +10,7 @@ import type { GapListState } from './dto/gaps.dto.js';
 export interface GapFilter {
   state?: GapListState;
   clientId?: string;
+  clientIds?: string[];
   productId?: string;
 }
 
@@ -95,6 +96,7 @@ function gapQuery(tenantId: string, ref: Ref, filter: GapFilter): { where: strin
   const where = ['l.tenant_id = $1', 'l.snapshot_id = $2', 'l.version = $3', `l.status <> 'matched'`];
   if (filter.state) where.push(`l.list_state = $${params.push(filter.state)}`);
   if (filter.clientId) where.push(`l.organization_id = $${params.push(filter.clientId)}`);
+  if (filter.clientIds) where.push(`l.organization_id = ANY($${params.push(filter.clientIds)}::text[])`);
   if (filter.productId) where.push(`l.product_id = $${params.push(filter.productId)}`);
   return { where: where.join(' AND '), params };
 }

@@ -12,7 +12,7 @@ import type { Principal } from '../auth/principal.js';
 import { isoTimestamp } from '../database/queryable.js';
 import { DomainError, ErrorCode, invalid, notFound } from '../common/errors.js';
 import { usdOrNull } from '../reconciliation/money.js';
-import type { ClientGaps } from '../reconciliation/client-gaps.js';
+import type { ClientGaps, GapStateOf } from '../reconciliation/client-gaps.js';
 import { GapExceptionRepository } from '../reconciliation/gap-exception.repository.js';
 import { ReconciliationReader } from '../reconciliation/reconciliation-reader.service.js';
 import { numberOrNull, toSnapshotRef } from '../reconciliation/reconciliation.mappers.js';
@@ -96,6 +96,14 @@ export class GapsService implements ClientGaps {
   /** The drill-down's gaps: every gap of the client in that version (a client has a few lines). */
   async forClient(tenantId: string, clientId: string, at: { snapshotId: string; version: number }): Promise<GapDto[]> {
     return (await this.list(tenantId, { snapshotId: at.snapshotId, version: at.version, clientId, limit: 500, offset: 0 })).items;
+  }
+
+  async statesOf(tenantId: string, at: { snapshotId: string; version: number; takenAt: string }, clientIds: string[]): Promise<Map<string, GapStateOf>> {
+    if (!clientIds.length) return new Map();
+    // Every gap line of these clients (a client has a few), in the list's own state and order.
+    const rows = await this.gaps.page(tenantId, at, { clientIds }, 1_000_000, 0);
+    const actions = await this.latestActions(tenantId, rows);
+    return new Map(rows.map((r) => [gapKey(r), { state: r.list_state as GapStateOf['state'], action: actions.get(gapKey(r)) ?? null }]));
   }
 
   /** The gap in the latest reconciliation, as GET /gaps shows it; null when there is none. */

@@ -81,6 +81,19 @@ export class SyncedDataRepository {
     ));
   }
 
+  /**
+   * An applied action's quantity, written on the caller's transaction so the next snapshot
+   * reconciles against what Pax8 now has without waiting for a Pax8 sync (which overwrites it
+   * with whatever Pax8 then answers). `raw` is kept in step so it stays the record as last known.
+   */
+  async setSubscriptionQuantity(q: Queryable, tenantId: string, subscriptionId: string, quantity: number): Promise<void> {
+    await q.query(
+      `UPDATE pax8_subscription SET quantity = $3, raw = jsonb_set(raw, '{quantity}', to_jsonb($3::numeric))
+        WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, subscriptionId, quantity],
+    );
+  }
+
   /** Every current subscription of one company, by product name. */
   companySubscriptions(tenantId: string, companyId: string): Promise<SubscriptionRecord[]> {
     return this.db.query(

@@ -16,6 +16,9 @@ export const WIDGETS = [
   { tag: 'billingone-reconciliation', mount: 'dashboard', title: 'License reconciliation', attributes: COMMON_ATTRIBUTES },
   { tag: 'billingone-home-card', mount: 'dashboard', title: 'Under-licensed clients', attributes: [...COMMON_ATTRIBUTES, 'href'] },
   { tag: 'billingone-sync-tools', mount: 'dashboard', title: 'Sync tools', attributes: COMMON_ATTRIBUTES },
+  { tag: 'billingone-missed-billing', mount: 'dashboard', title: 'Missed billing', attributes: [...COMMON_ATTRIBUTES, 'client-href'] },
+  { tag: 'billingone-products', mount: 'dashboard', title: 'Per product', attributes: COMMON_ATTRIBUTES },
+  { tag: 'billingone-action-queue', mount: 'dashboard', title: 'Pax8 changes', attributes: COMMON_ATTRIBUTES },
   { tag: 'billingone-client-panel', mount: 'client-page', title: 'Licenses vs devices', attributes: [...COMMON_ATTRIBUTES, 'client-id'] },
   { tag: 'billingone-settings', mount: 'settings', title: 'BillingOne Reconcile', attributes: COMMON_ATTRIBUTES },
 ] as const;

@@ -109,9 +109,17 @@ function recommendedAction(client: ClientRowResponseDto, lines: LineResponseDto[
       ? `No per-device license found: add a per-device product for ${client.devices} device${client.devices === 1 ? '' : 's'} in Pax8, or mark the client's product as per-device in the admin settings.`
       : 'No action needed: no billable devices and no per-device licenses.';
   }
-  const actions = lines.filter((l) => l.status !== 'matched').map((l) => lineAction(l.productName, l.licenses, l.devices));
+  // An accepted gap is a decision already taken (an exception covers it): advising on it again would undo it.
+  const gaps = lines.filter((l) => l.status !== 'matched' || l.billingStatus === 'under-billed');
+  const accepted = gaps.filter((l) => l.gapState === 'accepted').length;
+  const live = gaps.filter((l) => l.gapState !== 'accepted');
+  const actions = live.filter((l) => l.status !== 'matched').map((l) => lineAction(l.productName, l.licenses, l.devices));
   // With PSA billing: seats in use the client is not billed for come first (they are the MSP's money).
-  const billing = lines.filter((l) => l.billingStatus === 'under-billed').map((l) => `Bill ${l.billedVariance} more seat${l.billedVariance === 1 ? '' : 's'} of ${l.productName} (billed ${l.billed}, ${l.devices} in use).`);
-  if (billing.length) return [...billing, ...actions].join(' ');
-  return actions.length ? actions.join(' ') : 'No action needed: licenses match billable devices.';
+  const billing = live.filter((l) => l.billingStatus === 'under-billed').map((l) => `Bill ${l.billedVariance} more seat${l.billedVariance === 1 ? '' : 's'} of ${l.productName} (billed ${l.billed}, ${l.devices} in use).`);
+  if (billing.length || actions.length) return [...billing, ...actions].join(' ');
+  return accepted
+    ? accepted === 1
+      ? 'No action needed: the gap is accepted (an exception covers it; it reopens by itself if the gap grows).'
+      : `No action needed: all ${accepted} gaps are accepted (exceptions cover them; each reopens by itself if its gap grows).`
+    : 'No action needed: licenses match billable devices.';
 }

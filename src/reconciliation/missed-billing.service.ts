@@ -3,10 +3,11 @@
 // snapshots, up to this one, in which the same client and product were under-licensed).
 // With PSA billing, the under-billed lines come first (seats in use the client is not billed
 // for: the MSP's money), then the under-licensed ones; one list, paged across both.
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { ClientGaps, type GapStateOf } from './client-gaps.js';
 import { lineAction } from './client-detail.service.js';
 import { gapKey, gapRuns } from './gap-runs.js';
-import type { MissedBillingItemDto, MissedBillingResponseDto } from './dto/reconciliation.dto.js';
+import type { MissedBillingItemDto, MissedBillingResponseDto, MissedBillingState } from './dto/reconciliation.dto.js';
 import { usdOrNull } from './money.js';
 import { ReconciliationReader, type ReconciliationSelect } from './reconciliation-reader.service.js';
 import { numberOrNull, toSnapshotRef } from './reconciliation.mappers.js';
@@ -17,6 +18,7 @@ export class MissedBillingService {
   constructor(
     private readonly reconciliations: ReconciliationRepository,
     private readonly reader: ReconciliationReader,
+    @Optional() @Inject(ClientGaps) private readonly gaps?: ClientGaps,
   ) {}
 
   async list(tenantId: string, query: ReconciliationSelect & { limit: number; offset: number }): Promise<MissedBillingResponseDto> {
@@ -31,6 +33,14 @@ export class MissedBillingService {
     const rest = query.limit - billed.length;
     const open = rest > 0 ? await this.reconciliations.gaps(tenantId, at, rest, Math.max(0, query.offset - (billingTotal ?? 0))) : [];
     if (!open.length && !billed.length) return { snapshot, version: ref.version, items: [], total };
+    // Where each gap stands (a fix pending or applied), read the way GET /gaps reads it.
+    const states = this.gaps
+      ? await this.gaps.statesOf(tenantId, { ...at, takenAt: snapshot.takenAt }, [...new Set([...billed, ...open].map((l) => l.organization_id))])
+      : new Map<string, GapStateOf>();
+    const standing = (l: { organization_id: string; product_id: string }) => {
+      const s = states.get(gapKey(l));
+      return { state: (s?.state ?? 'open') as MissedBillingState, latestAction: s?.action ?? null };
+    };
     const billedRuns = billed.length
       ? gapRuns((await this.reconciliations.gapHistory(tenantId, snapshot.takenAt, billed)).map((h) => ({ ...h, status: h.billing_status === 'under-billed' ? 'under-licensed' as const : null })), () => 'under-licensed')
       : new Map();
@@ -46,7 +56,7 @@ export class MissedBillingService {
         monthlyAmount: usdOrNull(numberOrNull(l.under_billed)),
         revenueAtRisk: usdOrNull(numberOrNull(l.under_billed)),
         action: `Bill ${gap} more seat${gap === 1 ? '' : 's'} of ${l.product_name} (billed ${billedSeats}, ${devices} in use).`,
-        since: run.since, snapshots: run.snapshots,
+        since: run.since, snapshots: run.snapshots, ...standing(l),
         kind: 'under-billed', billed: billedSeats, billedVariance: gap, underBilled: usdOrNull(numberOrNull(l.under_billed)),
       };
     });
@@ -66,7 +76,7 @@ export class MissedBillingService {
         monthlyAmount: usdOrNull(numberOrNull(l.revenue_at_risk)),
         revenueAtRisk: usdOrNull(numberOrNull(l.revenue_at_risk)),
         action: lineAction(l.product_name, licensed, devices),
-        since: run.since, snapshots: run.snapshots,
+        since: run.since, snapshots: run.snapshots, ...standing(l),
         ...(billingTotal === null ? {} : {
           kind: 'under-licensed', billed: Number(l.billed), billedVariance: Number(l.billed_variance), underBilled: usdOrNull(numberOrNull(l.under_billed)),
         }),

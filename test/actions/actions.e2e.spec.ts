@@ -1,13 +1,12 @@
 // Pax8 quantity actions end to end, against the Pax8 simulator over HTTP and real PostgreSQL,
 // with two in-process workers: propose (the preview), approve, the worker's read-before-write,
 // conflict, Pax8's refusals, a decrease scheduled for the renewal and applied once, caps,
-// the second approver, bulk with mixed outcomes, cancel, and the next snapshot verifying.
+// the second approver, bulk with mixed outcomes, cancel (by an admin or the proposer), the
+// preview that stores nothing, and the next snapshot verifying.
 import { jest } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
 import { generateDataset, type Dataset, type Subscription } from '../../simulators/index.js';
-import { IntegrationSyncService, PAX8_SYNC_PARTS } from '../../src/integrations/integration-sync.service.js';
-import { SnapshotsService } from '../../src/snapshots/snapshots.service.js';
 import { dumpTenant, pool } from '../reliability/support.js';
 import { startTestApi, uniqueTenant, type TestApi } from '../support/app.js';
 import { syncSimulatedWorld, type SimulatedWorld } from '../support/simulated-world.js';
@@ -91,7 +90,18 @@ afterAll(async () => {
 it('a proposal previews the subscription, from and to, the money and the warnings; viewers cannot propose', async () => {
   const { gap, sub } = take('under-licensed');
   await propose([{ clientId: gap.clientId, productId: gap.productId }], h.viewer).expect(403);
+  // The preview answers what the proposal will be and stores nothing.
+  const stored = async () => (await db.query(`SELECT (SELECT count(*) FROM action WHERE tenant_id = $1)::int AS actions, (SELECT count(*) FROM audit_log WHERE tenant_id = $1)::int AS audit`, [tenant])).rows[0];
+  const before = await stored();
+  const previewed = (await api.http.post('/api/v1/actions/preview').set(h.tech).send({ type: 'pax8-quantity', gaps: [{ clientId: gap.clientId, productId: gap.productId }] }).expect(200)).body;
+  await api.http.post('/api/v1/actions/preview').set(h.viewer).send({ type: 'pax8-quantity', gaps: [{ clientId: gap.clientId, productId: gap.productId }] }).expect(403);
+  expect(await stored()).toEqual(before);
+  expect((await gapNow(gap))!.state).toBe('open');
   const action = (await propose([{ clientId: gap.clientId, productId: gap.productId }]).expect(201)).body;
+  expect(previewed).toEqual({
+    type: 'pax8-quantity',
+    items: [{ clientId: gap.clientId, clientName: gap.clientName, productId: gap.productId, productName: action.items[0].productName, preview: action.items[0].preview }],
+  });
   expect(action).toMatchObject({ type: 'pax8-quantity', state: 'proposed', proposedBy: 'tech-1', approvedBy: null });
   const [item] = action.items;
   const to = sub.quantity + gap.variance;
@@ -103,12 +113,18 @@ it('a proposal previews the subscription, from and to, the money and the warning
   expect(item.preview.monthlyPriceChange).toEqual({ amount: Math.round(gap.variance * sub.price * 100) / 100, currency: 'USD' });
   expect((await gapNow(gap))!.state).toBe('action-pending');
   expect((await gapNow(gap))!.actions[0]).toMatchObject({ actionId: action.id, state: 'proposed' });
+  // Missed billing shows it too, read as GET /gaps reads it; the other lines stay open.
+  const missed = (await api.http.get('/api/v1/missed-billing?limit=200').set(h.viewer).expect(200)).body.items;
+  expect(missed.find((m: Gap) => m.clientId === gap.clientId && m.productId === gap.productId)).toMatchObject({ state: 'action-pending', latestAction: { actionId: action.id, state: 'proposed', preview: { toQuantity: to } } });
+  expect(missed.filter((m: Gap) => m.clientId !== gap.clientId).every((m: { state: string; latestAction: unknown }) => m.state === 'open' && m.latestAction === null)).toBe(true);
   // The drill-down shows the same gap with its state and action.
   const detail = (await api.http.get(`/api/v1/reconciliation/clients/${gap.clientId}`).set(h.viewer).expect(200)).body;
   expect(detail.gaps.find((g: Gap) => g.productId === gap.productId)).toMatchObject({ state: 'action-pending', actions: [{ actionId: action.id, preview: { toQuantity: to } }] });
   // A second proposal on the same gap waits for this one.
   const again = await propose([{ clientId: gap.clientId, productId: gap.productId }]).expect(409);
   expect(again.body.message).toContain(action.id);
+  const previewAgain = await api.http.post('/api/v1/actions/preview').set(h.tech).send({ type: 'pax8-quantity', gaps: [{ clientId: gap.clientId, productId: gap.productId }] }).expect(409);
+  expect(previewAgain.body.message).toBe(again.body.message);
   await api.http.post(`/api/v1/actions/${action.id}/cancel`).set(h.admin).expect(200);
 
   const pending = (await propose([pendingGap]).expect(201)).body.items[0];
@@ -131,14 +147,22 @@ it('approved: the worker reads, writes once, the gap shows action-applied, and t
   expect(sub.quantity).toBe(to);
   expect(done.history.map((e: { state: string }) => e.state)).toEqual(['proposed', 'approved', 'applying', 'applied']);
   expect((await gapNow(gap))!.state).toBe('action-applied');
+  const missed = (await api.http.get('/api/v1/missed-billing?limit=200').set(h.viewer).expect(200)).body.items;
+  expect(missed.find((m: Gap) => m.clientId === gap.clientId && m.productId === gap.productId)).toMatchObject({ state: 'action-applied', latestAction: { actionId: action.id, state: 'applied' } });
 
-  // The next snapshot (after a Pax8 sync) shows the gap gone: closed, with the snapshot that closed it.
-  const sync = api.app.get(IntegrationSyncService);
-  await sync.syncPax8(tenant, [...PAX8_SYNC_PARTS]);
-  await api.app.get(SnapshotsService).take(tenant, { trigger: 'manual', devices: sync.panelOneDevicePages(tenant) });
+  // The applied quantity is what we now know of Pax8, so "Take snapshot" alone (no Pax8 sync)
+  // shows the gap gone: closed, with that snapshot.
+  expect((await db.query(`SELECT quantity::int AS q, (raw->>'quantity')::int AS raw FROM pax8_subscription WHERE tenant_id = $1 AND id = $2`, [tenant, sub.id])).rows).toEqual([{ q: to, raw: to }]);
+  const run = (await api.http.post('/api/v1/sync/device-snapshot').set(h.tech).expect(202)).body;
+  const finished = await until('the snapshot run to finish', async () => {
+    const r = (await api.http.get(`/api/v1/sync/runs/${run.id}`).set(h.viewer).expect(200)).body;
+    return r.status === 'succeeded' || r.status === 'failed' ? r : undefined;
+  }, 120_000, 100);
+  expect(finished).toMatchObject({ status: 'succeeded', error: null });
+  const [snapshot] = (await db.query(`SELECT id FROM snapshot WHERE tenant_id = $1 AND run_id = $2`, [tenant, run.id])).rows;
   expect(await gapNow(gap)).toBeUndefined();
   const closed = await gapNow(gap, 'closed');
-  expect(closed).toMatchObject({ state: 'closed', clientId: gap.clientId, productId: gap.productId });
+  expect(closed).toMatchObject({ state: 'closed', clientId: gap.clientId, productId: gap.productId, closedBy: { id: snapshot.id } });
   expect(closed!.actions[0].verification).toMatchObject({ closed: true, variance: 0, snapshotId: closed!.closedBy!.id });
   const verified = (await getAction(action.id)).items[0].verification;
   expect(verified.message).toBe(`Closed by snapshot of ${verified.takenAt.slice(0, 10)}`);
@@ -297,6 +321,11 @@ it('cancel: a proposed action does not run, and the gap can be acted on again', 
   expect(queue.items.every((a: { items: Array<{ state: string }> }) => a.items.some((i) => i.state === 'proposed'))).toBe(true);
   expect(queue.items.map((a: { id: string }) => a.id)).not.toContain(action.id);
   expect((await api.http.get('/api/v1/actions?state=cancelled').set(h.viewer).expect(200)).body.items.map((a: { id: string }) => a.id)).toContain(action.id);
+  // Its proposer withdraws it while it awaits approval; another technician cannot.
+  const otherTech = bearer(await api.token(tenant, 'technician', { subject: 'tech-2' }));
+  const refused = await api.http.post(`/api/v1/actions/${next.id}/cancel`).set(otherTech).expect(403);
+  expect(refused.body.message).toBe('Only an admin or its proposer (tech-1) can cancel this action');
+  expect((await api.http.post(`/api/v1/actions/${next.id}/cancel`).set(h.tech).expect(200)).body).toMatchObject({ state: 'cancelled', history: expect.arrayContaining([expect.objectContaining({ by: 'tech-1', state: 'cancelled' })]) });
 });
 
 it('bad proposals are 4xx and change nothing', async () => {

@@ -177,6 +177,9 @@ describe('gaps and exceptions', () => {
     expect(beta.lines.map((l) => [l.productId, l.gapState, l.exception?.reason ?? null])).toEqual([[PRODUCT.backup, 'open', null], [PRODUCT.edr, 'accepted', 'device-retiring']]);
     expect((await get('/api/v1/gaps?state=accepted')).items.map((g: { clientId: string }) => g.clientId)).toEqual(['org-beta', 'org-acme']);
     expect((await get('/api/v1/missed-billing')).total).toBe(0); // Beta EDR was the only under-licensed line
+    // The drill-down's advice leaves accepted lines out, and says so when every gap is accepted.
+    expect((await get('/api/v1/reconciliation/clients/org-beta')).recommendedAction).toBe('Reduce Pax8 quantity of Datto Endpoint Backup from 9 to 6 (3 unused licenses).');
+    expect((await get('/api/v1/reconciliation/clients/org-acme')).recommendedAction).toBe('No action needed: the gap is accepted (an exception covers it; it reopens by itself if the gap grows).');
 
     // Accepting it again is a conflict that changes nothing.
     const dump = await dumpTenant(db, tenant);

@@ -150,7 +150,7 @@ describe('the hand-computed scenario', () => {
       clientId: 'org-beta', clientName: 'Beta Dental', productId: PRODUCT.edr, productName: 'SentinelOne Complete EDR',
       devices: 6, licensed: 4, gap: 2, unitPriceMonthly: usd(6), monthlyAmount: usd(12), revenueAtRisk: usd(12),
       action: 'Increase Pax8 quantity of SentinelOne Complete EDR from 4 to 6, or bill 2 more seats.',
-      since: res.body.snapshot.takenAt, snapshots: 1,
+      since: res.body.snapshot.takenAt, snapshots: 1, state: 'open', latestAction: null,
     }]);
   });
 });

@@ -246,6 +246,13 @@ const CASES: Record<string, Case[]> = {
     { label: 'psa-quantity without PSA billing', body: { type: 'psa-quantity', gaps: [{ clientId: 'org-x', productId: 'p', additionId: 'a' }] } },
     { label: 'gaps not an array', body: { type: 'pax8-quantity', gaps: { clientId: 'org-x' } } },
   ],
+  'POST /api/v1/actions/preview': [
+    { label: 'missing gaps', body: { type: 'pax8-quantity' } },
+    { label: 'fractional toQuantity', body: { type: 'pax8-quantity', gaps: [{ clientId: 'org-x', productId: 'p', toQuantity: 2.5 }] } },
+    { label: 'a gap that is not open', body: { type: 'pax8-quantity', gaps: [{ clientId: 'org-nobody', productId: 'p' }] } },
+    { label: 'the same gap twice', body: { type: 'pax8-quantity', gaps: [{ clientId: 'org-x', productId: 'p' }, { clientId: 'org-x', productId: 'p' }] } },
+    { label: 'psa-quantity without PSA billing', body: { type: 'psa-quantity', gaps: [{ clientId: 'org-x', productId: 'p', additionId: 'a' }] } },
+  ],
   'GET /api/v1/actions': [{ label: 'unknown state', query: { state: 'done' } }],
   'GET /api/v1/actions/{id}': [{ label: 'unknown action', path: { id: UUID } }],
   'POST /api/v1/actions/{id}/approve': [

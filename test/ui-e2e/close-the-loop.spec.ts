@@ -1,8 +1,8 @@
 // Issue 15 "done when", in real Chromium on the whole product as `npm start` runs it (demo
 // process: PostgreSQL, Pax8 and PanelOne simulators, API and worker, seeded tenant): from a
 // client's drill-down a billing lead accepts one gap with a reason, proposes and approves a
-// Pax8 increase for another, sees it applied in the Pax8 simulator, takes a snapshot (Sync All,
-// which re-reads Pax8), and sees the gap closed; the audit trail shows every step.
+// Pax8 increase for another (preview, then confirm), sees it applied in the Pax8 simulator,
+// takes a device snapshot alone (no Pax8 sync), and sees the gap closed; the audit trail shows every step.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { mkdirSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
@@ -77,12 +77,13 @@ describe('closing the loop on the demo stack', () => {
     // 2. Propose a Pax8 increase for the other, read its preview, approve it.
     await line(fix.productId).getByRole('button', { name: `Fix in Pax8: ${fix.productName}` }).click();
     const fixDialog = page.getByRole('dialog', { name: `Fix ${fix.productName} in Pax8` });
-    await fixDialog.getByRole('button', { name: 'Propose change' }).click();
+    await fixDialog.getByRole('button', { name: 'Preview change' }).click();
     const subscription = detail.subscriptions.find((candidate) => candidate.productId === fix.productId && candidate.countsAsLicence)!;
     const from = subscription.quantity;
     const to = from + fix.variance;
     await fixDialog.locator('.quantity', { hasText: `${from} → ${to} seats` }).waitFor({ timeout: WAIT });
     expect(await fixDialog.locator('.price').textContent()).toMatch(/^\+\$[\d,.]+ \/ month$/);
+    await fixDialog.getByRole('button', { name: 'Confirm and propose' }).click();
     await fixDialog.getByRole('button', { name: 'Approve and apply' }).click();
     await fixDialog.getByText('Approved.').waitFor({ timeout: WAIT });
     await fixDialog.getByRole('button', { name: 'Close' }).click();
@@ -93,11 +94,11 @@ describe('closing the loop on the demo stack', () => {
     const effective = writes.filter((write) => write.subscriptionId === subscription.id && write.quantityAfter !== write.quantityBefore);
     expect(effective.map((write) => [write.outcome, write.quantityBefore, write.quantityAfter])).toEqual([['applied', from, to]]);
 
-    // 4. Take a snapshot that re-reads Pax8 (Sync All in the sync tools).
+    // 4. Take a device snapshot (no Pax8 sync): the applied quantity is already what we know of Pax8.
     await page.evaluate(() => { location.hash = '#sync'; });
-    const syncAll = page.locator('billingone-sync-tools .tool', { has: page.locator('h3', { hasText: 'Sync All' }) });
-    await syncAll.locator('button').click();
-    await syncAll.locator('.run-phase', { hasText: 'Finished' }).waitFor({ timeout: 180_000 });
+    const snapshot = page.locator('billingone-sync-tools .tool', { has: page.locator('h3', { hasText: 'Device snapshot' }) });
+    await snapshot.locator('button').click();
+    await snapshot.locator('.run-phase', { hasText: 'Finished' }).waitFor({ timeout: 180_000 });
 
     // 5. The gap is closed by that snapshot; the accepted one is still accepted.
     await page.evaluate((clientId) => { location.hash = `#client/${encodeURIComponent(clientId)}`; }, detail.clientId);

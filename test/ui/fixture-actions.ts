@@ -20,6 +20,8 @@ export class FixtureActions {
   refuseApprove = new Set<string>();
   /** Clients whose Pax8 write fails (Pax8's 422), seen once the worker runs the item. */
   pax8Refuses = new Set<string>();
+  /** How many previews were asked for (the dialog previews before it proposes). */
+  previews = 0;
   private seq = 0;
 
   constructor(private readonly clients: () => FixtureClient[]) {}
@@ -52,16 +54,20 @@ export class FixtureActions {
       this.record(user, role, 'gap.exception-accepted', client, line, null, { ...exception, acceptedVariance: line.variance });
       return { status: 201, body: this.gap(client, line) };
     }
-    if (method === 'POST' && path === '/actions') {
+    if (method === 'POST' && (path === '/actions' || path === '/actions/preview')) {
       if (!technician) return forbidden('technician');
       const items: S['ActionItemDto'][] = [];
       for (const wanted of body?.gaps ?? []) {
         const [client, line] = this.find(wanted.clientId, wanted.productId);
-        if (!client || !line || this.stateOf(client, line) !== 'open') return fail(404, 'Not Found', 'No open gap for this client and product');
+        if (!client || !line || this.stateOf(client, line) !== 'open') return fail(409, 'Conflict', 'The gap is not open in the latest reconciliation');
         if (wanted.toQuantity !== undefined && !(Number.isInteger(wanted.toQuantity) && wanted.toQuantity >= 0)) return fail(400, 'Bad Request', 'toQuantity must be a whole number');
         items.push(this.item(client, line, wanted.toQuantity));
       }
       if (!items.length) return fail(400, 'Bad Request', 'gaps must contain at least 1 elements');
+      if (path === '/actions/preview') {
+        this.previews++;
+        return ok({ type: 'pax8-quantity', items: items.map(({ clientId, clientName, productId, productName, preview }) => ({ clientId, clientName, productId, productName, preview })) } satisfies S['ActionPreviewResponseDto']);
+      }
       const action: S['ActionDto'] = { id: `act-${++this.seq}`, type: 'pax8-quantity', state: 'proposed', proposedBy: user, approvedBy: null, createdAt: new Date().toISOString(), items, history: [] };
       this.event(action, user, role, 'proposed', 'Proposed');
       this.actions.unshift(action);
@@ -77,7 +83,8 @@ export class FixtureActions {
       if (!action) return fail(404, 'Not Found', 'Action not found');
       if (method === 'GET' && !match[2]) return ok(action);
       if (method !== 'POST' || !match[2]) return null;
-      if (!admin) return forbidden('admin');
+      if (match[2] === 'cancel' && !admin && !(technician && action.proposedBy === user && action.state === 'proposed')) return forbidden('admin');
+      if (match[2] === 'approve' && !admin) return forbidden('admin');
       if (match[2] === 'cancel') {
         if (action.state !== 'proposed' && action.state !== 'scheduled') return fail(409, 'Conflict', `The action is ${action.state}; only a proposed or scheduled one can be cancelled`);
         this.event(action, user, role, 'cancelled', 'Cancelled');

@@ -410,7 +410,10 @@ export class FixtureApi {
   }
 
   missedBilling() {
-    return this.clients.flatMap((row, index) => row.lines.filter((line) => line.variance > 0).map((line) => ({
+    // Where each gap stands comes from the gaps the actions fixture keeps, as the API reads GET /gaps.
+    return this.clients.flatMap((row, index) => row.lines.filter((line) => line.variance > 0).map((line) => ({ line, gap: this.actions.gap(row, line as Parameters<FixtureActions['gap']>[1]) }))
+      .filter(({ gap }) => gap.state !== 'accepted').map(({ line, gap }) => ({
+      state: gap.state as 'open' | 'action-pending' | 'action-applied', latestAction: gap.actions[0] ?? null,
       clientId: row.clientId, clientName: row.name, productId: line.productId, productName: line.productName,
       devices: line.devices, licensed: line.licenses, gap: line.variance, unitPriceMonthly: line.unitPriceMonthly,
       monthlyAmount: line.revenueAtRisk, revenueAtRisk: line.revenueAtRisk,

@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import type { Page } from 'playwright-core';
 import { useFixtureStack } from './fixture-stack.js';
 import { fixtureToken } from './fixture-data.js';
-import { PHONE, mountWidget, newPage, screenshot, seriousAxeViolations } from './browser.js';
+import { PHONE, SCREENSHOT_DIR, mountWidget, newPage, screenshot, seriousAxeViolations } from './browser.js';
 
 const PANEL = 'billingone-client-panel';
 const LIST = 'billingone-reconciliation';
@@ -72,9 +72,16 @@ describe('gap actions in the drill-down', () => {
     await row.getByRole('button', { name: 'Fix in Pax8: SentinelOne Control' }).click();
     const dialog = page.getByRole('dialog', { name: 'Fix SentinelOne Control in Pax8' });
     await dialog.getByLabel(/New Pax8 quantity/).fill(String(edr.licenses + edr.variance + 1));
-    await dialog.getByRole('button', { name: 'Propose change' }).click();
+    await dialog.getByRole('button', { name: 'Preview change' }).click();
     const to = edr.licenses + edr.variance + 1;
+    // The preview comes first and stores nothing; Confirm proposes exactly what was previewed.
     await dialog.locator('.quantity', { hasText: `${edr.licenses} → ${to} seats` }).waitFor();
+    await dialog.getByText('Nothing is recorded yet. Confirm to propose this change.').waitFor();
+    expect(stack.api.actions.previews).toBe(1);
+    expect(stack.api.actions.actions).toHaveLength(0);
+    await dialog.getByRole('button', { name: 'Confirm and propose' }).click();
+    await dialog.getByRole('button', { name: 'Approve and apply' }).waitFor();
+    expect(stack.api.actions.actions[0].items[0].preview.toQuantity).toBe(to);
     const price = (to - edr.licenses) * edr.unitPriceMonthly!.amount;
     expect(await dialog.locator('.price').textContent()).toBe(`+${new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(price)} / month`);
     expect(await dialog.locator('.cost').textContent()).toMatch(/^\+\$[\d.,]+ \/ month$/);
@@ -95,8 +102,9 @@ describe('gap actions in the drill-down', () => {
     await line(page, 'prod-edr').getByRole('button', { name: 'Fix in Pax8: SentinelOne Control' }).click();
     const dialog = page.getByRole('dialog', { name: 'Fix SentinelOne Control in Pax8' });
     await dialog.getByLabel(/New Pax8 quantity/).fill('500');
-    await dialog.getByRole('button', { name: 'Propose change' }).click();
+    await dialog.getByRole('button', { name: 'Preview change' }).click();
     await dialog.locator('.warnings', { hasText: 'more than the 20 allowed' }).waitFor();
+    await dialog.getByRole('button', { name: 'Confirm and propose' }).click();
     const approve = dialog.getByRole('button', { name: 'Approve and apply' });
     expect(await approve.isDisabled()).toBe(true);
     await dialog.getByLabel(/Confirm large change/).check();
@@ -114,9 +122,13 @@ describe('gap actions in the drill-down', () => {
     expect(await row.getByRole('button', { name: /Accept/ }).count()).toBe(0);
     await row.getByRole('button', { name: 'Fix in Pax8: SentinelOne Control' }).click();
     const dialog = technician.page.getByRole('dialog');
-    await dialog.getByRole('button', { name: 'Propose change' }).click();
+    await dialog.getByRole('button', { name: 'Preview change' }).click();
+    await dialog.getByText('Nothing is recorded yet. Confirm to propose this change for an admin to approve.').waitFor();
+    await dialog.getByRole('button', { name: 'Confirm and propose' }).click();
     await dialog.getByText('Proposed. An admin approves it in the approval queue').waitFor();
-    expect(await dialog.getByRole('button', { name: /Approve|Cancel proposal/ }).count()).toBe(0);
+    expect(await dialog.getByRole('button', { name: /Approve/ }).count()).toBe(0);
+    // The proposer may withdraw it until an admin approves it.
+    expect(await dialog.getByRole('button', { name: 'Cancel proposal' }).count()).toBe(1);
     await dialog.getByRole('button', { name: 'Close' }).click();
     await row.locator('.gap-state', { hasText: 'waiting for approval' }).waitFor();
     await technician.page.locator(`${PANEL} section.audit`, { hasText: 'Only admins can see who changed what.' }).waitFor();
@@ -226,8 +238,11 @@ describe('screenshots of the closing-the-loop screens', () => {
         await screenshot(page, `actions-ui/accept-${name}`);
         await page.keyboard.press('Escape');
         await line(page, 'prod-edr').getByRole('button', { name: /^Fix/ }).click();
-        await page.getByRole('dialog', { name: /^Fix/ }).getByRole('button', { name: 'Propose change' }).click();
+        await page.getByRole('dialog', { name: /^Fix/ }).getByRole('button', { name: 'Preview change' }).click();
         await page.getByRole('dialog', { name: /^Fix/ }).locator('.quantity').waitFor();
+        await screenshot(page, `actions-ui/fix-preview-${name}`);
+        await page.getByRole('dialog', { name: /^Fix/ }).getByRole('button', { name: 'Confirm and propose' }).click();
+        await page.getByRole('dialog', { name: /^Fix/ }).getByRole('button', { name: 'Approve and apply' }).waitFor();
         expect(await seriousAxeViolations(page)).toEqual([]);
         await screenshot(page, `actions-ui/fix-${name}`);
         await context.close();
@@ -239,6 +254,36 @@ describe('screenshots of the closing-the-loop screens', () => {
         await screenshot(queue.page, `actions-ui/queue-${name}`);
         await queue.context.close();
       }
+    }
+  });
+});
+
+describe('missed billing shows where a Pax8 fix stands', () => {
+  it('a pending fix and an applied one replace the advice on their lines; the others keep it', async () => {
+    const [first, second, third] = stack.api.missedBilling();
+    const route = (method: string, path: string, body: object, role: Role) => stack.api.actions.route(method, path, new URLSearchParams(), body, role, `user-${role}`)!;
+    const propose = (item: { clientId: string; productId: string }) =>
+      route('POST', '/actions', { type: 'pax8-quantity', gaps: [{ clientId: item.clientId, productId: item.productId }] }, 'technician').body as { id: string; items: Array<{ preview: { fromQuantity: number; toQuantity: number } }> };
+    const pending = propose(first);
+    const applied = propose(second);
+    expect(route('POST', `/actions/${applied.id}/approve`, { confirmLarge: true }, 'admin').status).toBe(200);
+    for (let step = 0; step < 2; step++) route('GET', '/actions', {}, 'viewer'); // the fixture's worker: approved → applying → applied
+    expect(stack.api.missedBilling().slice(0, 2).map((item) => item.state)).toEqual(['action-pending', 'action-applied']);
+
+    for (const viewport of [undefined, PHONE]) {
+      const { page, context } = await newPage(stack.browser, { viewport });
+      await mountWidget(page, stack.api.baseUrl, 'billingone-missed-billing', { 'api-base': stack.api.baseUrl, 'context-token': fixtureToken('viewer') });
+      const row = (item: { clientId: string; productId: string }) => page.locator(`billingone-missed-billing tr.gap[data-client-id="${item.clientId}"][data-product-id="${item.productId}"]`);
+      const [p, a] = [pending.items[0].preview, applied.items[0].preview];
+      await row(first).locator('.fix', { hasText: `Pax8 fix ${p.fromQuantity} → ${p.toQuantity} seats: waiting for approval` }).waitFor();
+      await row(second).locator('.fix', { hasText: `Pax8 fix applied (${a.fromQuantity} → ${a.toQuantity} seats), awaiting the next snapshot` }).waitFor();
+      expect(await row(first).textContent()).not.toContain('Increase Pax8 quantity');
+      expect(await row(third).textContent()).toContain(third.action);
+      expect(await row(third).locator('.fix').count()).toBe(0);
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      // The top of the list (where the two fixes are), not the whole page of gaps.
+      await page.screenshot({ path: `${SCREENSHOT_DIR}actions-ui/missed-billing-fix-${viewport ? 'phone' : 'desktop'}.png` });
+      await context.close();
     }
   });
 });

@@ -11,7 +11,7 @@ export function needsConfirmLarge(item: Pick<ActionItem, 'preview'>): boolean {
   return item.preview.warnings.some((warning) => CAP_WARNINGS.has(warning.code));
 }
 
-export function renderPreview(item: ActionItem, subscriptionName = item.productName): TemplateResult {
+export function renderPreview(item: Pick<ActionItem, 'clientName' | 'productName' | 'preview'>, subscriptionName = item.productName): TemplateResult {
   const preview = item.preview;
   return html`<dl class="preview">
     <dt>Client</dt><dd>${item.clientName}</dd>

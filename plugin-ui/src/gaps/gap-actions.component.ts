@@ -4,17 +4,18 @@ import { B1rElement } from '../shared/base-element.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { announceReconciliationChanged } from '../shared/events.js';
 import { errorMessage } from '../shared/states.js';
-import type { AcceptGap, Action, ExceptionReason, ProposeAction, Subscription } from '../shared/types.js';
+import type { AcceptGap, Action, ActionPreviewResponse, ExceptionReason, ProposeAction, Subscription } from '../shared/types.js';
 import { REASON_LABELS, gapStateText, type GapView } from './gap-labels.js';
 import { renderPreview, needsConfirmLarge } from './action-preview.js';
 import { gapActionsStyles } from './gap-actions.styles.js';
 
-type FixStep = 'edit' | 'proposed' | 'approved';
+type FixStep = 'edit' | 'preview' | 'proposed' | 'approved';
 
 /**
  * Where one gap stands, and what the signed-in user may do about it (internal to the drill-down
  * and the list): "Accept" with a reason (admins), "Remove exception" (admins), "Fix in Pax8"
- * (technicians propose; admins may approve at once). Each opens a modal dialog; closing one after
+ * (technicians see the preview, then propose on Confirm; admins may approve at once; the proposer
+ * may cancel a proposal until it is approved). Each opens a modal dialog; closing one after
  * a change announces `b1r-reconciliation-changed` so every widget on the page reloads.
  */
 export class GapActionsElement extends B1rElement {
@@ -31,6 +32,8 @@ export class GapActionsElement extends B1rElement {
   @state() private reason: ExceptionReason = 'client-owned-licence';
   @state() private fixStep: FixStep = 'edit';
   @state() private action?: Action;
+  /** What "Preview change" answered, and the body it was asked with (proposed as is on Confirm). */
+  @state() private previewed?: { body: ProposeAction; answer: ActionPreviewResponse };
   @state() private confirmLarge = false;
   @query('dialog.accept') private acceptDialog?: HTMLDialogElement;
   @query('dialog.fix') private fixDialog?: HTMLDialogElement;
@@ -101,12 +104,12 @@ export class GapActionsElement extends B1rElement {
     const counted = this.subscriptions.filter((subscription) => subscription.productId === gap.productId && subscription.countsAsLicence);
     const admin = this.may('admin');
     const action = this.action;
-    const item = action?.items[0];
+    const item = this.fixStep === 'preview' ? this.previewed?.answer.items[0] : action?.items[0];
     return html`<dialog class="fix" aria-labelledby="fix-title" @close=${this.onClose}>
       <form @submit=${this.submitFix}>
         <h3 id="fix-title">Fix ${gap.productName} in Pax8</h3>
         ${this.fixStep === 'edit' ? html`
-          <p class="muted">${seatsText(gap.variance)}. Proposing records the change with its preview; nothing is written to Pax8 until an admin approves it.</p>
+          <p class="muted">${seatsText(gap.variance)}. Preview the change first; proposing records it, and nothing is written to Pax8 until an admin approves it.</p>
           ${counted.length > 1 ? html`<label>Subscription
             <select name="subscriptionId">${counted.map((subscription) => html`<option value=${subscription.id}>${subscription.productName} · ${subscription.quantity} seats · ${subscription.billingTerm ?? 'term unknown'}</option>`)}</select></label>` : nothing}
           <label>New Pax8 quantity (optional)
@@ -114,20 +117,27 @@ export class GapActionsElement extends B1rElement {
               placeholder=${counted.length === 1 ? String(counted[0].quantity + gap.variance) : `current ${gap.variance >= 0 ? '+' : '−'} ${Math.abs(gap.variance)}`} /></label>
           <p class="hint muted">Empty: the subscription's current quantity ${gap.variance >= 0 ? 'plus' : 'minus'} ${Math.abs(gap.variance)}.</p>`
         : item ? html`${renderPreview(item)}
-          ${this.fixStep === 'approved' ? html`<p class="done" role="status">Approved. The worker re-reads the subscription and writes the new quantity; the line shows when it is applied.</p>`
+          ${this.fixStep === 'preview' ? html`<p class="muted">Nothing is recorded yet. Confirm to propose this change${admin ? '' : ' for an admin to approve'}.</p>`
+          : this.fixStep === 'approved' ? html`<p class="done" role="status">Approved. The worker re-reads the subscription and writes the new quantity; the line shows when it is applied.</p>`
           : admin ? html`<p class="muted">Proposed. Approve it now, or leave it in the approval queue.</p>
               ${needsConfirmLarge(item) ? html`<label class="check"><input type="checkbox" .checked=${this.confirmLarge}
                 @change=${(event: Event) => (this.confirmLarge = (event.target as HTMLInputElement).checked)} /> Confirm large change (above the caps in the settings)</label>` : nothing}`
-          : html`<p class="done" role="status">Proposed. An admin approves it in the approval queue; nothing is written to Pax8 before that.</p>`}` : nothing}
+          : html`<p class="done" role="status">Proposed. An admin approves it in the approval queue; nothing is written to Pax8 before that. You may cancel it until then.</p>`}` : nothing}
         ${this.message ? html`<p class="error" role="alert">${this.message}</p>` : nothing}
         <div class="dialog-buttons">
           ${this.fixStep === 'edit' ? html`
             <button type="button" class="btn" @click=${() => this.fixDialog?.close()}>Cancel</button>
-            <button type="submit" class="btn primary" ?disabled=${this.busy}>${this.busy ? 'Proposing…' : 'Propose change'}</button>`
+            <button type="submit" class="btn primary" ?disabled=${this.busy}>${this.busy ? 'Previewing…' : 'Preview change'}</button>`
+          : this.fixStep === 'preview' ? html`
+            <button type="button" class="btn" ?disabled=${this.busy} @click=${() => { this.fixStep = 'edit'; this.message = ''; }}>Back</button>
+            <button type="submit" class="btn primary" ?disabled=${this.busy}>${this.busy ? 'Proposing…' : 'Confirm and propose'}</button>`
           : this.fixStep === 'proposed' && admin ? html`
             <button type="button" class="btn" ?disabled=${this.busy} @click=${this.cancelAction}>Cancel proposal</button>
             <button type="button" class="btn" @click=${() => this.fixDialog?.close()}>Leave for approval</button>
             <button type="submit" class="btn primary" ?disabled=${this.busy || (needsConfirmLarge(item!) && !this.confirmLarge)}>${this.busy ? 'Approving…' : 'Approve and apply'}</button>`
+          : this.fixStep === 'proposed' ? html`
+            <button type="button" class="btn" ?disabled=${this.busy} @click=${this.cancelAction}>Cancel proposal</button>
+            <button type="button" class="btn primary" @click=${() => this.fixDialog?.close()}>Close</button>`
           : html`<button type="button" class="btn primary" @click=${() => this.fixDialog?.close()}>Close</button>`}
         </div>
       </form>
@@ -149,6 +159,7 @@ export class GapActionsElement extends B1rElement {
     this.message = '';
     this.fixStep = 'edit';
     this.action = undefined;
+    this.previewed = undefined;
     this.confirmLarge = false;
     this.fixDialog?.querySelector('form')?.reset();
     this.fixDialog?.showModal();
@@ -175,6 +186,16 @@ export class GapActionsElement extends B1rElement {
       const subscriptionId = String(form.get('subscriptionId') ?? '');
       const gap = { clientId: this.gap!.clientId, productId: this.gap!.productId, ...(subscriptionId ? { subscriptionId } : {}), ...(to ? { toQuantity: Number(to) } : {}) };
       const body: ProposeAction = { type: 'pax8-quantity', gaps: [gap] };
+      // The preview stores nothing, so it does not count as a change to announce on close.
+      const changed = this.changed;
+      const answer = await this.call(() => this.api.post<ActionPreviewResponse>('/actions/preview', body));
+      this.changed = changed;
+      if (answer) {
+        this.previewed = { body, answer };
+        this.fixStep = 'preview';
+      }
+    } else if (this.fixStep === 'preview' && this.previewed) {
+      const body = this.previewed.body;
       const action = await this.call(() => this.api.post<Action>('/actions', body));
       if (action) {
         this.action = action;

@@ -1,4 +1,4 @@
-import { html, type TemplateResult } from 'lit';
+import { css, html, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task, initialState } from '@lit/task';
 import { B1rElement } from '../shared/base-element.js';
@@ -7,6 +7,7 @@ import { tableStyles } from '../shared/table.styles.js';
 import { renderEmpty, renderError, renderNoToken, renderPending } from '../shared/states.js';
 import { formatCount, formatDay, formatMoney, formatUnpriced, formatVariance } from '../shared/format.js';
 import type { MissedBillingItem, MissedBillingList } from '../shared/types.js';
+import { gapStateText, type GapView } from '../gaps/gap-labels.js';
 
 /**
  * Missed billing: the open under-licensed gaps (client × product), largest money first, with
@@ -16,7 +17,7 @@ import type { MissedBillingItem, MissedBillingList } from '../shared/types.js';
  * @cssproperty --b1r-color-under - money at risk. Also the palette listed on `billingone-reconciliation`.
  */
 export class MissedBillingElement extends B1rElement {
-  static override styles = [baseStyles, tableStyles];
+  static override styles = [baseStyles, tableStyles, css`.fix { color: var(--_accent); font-weight: 600; }`];
 
   /** Link of a client's page; `{clientId}` is replaced. */
   @property({ attribute: 'client-href' }) clientHref = '#client/{clientId}';
@@ -76,7 +77,7 @@ export class MissedBillingElement extends B1rElement {
         ? html`<span class="tone-under">${formatMoney(amount)}</span><span class="sub">${item.gap} × ${formatMoney(item.unitPriceMonthly)}</span>`
         : html`<span class="unpriced">${formatUnpriced(item.gap)}</span>`}</td>
       <td data-label="Open since" class="since">since ${formatDay(item.since)}<span class="sub">${item.snapshots} snapshot${item.snapshots === 1 ? '' : 's'}</span></td>
-      <td data-label="What to do">${item.action}</td>
+      <td data-label="What to do">${item.state === 'action-pending' || item.state === 'action-applied' ? html`<span class="fix state-${item.state}">${gapStateText(gapView(item))}</span>` : item.action}</td>
     </tr>`;
   }
 
@@ -85,6 +86,11 @@ export class MissedBillingElement extends B1rElement {
     event.preventDefault();
     this.emit('b1r-client-select', { clientId });
   }
+}
+
+/** A fix pending or applied replaces the advice: the gap's state in the words of the drill-down. */
+function gapView(item: MissedBillingItem): GapView {
+  return { clientId: item.clientId, productId: item.productId, productName: item.productName, variance: item.gap, state: item.state, since: item.since, action: item.latestAction };
 }
 
 function money(item: MissedBillingItem) {

@@ -528,6 +528,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/actions/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ActionsController_preview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/actions/{id}": {
         parameters: {
             query?: never;
@@ -1379,6 +1395,13 @@ export interface components {
             /** @description Number of consecutive snapshots with this gap */
             snapshots: number;
             /**
+             * @description The gap's state as GET /gaps shows it: action-pending while a Pax8 fix waits or runs, action-applied once applied (until a later snapshot confirms it)
+             * @enum {string}
+             */
+            state: "open" | "action-pending" | "action-applied";
+            /** @description The gap's latest action item, as GET /gaps shows it (actions[0]); null: none */
+            latestAction: components["schemas"]["GapActionDto"] | null;
+            /**
              * @description PSA billing (absent without PSA data): which gap this is: licences short of devices, or billing short of devices (under-billed gaps first: they are the money)
              * @enum {string}
              */
@@ -1626,6 +1649,20 @@ export interface components {
             items: components["schemas"]["ActionItemDto"][];
             /** @description Oldest first */
             history: components["schemas"]["ActionEventDto"][];
+        };
+        ActionPreviewItemDto: {
+            /** @description PanelOne organization id */
+            clientId: string;
+            clientName: string;
+            productId: string;
+            productName: string;
+            preview: components["schemas"]["ActionPreviewDto"];
+        };
+        ActionPreviewResponseDto: {
+            /** @enum {string} */
+            type: "pax8-quantity" | "psa-quantity";
+            /** @description In the order of the body's gaps */
+            items: components["schemas"]["ActionPreviewItemDto"][];
         };
         ActionListResponseDto: {
             /** @description Newest first */
@@ -6558,6 +6595,129 @@ export interface operations {
             };
         };
     };
+    ActionsController_preview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProposeActionDto"];
+            };
+        };
+        responses: {
+            /** @description What POST /actions would propose (same body, checks and errors); nothing is stored */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActionPreviewResponseDto"];
+                };
+            };
+            /** @description Bad Request: The request is malformed or fails validation */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unauthorized: No valid context token or API key */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Forbidden: The role or scope does not allow this */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Not Found: The resource (or snapshot) does not exist for this tenant */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Conflict: Conflicts with the current state (e.g. a run already in progress) */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Gone: The data existed but was deleted (e.g. device rows past the retention setting) */
+            410: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Payload Too Large: The request body is too large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Unsupported Media Type: The request body is not JSON */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Too Many Requests: Too many requests; retry after the Retry-After header */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Internal Server Error: An unexpected error (nothing internal is disclosed) */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+            /** @description Service Unavailable: The database is unavailable; retry */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorDto"];
+                };
+            };
+        };
+    };
     ActionsController_get: {
         parameters: {
             query?: never;
@@ -6814,7 +6974,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description Cancelled: its proposed or scheduled items will not run */
+            /** @description Cancelled: its proposed or scheduled items will not run. Admins cancel any action; a technician only one they proposed, while it awaits approval */
             200: {
                 headers: {
                     [name: string]: unknown;

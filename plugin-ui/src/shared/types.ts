@@ -76,3 +76,4 @@ export type Action = Schemas['ActionDto'];
 export type ActionList = Schemas['ActionListResponseDto'];
 export type GapAction = Schemas['GapActionDto'];
 export type ProposeAction = Schemas['ProposeActionDto'];
+export type ActionPreviewResponse = Schemas['ActionPreviewResponseDto'];

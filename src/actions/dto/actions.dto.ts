@@ -113,6 +113,20 @@ export class ActionDto {
   @ApiProperty({ type: ActionEventDto, isArray: true, description: 'Oldest first' }) history: ActionEventDto[];
 }
 
+/** One gap's change as POST /actions/preview answers it: what an item would be, before anything is stored. */
+export class ActionPreviewItemDto {
+  @ApiProperty({ description: 'PanelOne organization id' }) clientId: string;
+  @ApiProperty() clientName: string;
+  @ApiProperty() productId: string;
+  @ApiProperty() productName: string;
+  @ApiProperty({ type: ActionPreviewDto }) preview: ActionPreviewDto;
+}
+
+export class ActionPreviewResponseDto {
+  @ApiProperty({ enum: ACTION_TYPES }) type: ActionType;
+  @ApiProperty({ type: ActionPreviewItemDto, isArray: true, description: 'In the order of the body\'s gaps' }) items: ActionPreviewItemDto[];
+}
+
 export class ActionListResponseDto {
   @ApiProperty({ type: ActionDto, isArray: true, description: 'Newest first' }) items: ActionDto[];
   @ApiProperty() total: number;

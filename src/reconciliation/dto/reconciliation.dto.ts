@@ -249,6 +249,10 @@ export class ClientDetailResponseDto extends ClientRowResponseDto {
   @ApiProperty({ type: 'array', items: { $ref: getSchemaPath('GapDto') }, description: 'The client\'s gaps as GET /gaps shows them: state, since, exception and latest action' }) gaps: object[];
 }
 
+/** Missed billing lists no accepted (or closed) gap: the states of GET /gaps it can show. */
+export const MISSED_BILLING_STATES = ['open', 'action-pending', 'action-applied'] as const;
+export type MissedBillingState = (typeof MISSED_BILLING_STATES)[number];
+
 export class MissedBillingItemDto {
   @ApiProperty() clientId: string;
   @ApiProperty() clientName: string;
@@ -263,6 +267,8 @@ export class MissedBillingItemDto {
   @ApiProperty({ example: 'Increase Pax8 quantity of EDR from 8 to 10, or bill 2 more seats.' }) action: string;
   @ApiProperty({ description: 'Taken-at of the first snapshot of the consecutive run with this gap' }) since: string;
   @ApiProperty({ description: 'Number of consecutive snapshots with this gap' }) snapshots: number;
+  @ApiProperty({ enum: MISSED_BILLING_STATES, description: 'The gap\'s state as GET /gaps shows it: action-pending while a Pax8 fix waits or runs, action-applied once applied (until a later snapshot confirms it)' }) state: MissedBillingState;
+  @ApiProperty({ allOf: [{ $ref: getSchemaPath('GapActionDto') }], nullable: true, description: 'The gap\'s latest action item, as GET /gaps shows it (actions[0]); null: none' }) latestAction: object | null;
   @ApiPropertyOptional({ enum: ['under-licensed', 'under-billed'], description: `${PSA}which gap this is: licences short of devices, or billing short of devices (under-billed gaps first: they are the money)` }) kind?: string;
   @ApiPropertyOptional({ description: `${PSA}billed seats of the line` }) billed?: number;
   @ApiPropertyOptional({ description: `${PSA}devices - billed` }) billedVariance?: number;
