@@ -12,10 +12,12 @@ import { TenantDisplayName1796184000000 } from './1796184000000-TenantDisplayNam
 import { Actions1796180000000 } from './1796180000000-Actions.js';
 import { Alerts1796181000000 } from './1796181000000-Alerts.js';
 import { PsaBilling1796182000000 } from './1796182000000-PsaBilling.js';
+import { ActionIdempotencyKey1796185000000 } from './1796185000000-ActionIdempotencyKey.js';
 
 export const migrations = [
   Foundation1764000000000, SyncedData1764000000001, SnapshotsAndRuns1764000000002, ReconciliationNotify1764000000003,
   ReconciliationNotifyJson1764000000004, SyncRunQueue1796161998674, ReconciliationVersions1796164100000,
   AuditLog1796165059287, GapExceptions1796170000000, Actions1796180000000,
   Alerts1796181000000, PsaBilling1796182000000, TenantDisplayName1796184000000,
+  ActionIdempotencyKey1796185000000,
 ];

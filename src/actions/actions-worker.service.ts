@@ -14,6 +14,7 @@ import { ACTION_OPTIONS, type ActionOptions } from './actions.options.js';
 import { ActionsRepository, type ClaimedItem } from './actions.repository.js';
 import { ACTION_CHANNEL, ActionsService } from './actions.service.js';
 import { Pax8QuantityExecutor, type ActionExecutor, type ExecutorOutcome } from './pax8-quantity.executor.js';
+import { PsaQuantityExecutor } from './psa-quantity.executor.js';
 
 const WORKER: Actor = { subject: 'worker', role: 'system', correlationId: null };
 
@@ -33,9 +34,10 @@ export class ActionsWorkerService implements OnApplicationBootstrap, OnModuleDes
     private readonly repo: ActionsRepository,
     private readonly actions: ActionsService,
     pax8: Pax8QuantityExecutor,
+    psa: PsaQuantityExecutor,
     @Inject(ACTION_OPTIONS) private readonly options: ActionOptions,
   ) {
-    this.executors = new Map([[pax8.type, pax8]]);
+    this.executors = new Map<string, ActionExecutor>([[pax8.type, pax8], [psa.type, psa]]);
   }
 
   async onApplicationBootstrap(): Promise<void> {

@@ -1437,6 +1437,16 @@ export interface components {
             /** @description Largest revenue at risk first */
             items: components["schemas"]["ProductReconciliationDto"][];
         };
+        GapBillingDto: {
+            /** @description Seats the client's ACTIVE agreements bill for the product */
+            billed: number;
+            /** @description devices - billed: positive is under-billed (bill N more seats), negative over-billed */
+            billedVariance: number;
+            /** @enum {string} */
+            billingStatus: "under-billed" | "over-billed" | "billed";
+            /** @description Under-billed money a month at the additions' monthly unit price; 0 when not under-billed; null: no price */
+            underBilled: components["schemas"]["MoneyDto"] | null;
+        };
         GapMoneyDto: {
             /** @description An under-licensed gap's amount; 0 on an over-licensed one; null: no price */
             revenueAtRisk: components["schemas"]["MoneyDto"] | null;
@@ -1467,13 +1477,19 @@ export interface components {
         ActionPreviewDto: {
             /** @description pax8-quantity: the Pax8 subscription */
             subscriptionId?: string;
-            /** @description psa-quantity: the agreement addition */
+            /** @description psa-quantity: the PanelOne agreement addition */
             additionId?: string;
+            /** @description psa-quantity: the addition's agreement */
+            agreementId?: string;
+            /** @description psa-quantity: the agreement's name */
+            agreementName?: string;
+            /** @description psa-quantity: the addition's description in PanelOne */
+            additionDescription?: string | null;
             fromQuantity: number;
             toQuantity: number;
-            /** @description What the MSP pays Pax8 more (negative: less) a month: (to - from) x partnerCost; null: no cost known */
+            /** @description What the MSP pays Pax8 more (negative: less) a month: (to - from) x partnerCost; null: no cost known. psa-quantity: 0 (billing a client changes no Pax8 cost) */
             monthlyCostChange: components["schemas"]["MoneyDto"] | null;
-            /** @description What the client is charged more (negative: less) a month at the subscription's price; null: no price known */
+            /** @description What the client is charged more (negative: less) a month: pax8-quantity at the subscription's price; psa-quantity at the addition's monthly unit price (QUARTERLY / 3, ANNUAL / 12); null: no price known */
             monthlyPriceChange: components["schemas"]["MoneyDto"] | null;
             warnings: components["schemas"]["ActionWarningDto"][];
         };
@@ -1520,8 +1536,15 @@ export interface components {
             variance: number;
             devices: number;
             licenses: number;
-            /** @enum {string} */
-            status: "under-licensed" | "over-licensed";
+            /**
+             * @description The licence side; matched: the line is a gap by its billing only
+             * @enum {string}
+             */
+            status: "under-licensed" | "over-licensed" | "matched";
+            /** @description What makes the line a gap: licences (variance other than 0), billing (billedVariance other than 0, with PSA billing), or both */
+            kinds: ("licence" | "billing")[];
+            /** @description The line's PSA billing figures; null: no PSA data */
+            billing: components["schemas"]["GapBillingDto"] | null;
             /** @enum {string} */
             state: "open" | "accepted" | "action-pending" | "action-applied" | "closed";
             /** @description Taken-at of the first snapshot of the current run of snapshots with a gap of the same sign */
@@ -1566,9 +1589,9 @@ export interface components {
             productId: string;
             /** @description pax8-quantity: the subscription to change (one of the line's counted subscriptions); default: the one with the largest quantity on a monthly term */
             subscriptionId?: string;
-            /** @description psa-quantity: the agreement addition to change */
+            /** @description psa-quantity: the agreement addition to change (one of the client's non-cancelled additions on an ACTIVE agreement billing the product); default: the one with the largest quantity */
             additionId?: string;
-            /** @description The quantity to set; default: from + the gap's variance */
+            /** @description The quantity to set; default: from + the gap's variance (psa-quantity: from + billedVariance) */
             toQuantity?: number;
         };
         ProposeActionDto: {
@@ -1627,7 +1650,7 @@ export interface components {
             total: number;
         };
         ApproveActionDto: {
-            /** @description Required (true) when an item changes more seats than maxSeatChange or more money a month than maxMonthlyIncrease */
+            /** @description Required (true) when an item changes more seats than maxSeatChange or adds more Pax8 cost a month than maxMonthlyIncrease (billing money, psa-quantity, is not held by the money cap) */
             confirmLarge?: boolean;
         };
         SyncProgressDto: {
