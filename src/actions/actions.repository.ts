@@ -133,8 +133,8 @@ export class ActionsRepository {
    */
   async idempotencyKey(tenantId: string, itemId: string, owner: string): Promise<string | null> {
     const [row] = rowsOf<{ idempotency_key: string }>(await this.db.query(
-      `UPDATE action_item SET idempotency_key = COALESCE(idempotency_key, gen_random_uuid())
-        WHERE tenant_id = $1 AND id = $2 AND state = 'applying' AND lease_owner = $3 RETURNING idempotency_key`,
+      `WITH u AS (UPDATE action_item SET idempotency_key = COALESCE(idempotency_key, gen_random_uuid())
+        WHERE tenant_id = $1 AND id = $2 AND state = 'applying' AND lease_owner = $3 RETURNING idempotency_key) SELECT idempotency_key FROM u`,
       [tenantId, itemId, owner],
     ));
     return row?.idempotency_key ?? null;
