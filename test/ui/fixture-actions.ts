@@ -127,7 +127,7 @@ export class FixtureActions {
       clientId: client.clientId, clientName: client.name, productId: line.productId, productName: line.productName,
       variance: line.variance, devices: line.devices, licenses: line.licenses, status: line.variance > 0 ? 'under-licensed' : line.variance < 0 ? 'over-licensed' : 'matched',
       kinds: [...(line.variance !== 0 ? ['licence' as const] : []), ...(line.billedVariance ? ['billing' as const] : [])],
-      billing: line.billed === undefined ? null : { billed: line.billed, billedVariance: line.billedVariance!, billingStatus: line.billingStatus!, underBilled: line.underBilled ?? null },
+      billing: line.billed === undefined || line.billed === null ? null : { billed: line.billed, billedVariance: line.billedVariance!, billingStatus: line.billingStatus!, underBilled: line.underBilled ?? null },
       state: this.stateOf(client, line)!, since: SNAPSHOTS[5].takenAt,
       money: { revenueAtRisk: line.revenueAtRisk, overspend: line.overspend, unpricedSeats: line.unpricedSeats }, exception,
       actions: latest ? [{ actionId: latest.action.id, itemId: latest.item.id, type: latest.action.type, state: latest.item.state, preview: latest.item.preview,

@@ -1097,14 +1097,14 @@ export interface components {
             acceptedOverspend: components["schemas"]["MoneyDto"];
             /** @description Seats of accepted gaps without a price (not in unpricedSeats) */
             acceptedUnpricedSeats: number;
-            /** @description PSA billing (absent without PSA data): sum of the rows' underBilled (the MSP's lost billing) */
-            underBilled?: components["schemas"]["MoneyDto"];
-            /** @description PSA billing (absent without PSA data): clients with a line billed for fewer seats than its devices */
-            underBilledClients?: number;
-            /** @description PSA billing (absent without PSA data): clients billed for more seats than their devices on some line (none under-billed) */
-            overBilledClients?: number;
-            /** @description PSA billing (absent without PSA data): seats of under-billed gaps whose line has no billed price */
-            unpricedUnderBilledSeats?: number;
+            /** @description PSA billing (null without PSA data): sum of the rows' underBilled (the MSP's lost billing) */
+            underBilled: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (null without PSA data): clients with a line billed for fewer seats than its devices */
+            underBilledClients: number | null;
+            /** @description PSA billing (null without PSA data): clients billed for more seats than their devices on some line (none under-billed) */
+            overBilledClients: number | null;
+            /** @description PSA billing (null without PSA data): seats of under-billed gaps whose line has no billed price */
+            unpricedUnderBilledSeats: number | null;
         };
         LineExceptionDto: {
             /** @enum {string} */
@@ -1143,20 +1143,23 @@ export interface components {
             gapState: "open" | "accepted" | null;
             /** @description The exception that accepts this gap */
             exception: components["schemas"]["LineExceptionDto"] | null;
-            /** @description PSA billing (absent without PSA data): sum of quantity over the client's ACTIVE agreements' non-cancelled additions of catalog items mapped to this product */
-            billed?: number;
-            /** @description PSA billing (absent without PSA data): devices - billed (positive: under-billed) */
-            billedVariance?: number;
-            /** @description PSA billing (absent without PSA data): licenses - billed (positive: licences paid to Pax8 and not billed) */
-            unbilledLicences?: number;
-            /** @enum {string} */
-            billingStatus?: "under-billed" | "over-billed" | "billed";
-            /** @description PSA billing (absent without PSA data): quantity-weighted monthly unit price of the billed additions (QUARTERLY / 3, ANNUAL / 12), rounded to the cent; null: nothing billed with a price */
-            billedUnitPriceMonthly?: components["schemas"]["MoneyDto"] | null;
-            /** @description PSA billing (absent without PSA data): an under-billed line's billedVariance x billedUnitPriceMonthly; 0 on any other line; null when the gap has no price */
-            underBilled?: components["schemas"]["MoneyDto"] | null;
-            /** @description PSA billing (absent without PSA data): seats of this line's under-billed gap when it has no price */
-            unpricedUnderBilledSeats?: number;
+            /** @description PSA billing (null without PSA data): sum of quantity over the client's ACTIVE agreements' non-cancelled additions of catalog items mapped to this product */
+            billed: number | null;
+            /** @description PSA billing (null without PSA data): devices - billed (positive: under-billed) */
+            billedVariance: number | null;
+            /** @description PSA billing (null without PSA data): licenses - billed (positive: licences paid to Pax8 and not billed) */
+            unbilledLicences: number | null;
+            /**
+             * @description PSA billing (null without PSA data): under-billed, over-billed or billed
+             * @enum {string|null}
+             */
+            billingStatus: "under-billed" | "over-billed" | "billed" | null;
+            /** @description PSA billing (null without PSA data): quantity-weighted monthly unit price of the billed additions (QUARTERLY / 3, ANNUAL / 12), rounded to the cent; null: nothing billed with a price */
+            billedUnitPriceMonthly: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (null without PSA data): an under-billed line's billedVariance x billedUnitPriceMonthly; 0 on any other line; null when the gap has no price */
+            underBilled: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (null without PSA data): seats of this line's under-billed gap when it has no price */
+            unpricedUnderBilledSeats: number | null;
         };
         ClientRowResponseDto: {
             /** @description PanelOne organization id */
@@ -1196,21 +1199,21 @@ export interface components {
              * @enum {string|null}
              */
             previousStatus?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | null;
-            /** @description PSA billing (absent without PSA data): billed of the headline line; null without a line */
-            billed?: number | null;
-            /** @description PSA billing (absent without PSA data): billedVariance of the headline line */
-            billedVariance?: number | null;
-            /** @description PSA billing (absent without PSA data): unbilledLicences of the headline line */
-            unbilledLicences?: number | null;
+            /** @description PSA billing (null without PSA data): billed of the headline line; null without a line */
+            billed: number | null;
+            /** @description PSA billing (null without PSA data): billedVariance of the headline line */
+            billedVariance: number | null;
+            /** @description PSA billing (null without PSA data): unbilledLicences of the headline line */
+            unbilledLicences: number | null;
             /**
-             * @description PSA billing (absent without PSA data): under-billed if any line is, else over-billed if any is, else billed; null without a line
+             * @description PSA billing (null without PSA data): under-billed if any line is, else over-billed if any is, else billed; null without a line
              * @enum {string|null}
              */
-            billingStatus?: "under-billed" | "over-billed" | "billed" | null;
-            /** @description PSA billing (absent without PSA data): sum of the lines' underBilled (never netted against over-billed lines) */
-            underBilled?: components["schemas"]["MoneyDto"];
-            /** @description PSA billing (absent without PSA data): seats of under-billed gaps without a price */
-            unpricedUnderBilledSeats?: number;
+            billingStatus: "under-billed" | "over-billed" | "billed" | null;
+            /** @description PSA billing (null without PSA data): sum of the lines' underBilled (never netted against over-billed lines) */
+            underBilled: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (null without PSA data): seats of under-billed gaps without a price */
+            unpricedUnderBilledSeats: number | null;
         };
         ListTotalsDto: {
             /** @description Sum of devices over the filtered list (every page) */
@@ -1218,8 +1221,8 @@ export interface components {
             revenueAtRisk: components["schemas"]["MoneyDto"];
             overspend: components["schemas"]["MoneyDto"];
             unpricedSeats: number;
-            /** @description PSA billing (absent without PSA data): sum of underBilled over the filtered list */
-            underBilled?: components["schemas"]["MoneyDto"];
+            /** @description PSA billing (null without PSA data): sum of underBilled over the filtered list */
+            underBilled: components["schemas"]["MoneyDto"] | null;
         };
         ClientListResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
@@ -1257,8 +1260,8 @@ export interface components {
             productName: string;
             licenses: number;
             variance: number;
-            /** @description PSA billing (absent without PSA data): what the client was billed for this product at that snapshot */
-            billed?: number;
+            /** @description PSA billing (null without PSA data): what the client was billed for this product at that snapshot */
+            billed: number | null;
         };
         TrendPointDto: {
             /** Format: uuid */
@@ -1323,21 +1326,21 @@ export interface components {
              * @enum {string|null}
              */
             previousStatus?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | null;
-            /** @description PSA billing (absent without PSA data): billed of the headline line; null without a line */
-            billed?: number | null;
-            /** @description PSA billing (absent without PSA data): billedVariance of the headline line */
-            billedVariance?: number | null;
-            /** @description PSA billing (absent without PSA data): unbilledLicences of the headline line */
-            unbilledLicences?: number | null;
+            /** @description PSA billing (null without PSA data): billed of the headline line; null without a line */
+            billed: number | null;
+            /** @description PSA billing (null without PSA data): billedVariance of the headline line */
+            billedVariance: number | null;
+            /** @description PSA billing (null without PSA data): unbilledLicences of the headline line */
+            unbilledLicences: number | null;
             /**
-             * @description PSA billing (absent without PSA data): under-billed if any line is, else over-billed if any is, else billed; null without a line
+             * @description PSA billing (null without PSA data): under-billed if any line is, else over-billed if any is, else billed; null without a line
              * @enum {string|null}
              */
-            billingStatus?: "under-billed" | "over-billed" | "billed" | null;
-            /** @description PSA billing (absent without PSA data): sum of the lines' underBilled (never netted against over-billed lines) */
-            underBilled?: components["schemas"]["MoneyDto"];
-            /** @description PSA billing (absent without PSA data): seats of under-billed gaps without a price */
-            unpricedUnderBilledSeats?: number;
+            billingStatus: "under-billed" | "over-billed" | "billed" | null;
+            /** @description PSA billing (null without PSA data): sum of the lines' underBilled (never netted against over-billed lines) */
+            underBilled: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (null without PSA data): seats of under-billed gaps without a price */
+            unpricedUnderBilledSeats: number | null;
             snapshot: components["schemas"]["SnapshotRefDto"];
             version: number;
             /** @description false: history (an earlier snapshot or version) */
@@ -1373,16 +1376,16 @@ export interface components {
             /** @description Number of consecutive snapshots with this gap */
             snapshots: number;
             /**
-             * @description PSA billing (absent without PSA data): which gap this is: licences short of devices, or billing short of devices (under-billed gaps first: they are the money)
-             * @enum {string}
+             * @description PSA billing (null without PSA data): which gap this is: licences short of devices, or billing short of devices (under-billed gaps first: they are the money)
+             * @enum {string|null}
              */
-            kind?: "under-licensed" | "under-billed";
-            /** @description PSA billing (absent without PSA data): billed seats of the line */
-            billed?: number;
-            /** @description PSA billing (absent without PSA data): devices - billed */
-            billedVariance?: number;
-            /** @description PSA billing (absent without PSA data): the line's underBilled; null when it has no billed price */
-            underBilled?: components["schemas"]["MoneyDto"] | null;
+            kind: "under-licensed" | "under-billed" | null;
+            /** @description PSA billing (null without PSA data): billed seats of the line */
+            billed: number | null;
+            /** @description PSA billing (null without PSA data): devices - billed */
+            billedVariance: number | null;
+            /** @description PSA billing (null without PSA data): the line's underBilled; null when it has no billed price */
+            underBilled: components["schemas"]["MoneyDto"] | null;
         };
         MissedBillingResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
@@ -1418,16 +1421,16 @@ export interface components {
             revenueAtRisk: components["schemas"]["MoneyDto"];
             overspend: components["schemas"]["MoneyDto"];
             unpricedSeats: number;
-            /** @description PSA billing (absent without PSA data): sum of the lines' billed */
-            billed?: number;
-            /** @description PSA billing (absent without PSA data): seats in use not billed, over the under-billed lines */
-            underBilledSeats?: number;
-            /** @description PSA billing (absent without PSA data): seats billed not in use, over the over-billed lines */
-            overBilledSeats?: number;
-            /** @description PSA billing (absent without PSA data): licences paid to Pax8 and not billed (sum of positive unbilledLicences) */
-            unbilledLicences?: number;
-            /** @description PSA billing (absent without PSA data): sum of the lines' underBilled */
-            underBilled?: components["schemas"]["MoneyDto"];
+            /** @description PSA billing (null without PSA data): sum of the lines' billed */
+            billed: number | null;
+            /** @description PSA billing (null without PSA data): seats in use not billed, over the under-billed lines */
+            underBilledSeats: number | null;
+            /** @description PSA billing (null without PSA data): seats billed not in use, over the over-billed lines */
+            overBilledSeats: number | null;
+            /** @description PSA billing (null without PSA data): licences paid to Pax8 and not billed (sum of positive unbilledLicences) */
+            unbilledLicences: number | null;
+            /** @description PSA billing (null without PSA data): sum of the lines' underBilled */
+            underBilled: components["schemas"]["MoneyDto"] | null;
         };
         ProductReconciliationResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
