@@ -37,7 +37,7 @@ export class FixtureApi {
   failures: { status: number; count: number; pathPrefix: string; message: string }[] = [];
   failingTools = new Set<string>();
   /** Gaps, exceptions, actions and the audit log over `clients`. */
-  actions = new FixtureActions(() => this.clients);
+  actions = new FixtureActions(() => this.clients, () => this.world());
   /** PSA billing on: rows, lines, summary and totals carry the third column. */
   psaBilling = false;
   private server?: Server;
@@ -57,7 +57,7 @@ export class FixtureApi {
     this.failingTools.clear();
     this.alerts = makeAlerts();
     this.changeCounts = { added: 3, removed: 1, changed: 2 };
-    this.actions = new FixtureActions(() => this.clients);
+    this.actions = new FixtureActions(() => this.clients, () => this.world());
     this.psaBilling = false;
   }
 

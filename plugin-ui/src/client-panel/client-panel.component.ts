@@ -261,7 +261,7 @@ function gapView(detail: ClientDetail, line: ProductLine, gaps: readonly Gap[] =
   return {
     clientId: detail.clientId, productId: line.productId, productName: line.productName, variance: line.variance,
     state: gap?.state ?? line.gapState, since: gap?.since ?? null, exception: gap?.exception ?? line.exception,
-    action: gap?.actions[0] ?? null, closedBy: gap?.closedBy ?? null,
+    action: gap?.actions[0] ?? null, closedBy: gap?.closedBy ?? null, billedVariance: gap?.billing?.billedVariance ?? line.billedVariance,
   };
 }
 
