@@ -43,13 +43,15 @@ export interface GapView {
 export const actionName = (action: Pick<GapAction, 'type'> | null | undefined) => (action?.type === 'psa-quantity' ? 'PanelOne billing' : 'Pax8 fix');
 
 /** "Applied in Pax8", "Scheduled for Jan 31, 2027", "Failed: <Pax8's words>". */
-export function actionStateText(item: Pick<ActionItem, 'state' | 'scheduledFor' | 'outcome'>): string {
+export function actionStateText(item: Pick<ActionItem, 'state' | 'scheduledFor' | 'outcome'> & { preview?: Pick<ActionPreview, 'additionId'> }): string {
   if (item.state === 'scheduled' && item.scheduledFor) return `Scheduled for ${formatDay(item.scheduledFor)}`;
-  const label = ACTION_STATE_LABELS[item.state] ?? item.state;
+  const known = ACTION_STATE_LABELS[item.state] ?? item.state;
+  // A psa-quantity item is applied in PanelOne, not Pax8.
+  const label = item.preview?.additionId ? known.replace('Pax8', 'PanelOne') : known;
   return item.outcome?.message && (item.state === 'failed' || item.state === 'conflict') ? `${label}: ${item.outcome.message}` : label;
 }
 
-export function renderActionBadge(item: Pick<ActionItem, 'state' | 'scheduledFor' | 'outcome'>): TemplateResult {
+export function renderActionBadge(item: Pick<ActionItem, 'state' | 'scheduledFor' | 'outcome'> & { preview?: Pick<ActionPreview, 'additionId'> }): TemplateResult {
   return html`<span class="badge action-${item.state}">${item.state === 'applying' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${actionStateText(item)}</span>`;
 }
 
