@@ -267,10 +267,10 @@ export class ActionsRepository {
    * For applied items: the first complete snapshot taken after each was applied, with the
    * line's variance in its version in force (null: the line is gone, so the gap is).
    */
-  async verifications(tenantId: string, itemIds: string[]): Promise<Array<{ item_id: string; snapshot_id: string; taken_at: Date; status: string | null; variance: string | null }>> {
+  async verifications(tenantId: string, itemIds: string[]): Promise<Array<{ item_id: string; snapshot_id: string; taken_at: Date; status: string | null; variance: string | null; billed_variance: string | null }>> {
     if (!itemIds.length) return [];
     return this.db.query(
-      `SELECT i.id AS item_id, s.id AS snapshot_id, s.taken_at, l.status, l.variance
+      `SELECT i.id AS item_id, s.id AS snapshot_id, s.taken_at, l.status, l.variance, l.billed_variance
          FROM action_item i
          CROSS JOIN LATERAL (SELECT s.id, s.taken_at, s.reconciliation_version FROM snapshot s
                               WHERE s.tenant_id = i.tenant_id AND s.status = 'complete' AND s.reconciliation_version IS NOT NULL AND s.taken_at > i.applied_at

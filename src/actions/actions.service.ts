@@ -193,10 +193,13 @@ export class ActionsService {
   /** What the first complete snapshot after each applied item shows (derived at read time; versions are never rewritten). */
   async verify(tenantId: string, items: ItemRecord[]): Promise<Map<string, ActionVerificationDto>> {
     const rows = await this.actions.verifications(tenantId, items.filter((i) => i.state === 'applied').map((i) => i.id));
+    const billing = new Set(items.filter((i) => i.preview.additionId !== undefined).map((i) => i.id));
     return new Map(rows.map((r) => {
       const takenAt = isoTimestamp(r.taken_at);
-      const closed = r.status === null || r.status === 'matched';
-      const variance = r.variance === null ? 0 : Number(r.variance);
+      // A psa-quantity item closes the billing gap: the line's billed variance, not its licences.
+      const psa = billing.has(r.item_id);
+      const closed = psa ? r.billed_variance === null || Number(r.billed_variance) === 0 : r.status === null || r.status === 'matched';
+      const variance = psa ? Number(r.billed_variance ?? 0) : r.variance === null ? 0 : Number(r.variance);
       const day = takenAt.slice(0, 10);
       return [r.item_id, {
         snapshotId: r.snapshot_id, takenAt, closed, variance,
