@@ -179,6 +179,8 @@ export async function servePatchAddition(
     if (err instanceof Refusal) return fail(err.status, err.message);
     throw err;
   }
+  // A save in the PSA racing this write (write-faults staleVersionRate): a new version, same quantity.
+  if (engine.writes.decideStale()) book.changeOutOfBand(addition, {});
   const wanted = ifMatch.trim().replace(/^W\//, '');
   if (wanted !== etagOf(addition) && wanted !== '*') {
     return fail(412, `The addition changed since it was read (version ${addition.version} now)`, { etag: etagOf(addition) });

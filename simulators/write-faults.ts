@@ -31,12 +31,17 @@ export interface WriteFaults {
   bumpAfterReads?: number[];
   /** How much a bump changes the quantity; default +1 (never below 1). */
   bumpBy?: number;
+  /**
+   * PanelOne PATCH only: probability that someone saves the addition in the PSA (a new version,
+   * the same quantity) just before the PATCH is served, so its If-Match is stale: a 412.
+   */
+  staleVersionRate?: number;
 }
 
 export interface WriteDecision { kind: WriteFaultKind; status?: number; retryAfter?: number }
 
 const FIVE_XX = [500, 502, 503, 504];
-const PROBABILITIES = ['rate429', 'retryAfterRatio', 'rate5xx', 'dropBeforeApplyRate', 'dropAfterApplyRate', 'rate5xxAfterApply', 'bumpAfterReadRate'] as const;
+const PROBABILITIES = ['rate429', 'retryAfterRatio', 'rate5xx', 'dropBeforeApplyRate', 'dropAfterApplyRate', 'rate5xxAfterApply', 'bumpAfterReadRate', 'staleVersionRate'] as const;
 
 export function validateWriteFaults(faults: WriteFaults): void {
   if (typeof faults !== 'object' || faults === null || Array.isArray(faults)) throw new Error('writes must be an object');
@@ -93,6 +98,11 @@ export class WriteFaultEngine {
     // Draw only when a rate is set, so that reads do not move the write decisions otherwise.
     const drawn = f.bumpAfterReadRate ? this.rng() < f.bumpAfterReadRate : false;
     return scripted || drawn ? (f.bumpBy ?? 1) : 0;
+  }
+
+  /** Before a PATCH of an addition: whether its version moves first (drawn only when the rate is set). */
+  decideStale(): boolean {
+    return this.faults.staleVersionRate ? this.rng() < this.faults.staleVersionRate : false;
   }
 
   private drawKind(u: number): WriteFaultKind {

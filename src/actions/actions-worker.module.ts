@@ -5,6 +5,7 @@ import { ActionsModule } from './actions.module.js';
 import { ActionsWorkerService } from './actions-worker.service.js';
 import { ACTION_OPTIONS, actionOptionsFrom } from './actions.options.js';
 import { Pax8QuantityExecutor } from './pax8-quantity.executor.js';
+import { PsaQuantityExecutor } from './psa-quantity.executor.js';
 
 /** The worker side of actions: claims due items and applies them through their type's executor. Worker process only. */
 @Module({
@@ -12,6 +13,7 @@ import { Pax8QuantityExecutor } from './pax8-quantity.executor.js';
   providers: [
     { provide: ACTION_OPTIONS, inject: [APP_CONFIG], useFactory: (config: AppConfig) => actionOptionsFrom(config) },
     Pax8QuantityExecutor,
+    PsaQuantityExecutor,
     ActionsWorkerService,
   ],
 })

@@ -15,6 +15,7 @@ import { ACTION_OPTIONS, type ActionOptions } from './actions.options.js';
 import { ActionsRepository, type ClaimedItem } from './actions.repository.js';
 import { ACTION_CHANNEL, ActionsService } from './actions.service.js';
 import { Pax8QuantityExecutor, type ActionExecutor, type ExecutorOutcome } from './pax8-quantity.executor.js';
+import { PsaQuantityExecutor } from './psa-quantity.executor.js';
 
 const WORKER: Actor = { subject: 'worker', role: 'system', correlationId: null };
 
@@ -35,9 +36,10 @@ export class ActionsWorkerService implements OnApplicationBootstrap, OnModuleDes
     private readonly actions: ActionsService,
     private readonly synced: SyncedDataRepository,
     pax8: Pax8QuantityExecutor,
+    psa: PsaQuantityExecutor,
     @Inject(ACTION_OPTIONS) private readonly options: ActionOptions,
   ) {
-    this.executors = new Map([[pax8.type, pax8]]);
+    this.executors = new Map<string, ActionExecutor>([[pax8.type, pax8], [psa.type, psa]]);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -138,10 +140,13 @@ export class ActionsWorkerService implements OnApplicationBootstrap, OnModuleDes
       if (!(await this.repo.finish(q, item.tenant_id, item.id, this.owner, { state, outcome: outcome.message, scheduledFor: at }))) return false;
       await this.repo.event(q, item.tenant_id, item.action_id, { itemId: item.id, by: 'worker', state, message: outcome.message });
       await this.actions.recordItem(q, item.tenant_id, WORKER, item, 'applying', state, outcome.message);
-      // What we know of Pax8 follows the write, so "Take snapshot" alone verifies it. No
+      // What we know of Pax8 (or PanelOne billing) follows the write, so "Take snapshot" alone verifies it. No
       // re-reconciliation of the snapshot the gap was seen in: action-applied is confirmed only
       // by a later snapshot (DESIGN "Gaps, actions and exceptions"), never by our own write.
-      if (outcome.state === 'applied') await this.synced.setSubscriptionQuantity(q, item.tenant_id, item.target_id, outcome.quantity);
+      if (outcome.state === 'applied') {
+        if (item.type === 'psa-quantity') await this.synced.setAdditionQuantity(q, item.tenant_id, item.target_id, outcome.quantity);
+        else await this.synced.setSubscriptionQuantity(q, item.tenant_id, item.target_id, outcome.quantity);
+      }
       return true;
     });
     if (recorded) this.logger.log({ itemId: item.id, tenantId: item.tenant_id, state }, 'action item done');

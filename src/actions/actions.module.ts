@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { MappingModule } from '../mapping/mapping.module.js';
 import { SettingsModule } from '../settings/settings.module.js';
 import { ActionsController } from './actions.controller.js';
 import { ActionsRepository } from './actions.repository.js';
@@ -6,7 +7,7 @@ import { ActionsService } from './actions.service.js';
 
 /** Actions on gaps: propose (preview), approve, cancel, read. The worker side is ActionsWorkerModule. */
 @Module({
-  imports: [SettingsModule],
+  imports: [SettingsModule, MappingModule],
   controllers: [ActionsController],
   providers: [ActionsService, ActionsRepository],
   exports: [ActionsService, ActionsRepository],

@@ -6,7 +6,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { rowsOf, type Queryable } from '../database/queryable.js';
 import type { ActionState, ActionType } from './action-states.js';
-import type { Preview, SyncedSubscription } from './decide.js';
+import type { Preview, SyncedAddition, SyncedSubscription } from './decide.js';
 
 export interface ActionRecord {
   tenant_id: string;
@@ -36,10 +36,13 @@ export interface ItemRecord {
   state: ActionState;
   outcome: string | null;
   scheduled_for: Date | null;
+  lease_owner: string | null;
   lease_until: Date | null;
   attempts: number;
   applied_at: Date | null;
   updated_at: Date;
+  /** psa-quantity: the Idempotency-Key of its PATCH, stored before the first send. */
+  idempotency_key: string | null;
 }
 
 export interface EventRecord { action_id: string; item_id: string | null; at: Date; by: string; state: ActionState; message: string }
@@ -55,6 +58,9 @@ export interface GapLineRecord {
   variance: string;
   status: string;
   gap_state: string | null;
+  /** null: no PSA data in this version. */
+  billed: string | null;
+  billed_variance: string | null;
 }
 
 export interface NewItem {
@@ -76,7 +82,7 @@ export class ActionsRepository {
   /** The line of (client, product) in a reconciliation version, with its client's name. */
   async line(tenantId: string, snapshotId: string, version: number, clientId: string, productId: string, q: Queryable = this.db): Promise<GapLineRecord | null> {
     const [row] = rowsOf<GapLineRecord>(await q.query(
-      `SELECT l.organization_id, c.name AS client_name, l.product_id, l.product_name, l.pax8_company_id, l.devices, l.licensed_quantity, l.variance, l.status, l.gap_state
+      `SELECT l.organization_id, c.name AS client_name, l.product_id, l.product_name, l.pax8_company_id, l.devices, l.licensed_quantity, l.variance, l.status, l.gap_state, l.billed, l.billed_variance
          FROM reconciliation_line l
          JOIN reconciliation_client c ON c.tenant_id = l.tenant_id AND c.snapshot_id = l.snapshot_id AND c.version = l.version AND c.organization_id = l.organization_id
         WHERE l.tenant_id = $1 AND l.snapshot_id = $2 AND l.version = $3 AND l.organization_id = $4 AND l.product_id = $5`,
@@ -99,13 +105,49 @@ export class ActionsRepository {
     }));
   }
 
+  /** The client's non-cancelled additions of ACTIVE agreements whose catalog item is one of these (the product's). */
+  async additions(tenantId: string, organizationId: string, catalogItemIds: string[], q: Queryable = this.db): Promise<SyncedAddition[]> {
+    if (!catalogItemIds.length) return [];
+    const rows = rowsOf<{ id: string; agreement_id: string; agreement_name: string; description: string | null; quantity: string; unit_price: string | null; billing_cycle: string | null }>(await q.query(
+      `SELECT ad.id, ad.agreement_id, ag.name AS agreement_name, ad.description, ad.quantity, ad.unit_price, ad.billing_cycle
+         FROM panelone_addition ad
+         JOIN panelone_agreement ag ON ag.tenant_id = ad.tenant_id AND ag.id = ad.agreement_id AND ag.removed_at IS NULL AND ag.status = 'ACTIVE'
+        WHERE ad.tenant_id = $1 AND ag.organization_id = $2 AND ad.catalog_item_id = ANY($3::text[]) AND ad.removed_at IS NULL AND ad.cancelled_date IS NULL
+        ORDER BY ad.id`,
+      [tenantId, organizationId, catalogItemIds],
+    ));
+    return rows.map((r) => ({
+      id: r.id, agreementId: r.agreement_id, agreementName: r.agreement_name, description: r.description, quantity: Number(r.quantity),
+      unitPrice: r.unit_price === null ? null : Number(r.unit_price), billingCycle: r.billing_cycle,
+    }));
+  }
+
+  /** Whether an addition of this id exists at all for the tenant (to tell "unknown" from "not this client's"). */
+  async additionExists(tenantId: string, additionId: string): Promise<boolean> {
+    return rowsOf(await this.db.query(`SELECT 1 FROM panelone_addition WHERE tenant_id = $1 AND id = $2 AND removed_at IS NULL`, [tenantId, additionId])).length > 0;
+  }
+
+  /**
+   * The item's Idempotency-Key, made and stored the first time (its own statement, committed
+   * before the PATCH is sent): every later send of the item, by any worker, uses the same key.
+   */
+  async idempotencyKey(tenantId: string, itemId: string, owner: string): Promise<string | null> {
+    const [row] = rowsOf<{ idempotency_key: string }>(await this.db.query(
+      `WITH u AS (UPDATE action_item SET idempotency_key = COALESCE(idempotency_key, gen_random_uuid())
+        WHERE tenant_id = $1 AND id = $2 AND state = 'applying' AND lease_owner = $3 RETURNING idempotency_key) SELECT idempotency_key FROM u`,
+      [tenantId, itemId, owner],
+    ));
+    return row?.idempotency_key ?? null;
+  }
+
   /** The gaps among these that already have an item waiting or running. */
-  async pendingOn(q: Queryable, tenantId: string, keys: Array<{ clientId: string; productId: string }>): Promise<Array<{ organization_id: string; product_id: string; action_id: string }>> {
+  async pendingOn(q: Queryable, tenantId: string, type: ActionType, keys: Array<{ clientId: string; productId: string }>): Promise<Array<{ organization_id: string; product_id: string; action_id: string }>> {
     return rowsOf(await q.query(
       `SELECT i.organization_id, i.product_id, i.action_id FROM action_item i
          JOIN jsonb_to_recordset($2::jsonb) AS k("clientId" text, "productId" text) ON k."clientId" = i.organization_id AND k."productId" = i.product_id
+         JOIN action a ON a.tenant_id = i.tenant_id AND a.id = i.action_id AND a.type = $3
         WHERE i.tenant_id = $1 AND i.state IN ('proposed','approved','applying','scheduled')`,
-      [tenantId, JSON.stringify(keys)],
+      [tenantId, JSON.stringify(keys), type],
     ));
   }
 
@@ -225,10 +267,10 @@ export class ActionsRepository {
    * For applied items: the first complete snapshot taken after each was applied, with the
    * line's variance in its version in force (null: the line is gone, so the gap is).
    */
-  async verifications(tenantId: string, itemIds: string[]): Promise<Array<{ item_id: string; snapshot_id: string; taken_at: Date; status: string | null; variance: string | null }>> {
+  async verifications(tenantId: string, itemIds: string[]): Promise<Array<{ item_id: string; snapshot_id: string; taken_at: Date; status: string | null; variance: string | null; billed_variance: string | null }>> {
     if (!itemIds.length) return [];
     return this.db.query(
-      `SELECT i.id AS item_id, s.id AS snapshot_id, s.taken_at, l.status, l.variance
+      `SELECT i.id AS item_id, s.id AS snapshot_id, s.taken_at, l.status, l.variance, l.billed_variance
          FROM action_item i
          CROSS JOIN LATERAL (SELECT s.id, s.taken_at, s.reconciliation_version FROM snapshot s
                               WHERE s.tenant_id = i.tenant_id AND s.status = 'complete' AND s.reconciliation_version IS NOT NULL AND s.taken_at > i.applied_at

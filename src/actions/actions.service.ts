@@ -7,11 +7,12 @@ import { AuditService } from '../audit/audit.service.js';
 import { DomainError, ErrorCode, invalid, notFound } from '../common/errors.js';
 import { isoTimestamp, type Queryable } from '../database/queryable.js';
 import { ReconciliationReader } from '../reconciliation/reconciliation-reader.service.js';
+import { PsaItemRepository } from '../mapping/psa-item.repository.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
 import { type ActionState } from './action-states.js';
-import { ActionsRepository, type ActionRecord, type EventRecord, type ItemRecord, type NewItem } from './actions.repository.js';
-import { actionStateOf, capWarnings, pickSubscription, preview } from './decide.js';
-import type { ActionDto, ActionItemDto, ActionPreviewResponseDto, ActionListQuery, ActionListResponseDto, ActionVerificationDto, ApproveActionDto, ProposeActionDto } from './dto/actions.dto.js';
+import { ActionsRepository, type ActionRecord, type EventRecord, type GapLineRecord, type ItemRecord, type NewItem } from './actions.repository.js';
+import { actionStateOf, capWarnings, pickAddition, pickSubscription, preview, psaPreview, type Preview } from './decide.js';
+import type { ActionDto, ActionItemDto, ActionPreviewResponseDto, ActionListQuery, ActionListResponseDto, ActionVerificationDto, ApproveActionDto, ProposeActionDto, ProposeGapDto } from './dto/actions.dto.js';
 
 /** NOTIFY channel that wakes the workers when items become due. */
 export const ACTION_CHANNEL = 'b1r_action';
@@ -23,6 +24,7 @@ export class ActionsService {
     private readonly reader: ReconciliationReader,
     private readonly settings: SettingsRepository,
     private readonly audit: AuditService,
+    private readonly psaItems: PsaItemRepository,
   ) {}
 
   /** What POST /actions would propose, with its checks and 4xx, storing nothing. */
@@ -46,7 +48,7 @@ export class ActionsService {
       for (const it of items) {
         await this.audit.record(q, {
           tenantId, type: 'action.proposed', by, subject: id, clientId: it.clientId, before: null,
-          after: { state: 'proposed', type: body.type, productId: it.productId, subscriptionId: it.targetId, fromQuantity: it.preview.fromQuantity, toQuantity: it.preview.toQuantity },
+          after: { state: 'proposed', type: body.type, productId: it.productId, ...targetOf(it.preview, it.targetId), fromQuantity: it.preview.fromQuantity, toQuantity: it.preview.toQuantity },
         });
       }
       return id;
@@ -55,7 +57,10 @@ export class ActionsService {
   }
 
   private async itemsFor(tenantId: string, body: ProposeActionDto): Promise<NewItem[]> {
-    if (body.type === 'psa-quantity') throw new DomainError(ErrorCode.Conflict, 'PSA billing is not enabled: psa-quantity actions are not available yet');
+    const psa = body.type === 'psa-quantity';
+    if (psa && !(await this.settings.psaBillingEnabled(tenantId))) {
+      throw new DomainError(ErrorCode.Conflict, 'PSA billing is off for this tenant: turn it on in the settings (psaBilling) to bill seats through PanelOne');
+    }
     const keys = body.gaps.map((g) => `${g.clientId}\u0000${g.productId}`);
     const twice = body.gaps.find((_, i) => keys.indexOf(keys[i]) !== i);
     if (twice) throw invalid(`gaps names client ${twice.clientId} product ${twice.productId} twice; one item per gap`);
@@ -63,30 +68,12 @@ export class ActionsService {
     if (!ref) throw new DomainError(ErrorCode.Conflict, 'There is no reconciliation yet: take a snapshot first');
     const now = new Date();
     const items: NewItem[] = [];
+    const itemProduct = psa ? await this.psaItems.inForce(this.actions.db, tenantId) : new Map<string, string>();
     for (const g of body.gaps) {
       const name = `client ${g.clientId} product ${g.productId}`;
-      if (g.additionId !== undefined) throw invalid(`gaps (${name}): additionId is for psa-quantity actions; pax8-quantity takes subscriptionId`);
       const line = await this.actions.line(tenantId, ref.id, ref.version, g.clientId, g.productId);
-      if (!line || line.status === 'matched') throw new DomainError(ErrorCode.Conflict, `The gap of ${name} is not open in the latest reconciliation`);
-      if (line.gap_state === 'accepted') throw new DomainError(ErrorCode.Conflict, `The gap of ${name} is accepted (an exception covers it); remove the exception to act on it`);
-      const all = await this.actions.subscriptions(tenantId, line.pax8_company_id, g.productId);
-      const licensed = new Set((await this.settings.countingRules(tenantId)).licensedStatuses);
-      const counted = all.filter((s) => s.status !== null && licensed.has(s.status));
-      const chosen = pickSubscription(counted, g.subscriptionId);
-      if (!chosen) {
-        throw g.subscriptionId !== undefined
-          ? invalid(`gaps (${name}): subscription ${g.subscriptionId} is not one of the counted Pax8 subscriptions of this client and product`)
-          : new DomainError(ErrorCode.Conflict, `The gap of ${name} has no counted Pax8 subscription to change; order one in Pax8`);
-      }
-      const variance = Number(line.variance);
-      const to = g.toQuantity ?? Math.max(1, chosen.quantity + variance);
-      if (to < 1) throw invalid(`gaps (${name}): toQuantity must be at least 1 (a Pax8 subscription ends by cancelling it in Pax8)`);
-      if (to === chosen.quantity) throw invalid(`gaps (${name}): toQuantity ${to} is the subscription's quantity already; nothing to change`);
-      items.push({
-        clientId: g.clientId, clientName: line.client_name, productId: g.productId, productName: line.product_name,
-        snapshotId: ref.id, variance, targetId: chosen.id,
-        preview: preview({ subscription: chosen, others: all, productName: line.product_name, toQuantity: to, now }),
-      });
+      if (line?.gap_state === 'accepted') throw new DomainError(ErrorCode.Conflict, `The gap of ${name} is accepted (an exception covers it); remove the exception to act on it`);
+      items.push(psa ? await this.psaItem(tenantId, ref.id, g, line, name, itemProduct) : await this.pax8Item(tenantId, ref.id, g, line, name, now));
     }
     const caps = await this.settings.load(tenantId);
     for (const it of items) it.preview.warnings.push(...capWarnings(it.preview, caps));
@@ -94,7 +81,7 @@ export class ActionsService {
   }
 
   private async refusePending(q: Queryable, tenantId: string, body: ProposeActionDto): Promise<void> {
-    const pending = await this.actions.pendingOn(q, tenantId, body.gaps);
+    const pending = await this.actions.pendingOn(q, tenantId, body.type, body.gaps);
     if (pending.length) {
       const p = pending[0];
       throw new DomainError(ErrorCode.Conflict, `The gap of client ${p.organization_id} product ${p.product_id} already has an action waiting or running (${p.action_id}); cancel it first`);
@@ -142,12 +129,59 @@ export class ActionsService {
     return this.get(tenantId, id);
   }
 
+  private async pax8Item(tenantId: string, snapshotId: string, g: ProposeGapDto, line: GapLineRecord | null, name: string, now: Date): Promise<NewItem> {
+    if (g.additionId !== undefined) throw invalid(`gaps (${name}): additionId is for psa-quantity actions; pax8-quantity takes subscriptionId`);
+    if (!line || line.status === 'matched') throw new DomainError(ErrorCode.Conflict, `The gap of ${name} is not open in the latest reconciliation`);
+    const all = await this.actions.subscriptions(tenantId, line.pax8_company_id, g.productId);
+    const licensed = new Set((await this.settings.countingRules(tenantId)).licensedStatuses);
+    const counted = all.filter((s) => s.status !== null && licensed.has(s.status));
+    const chosen = pickSubscription(counted, g.subscriptionId);
+    if (!chosen) {
+      throw g.subscriptionId !== undefined
+        ? invalid(`gaps (${name}): subscription ${g.subscriptionId} is not one of the counted Pax8 subscriptions of this client and product`)
+        : new DomainError(ErrorCode.Conflict, `The gap of ${name} has no counted Pax8 subscription to change; order one in Pax8`);
+    }
+    const variance = Number(line.variance);
+    const to = g.toQuantity ?? Math.max(1, chosen.quantity + variance);
+    if (to < 1) throw invalid(`gaps (${name}): toQuantity must be at least 1 (a Pax8 subscription ends by cancelling it in Pax8)`);
+    if (to === chosen.quantity) throw invalid(`gaps (${name}): toQuantity ${to} is the subscription's quantity already; nothing to change`);
+    return {
+      clientId: g.clientId, clientName: line.client_name, productId: g.productId, productName: line.product_name,
+      snapshotId, variance, targetId: chosen.id,
+      preview: preview({ subscription: chosen, others: all, productName: line.product_name, toQuantity: to, now }),
+    };
+  }
+
+  /** "Bill N more seats": the line's billing gap (billedVariance), on one of the client's additions of the product. */
+  private async psaItem(tenantId: string, snapshotId: string, g: ProposeGapDto, line: GapLineRecord | null, name: string, itemProduct: Map<string, string>): Promise<NewItem> {
+    if (g.subscriptionId !== undefined) throw invalid(`gaps (${name}): subscriptionId is for pax8-quantity actions; psa-quantity takes additionId`);
+    if (!line) throw new DomainError(ErrorCode.Conflict, `The gap of ${name} is not open in the latest reconciliation`);
+    if (line.billed_variance === null) throw new DomainError(ErrorCode.Conflict, `The latest reconciliation has no PSA billing figures for ${name}: sync the PanelOne agreements first`);
+    const billedVariance = Number(line.billed_variance);
+    if (billedVariance === 0 && g.toQuantity === undefined) throw new DomainError(ErrorCode.Conflict, `${name} is billed for exactly its devices: there is no billing gap to close`);
+    const items = [...itemProduct].filter(([, product]) => product === g.productId).map(([item]) => item);
+    const additions = await this.actions.additions(tenantId, g.clientId, items);
+    const chosen = pickAddition(additions, g.additionId);
+    if (!chosen) {
+      if (g.additionId === undefined) throw new DomainError(ErrorCode.Conflict, `${name} has no PanelOne agreement addition billing this product (non-cancelled, on an ACTIVE agreement); add one in PanelOne`);
+      throw invalid(await this.actions.additionExists(tenantId, g.additionId)
+        ? `gaps (${name}): addition ${g.additionId} does not bill this product for this client (another client's, another product's, cancelled, or on an agreement that is not ACTIVE)`
+        : `gaps (${name}): there is no PanelOne addition ${g.additionId}`);
+    }
+    const to = g.toQuantity ?? Math.max(0, chosen.quantity + billedVariance);
+    if (to === chosen.quantity) throw invalid(`gaps (${name}): toQuantity ${to} is the addition's quantity already; nothing to change`);
+    return {
+      clientId: g.clientId, clientName: line.client_name, productId: g.productId, productName: line.product_name,
+      snapshotId, variance: billedVariance, targetId: chosen.id, preview: psaPreview(chosen, to),
+    };
+  }
+
   /** An item's change of state in the audit log (the caller's transaction). */
   async recordItem(q: Queryable, tenantId: string, by: Actor, it: ItemRecord, from: ActionState, to: ActionState, outcome: string | null): Promise<void> {
     await this.audit.record(q, {
       tenantId, type: `action.${to}`, by, subject: it.action_id, clientId: it.organization_id,
       before: { state: from, itemId: it.id, productId: it.product_id },
-      after: { state: to, itemId: it.id, productId: it.product_id, subscriptionId: it.target_id, fromQuantity: it.from_quantity, toQuantity: it.to_quantity, ...(outcome ? { outcome } : {}) },
+      after: { state: to, itemId: it.id, productId: it.product_id, ...targetOf(it.preview, it.target_id), fromQuantity: it.from_quantity, toQuantity: it.to_quantity, ...(outcome ? { outcome } : {}) },
     });
   }
 
@@ -181,10 +215,13 @@ export class ActionsService {
   /** What the first complete snapshot after each applied item shows (derived at read time; versions are never rewritten). */
   async verify(tenantId: string, items: ItemRecord[]): Promise<Map<string, ActionVerificationDto>> {
     const rows = await this.actions.verifications(tenantId, items.filter((i) => i.state === 'applied').map((i) => i.id));
+    const billing = new Set(items.filter((i) => i.preview.additionId !== undefined).map((i) => i.id));
     return new Map(rows.map((r) => {
       const takenAt = isoTimestamp(r.taken_at);
-      const closed = r.status === null || r.status === 'matched';
-      const variance = r.variance === null ? 0 : Number(r.variance);
+      // A psa-quantity item closes the billing gap: the line's billed variance, not its licences.
+      const psa = billing.has(r.item_id);
+      const closed = psa ? r.billed_variance === null || Number(r.billed_variance) === 0 : r.status === null || r.status === 'matched';
+      const variance = psa ? Number(r.billed_variance ?? 0) : r.variance === null ? 0 : Number(r.variance);
       const day = takenAt.slice(0, 10);
       return [r.item_id, {
         snapshotId: r.snapshot_id, takenAt, closed, variance,
@@ -193,6 +230,9 @@ export class ActionsService {
     }));
   }
 }
+
+/** What an item changes, named as its type names it (audit entries). */
+const targetOf = (p: Preview, id: string) => (p.additionId !== undefined ? { additionId: id, agreementId: p.agreementId } : { subscriptionId: id });
 
 export function itemDto(i: ItemRecord, verification: ActionVerificationDto | null): ActionItemDto {
   return {

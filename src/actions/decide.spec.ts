@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { actionStateOf, capWarnings, decide, pickSubscription, preview, type SyncedSubscription } from './decide.js';
+import { actionStateOf, capWarnings, decide, pickAddition, pickSubscription, preview, psaPreview, type SyncedAddition, type SyncedSubscription } from './decide.js';
 
 const sub = (over: Partial<SyncedSubscription> = {}): SyncedSubscription => ({
   id: 's1', quantity: 10, status: 'Active', billingTerm: 'Monthly', price: 12, partnerCost: 9, renewsAt: null, ...over,
@@ -72,5 +72,35 @@ describe('actionStateOf', () => {
     expect(actionStateOf('approved', ['applied', 'conflict'])).toBe('conflict');
     expect(actionStateOf('approved', ['applied', 'applied'])).toBe('applied');
     expect(actionStateOf('approved', ['applied', 'cancelled'])).toBe('applied');
+  });
+});
+
+describe('psa-quantity: which addition, and what billing the client more brings', () => {
+  const add = (over: Partial<SyncedAddition> = {}): SyncedAddition => ({
+    id: 'a1', agreementId: 'g1', agreementName: 'Managed services', description: 'EDR per device', quantity: 8, unitPrice: 7, billingCycle: 'MONTHLY', ...over,
+  });
+
+  it('takes the named addition, else the largest (ties by id)', () => {
+    const list = [add({ id: 'a2', quantity: 3 }), add({ id: 'a3', quantity: 9 }), add({ id: 'a1', quantity: 9 })];
+    expect(pickAddition(list)?.id).toBe('a1');
+    expect(pickAddition(list, 'a2')?.id).toBe('a2');
+    expect(pickAddition(list, 'nope')).toBeUndefined();
+  });
+
+  it('prices the change at the monthly unit price (QUARTERLY / 3, ANNUAL / 12); no Pax8 cost', () => {
+    expect(psaPreview(add(), 10)).toMatchObject({ additionId: 'a1', agreementId: 'g1', fromQuantity: 8, toQuantity: 10, monthlyCostChange: { amount: 0 }, monthlyPriceChange: { amount: 14 }, warnings: [] });
+    expect(psaPreview(add({ unitPrice: 30, billingCycle: 'QUARTERLY' }), 11).monthlyPriceChange).toEqual({ amount: 30, currency: 'USD' });
+    const annual = psaPreview(add({ unitPrice: 84, billingCycle: 'ANNUAL' }), 6);
+    expect(annual.monthlyPriceChange).toEqual({ amount: -14, currency: 'USD' });
+    expect(annual.warnings.map((w) => w.code)).toEqual(['not-monthly']);
+    const unpriced = psaPreview(add({ unitPrice: null }), 9);
+    expect(unpriced.monthlyPriceChange).toBeNull();
+    expect(unpriced.warnings.map((w) => w.code)).toEqual(['unpriced']);
+  });
+
+  it('the seat cap holds a billing change; the money cap (Pax8 cost) never does', () => {
+    const big = psaPreview(add({ unitPrice: 1000 }), 40);
+    expect(capWarnings(big, { maxSeatChange: 100, maxMonthlyIncrease: 10 })).toEqual([]);
+    expect(capWarnings(big, { maxSeatChange: 20, maxMonthlyIncrease: 10 }).map((w) => w.code)).toEqual(['above-seat-cap']);
   });
 });

@@ -1,6 +1,7 @@
 // The pure parts of actions: what the worker does with what it read, which subscription a
 // proposal changes and what the change costs, and an action's state from its items'.
 import { monthlyUnitPrice, usd, type Money } from '../reconciliation/money.js';
+import { billedMonthlyPrice } from '../reconciliation/reconcile.js';
 import { FINAL_STATES, type ActionState, type WarningCode } from './action-states.js';
 
 /**
@@ -28,7 +29,13 @@ export interface SyncedSubscription {
 export interface Warning { code: WarningCode; message: string }
 
 export interface Preview {
-  subscriptionId: string;
+  /** pax8-quantity. */
+  subscriptionId?: string;
+  /** psa-quantity: the agreement addition, its agreement (name) and its catalog item. */
+  additionId?: string;
+  agreementId?: string;
+  agreementName?: string;
+  additionDescription?: string | null;
   fromQuantity: number;
   toQuantity: number;
   monthlyCostChange: Money | null;
@@ -88,9 +95,49 @@ export function preview({ subscription: s, others, productName, toQuantity, now 
   };
 }
 
+/** A non-cancelled addition of an ACTIVE agreement of the client, billing the line's product. */
+export interface SyncedAddition {
+  id: string;
+  agreementId: string;
+  agreementName: string;
+  description: string | null;
+  quantity: number;
+  unitPrice: number | null;
+  billingCycle: string | null;
+}
+
+/** The addition a psa-quantity item changes: the given one, else the one with the largest quantity. */
+export function pickAddition(additions: SyncedAddition[], chosen?: string): SyncedAddition | undefined {
+  if (chosen !== undefined) return additions.find((a) => a.id === chosen);
+  return [...additions].sort((a, b) => b.quantity - a.quantity || a.id.localeCompare(b.id))[0];
+}
+
+/**
+ * "Bill N more seats": what the client is billed more (negative: less) a month at the addition's
+ * monthly unit price (QUARTERLY / 3, ANNUAL / 12). What the MSP pays Pax8 does not change: 0.
+ */
+export function psaPreview(a: SyncedAddition, toQuantity: number): Preview {
+  const delta = toQuantity - a.quantity;
+  const price = billedMonthlyPrice(a.unitPrice, a.billingCycle);
+  const warnings: Warning[] = [];
+  if (a.billingCycle !== 'MONTHLY') warnings.push({ code: 'not-monthly', message: `This addition is billed ${a.billingCycle ?? 'on an unknown cycle'}, not monthly: the monthly change is its price spread over the cycle.` });
+  if (price === null) warnings.push({ code: 'unpriced', message: 'PanelOne gave no unit price for this addition: the billing change is unknown.' });
+  return {
+    additionId: a.id, agreementId: a.agreementId, agreementName: a.agreementName, additionDescription: a.description,
+    fromQuantity: a.quantity, toQuantity,
+    monthlyCostChange: usd(0),
+    monthlyPriceChange: price === null ? null : usd(delta * price),
+    warnings,
+  };
+}
+
 export interface Caps { maxSeatChange: number; maxMonthlyIncrease: number }
 
-/** Why an item needs confirmLarge under these caps (empty: it does not). */
+/**
+ * Why an item needs confirmLarge under these caps (empty: it does not). Both types count seats;
+ * the money cap counts what the MSP pays Pax8 more a month, so billing a client more
+ * (psa-quantity, cost change 0) is held only by the seat cap.
+ */
 export function capWarnings(p: Pick<Preview, 'fromQuantity' | 'toQuantity' | 'monthlyCostChange'>, caps: Caps): Warning[] {
   const out: Warning[] = [];
   const seats = Math.abs(p.toQuantity - p.fromQuantity);

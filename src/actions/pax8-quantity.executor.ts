@@ -16,7 +16,7 @@ import type { ClaimedItem } from './actions.repository.js';
 import { decide } from './decide.js';
 
 export type ExecutorOutcome =
-  /** applied: `quantity` is what Pax8 answered or read back, stored into the synced subscription. */
+  /** applied: `quantity` is what the upstream answered or read back, stored into our synced copy (subscription or addition). */
   | { state: 'applied'; message: string; quantity: number }
   | { state: 'failed' | 'conflict'; message: string }
   | { state: 'scheduled'; message: string; at: Date };

@@ -1,4 +1,5 @@
-// The gaps of one reconciliation version: its lines with a gap (under- or over-licensed), with
+// The gaps of one reconciliation version: its lines with a gap (under- or over-licensed, or
+// under- or over-billed with PSA billing), with
 // the client's name; and the line a change of exception is about, in the latest version.
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
@@ -49,7 +50,7 @@ export class GapsRepository {
       `SELECT l.*, c.name AS client_name FROM (SELECT ${LIST_STATE} AS list_state, l.* FROM reconciliation_line l ${LATEST_ITEM}) l
          JOIN reconciliation_client c ON c.tenant_id = l.tenant_id AND c.snapshot_id = l.snapshot_id AND c.version = l.version AND c.organization_id = l.organization_id
         WHERE ${where}
-        ORDER BY abs(l.variance) DESC, l.variance DESC, lower(c.name), l.organization_id, l.product_name, l.product_id
+        ORDER BY abs(l.variance) DESC, l.variance DESC, abs(coalesce(l.billed_variance, 0)) DESC, lower(c.name), l.organization_id, l.product_name, l.product_id
         LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
       [...params, limit, offset],
     );
@@ -93,7 +94,8 @@ export class GapsRepository {
 
 function gapQuery(tenantId: string, ref: Ref, filter: GapFilter): { where: string; params: unknown[] } {
   const params: unknown[] = [tenantId, ref.snapshotId, ref.version, ref.takenAt];
-  const where = ['l.tenant_id = $1', 'l.snapshot_id = $2', 'l.version = $3', `l.status <> 'matched'`];
+  // A gap: licences other than devices, or (with PSA billing) billed seats other than devices.
+  const where = ['l.tenant_id = $1', 'l.snapshot_id = $2', 'l.version = $3', `(l.status <> 'matched' OR coalesce(l.billed_variance, 0) <> 0)`];
   if (filter.state) where.push(`l.list_state = $${params.push(filter.state)}`);
   if (filter.clientId) where.push(`l.organization_id = $${params.push(filter.clientId)}`);
   if (filter.clientIds) where.push(`l.organization_id = ANY($${params.push(filter.clientIds)}::text[])`);

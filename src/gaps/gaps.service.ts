@@ -127,6 +127,10 @@ function toGapDto(r: GapRecord, since: string, action?: GapActionDto): GapDto {
   return {
     clientId: r.organization_id, clientName: r.client_name, productId: r.product_id, productName: r.product_name,
     variance: Number(r.variance), devices: r.devices, licenses: Number(r.licensed_quantity), status: r.status,
+    kinds: [...(r.status !== 'matched' ? ['licence' as const] : []), ...(r.billed_variance !== null && Number(r.billed_variance) !== 0 ? ['billing' as const] : [])],
+    billing: r.billed === null || r.billed_variance === null || r.billing_status === null ? null : {
+      billed: Number(r.billed), billedVariance: Number(r.billed_variance), billingStatus: r.billing_status, underBilled: usdOrNull(numberOrNull(r.under_billed)),
+    },
     state: r.list_state, since,
     money: { revenueAtRisk: usdOrNull(numberOrNull(r.revenue_at_risk)), overspend: usdOrNull(numberOrNull(r.overspend)), unpricedSeats: r.unpriced_seats },
     exception: e ? { reason: e.reason, note: e.note, until: e.until, acceptedVariance: e.acceptedVariance, by: e.by, at: e.at } : null,

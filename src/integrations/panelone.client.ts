@@ -98,6 +98,49 @@ export class PanelOneClient {
     return this.cursorPages<PanelOneCatalogItem>('/api/v2/catalog/items', {}, isCatalogItem, signal);
   }
 
+  /**
+   * One addition as PanelOne has it now. The billing API has no single-addition GET, so this
+   * pages the agreement's additions (few) and picks it; null when it is not there (gone).
+   */
+  async getAddition(agreementId: string, additionId: string, signal?: AbortSignal): Promise<PanelOneAddition | null> {
+    for await (const page of this.additionPages(agreementId, signal)) {
+      const found = page.find((a) => a.id === additionId);
+      if (found) return found;
+    }
+    return null;
+  }
+
+  /**
+   * Sets an addition's quantity: one attempt, never retried here. The caller sends the version
+   * it read as If-Match and a key it stored before the first send as Idempotency-Key; after a
+   * 429, 5xx, time-out or dropped answer (thrown) it reads again before anything else. A
+   * refusal (4xx) is returned with PanelOne's words, safe to show.
+   */
+  async patchAddition(
+    agreementId: string, additionId: string, change: { version: number | string; idempotencyKey: string; quantity: number }, signal?: AbortSignal,
+  ): Promise<{ ok: true; addition: PanelOneAddition } | { ok: false; status: number; message: string }> {
+    const path = `/api/v2/agreements/${encodeURIComponent(agreementId)}/additions/${encodeURIComponent(additionId)}`;
+    const result = await this.http.send(`PATCH ${path}`, this.connection.baseUrl.replace(/\/+$/, '') + path, {
+      method: 'PATCH',
+      headers: {
+        Authorization: `Bearer ${this.connection.apiToken}`, Accept: 'application/json', 'Content-Type': 'application/json',
+        'If-Match': `"${change.version}"`, 'Idempotency-Key': change.idempotencyKey,
+      },
+      body: JSON.stringify({ quantity: change.quantity }),
+    }, signal, { maxAttempts: 1 });
+    if (result.status === 200) {
+      const body = parseJson('panelone', `PATCH ${path}`, result.text);
+      if (typeof body === 'object' && body !== null && isAddition(body as Record<string, unknown>)) return { ok: true, addition: body as PanelOneAddition };
+      throw new IntegrationError({ kind: 'malformed-response', integration: 'panelone', call: `PATCH ${path}`, upstreamMessage: 'expected the updated addition' });
+    }
+    let words: string | undefined;
+    try {
+      const parsed = JSON.parse(result.text) as { message?: unknown };
+      if (typeof parsed?.message === 'string') words = this.http.upstreamWords(parsed.message);
+    } catch { /* not JSON: the status says it */ }
+    return { ok: false, status: result.status, message: words ?? `HTTP ${result.status}` };
+  }
+
   /** One small authenticated call: proves the base URL and the token. */
   async probe(signal?: AbortSignal): Promise<void> {
     const call = 'GET /api/v2/organizations page 1';

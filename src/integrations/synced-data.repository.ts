@@ -94,6 +94,15 @@ export class SyncedDataRepository {
     );
   }
 
+  /** The quantity an applied psa-quantity action wrote into a PanelOne agreement addition. */
+  async setAdditionQuantity(q: Queryable, tenantId: string, additionId: string, quantity: number): Promise<void> {
+    await q.query(
+      `UPDATE panelone_addition SET quantity = $3, raw = jsonb_set(raw, '{quantity}', to_jsonb($3::numeric))
+        WHERE tenant_id = $1 AND id = $2`,
+      [tenantId, additionId, quantity],
+    );
+  }
+
   /** Every current subscription of one company, by product name. */
   companySubscriptions(tenantId: string, companyId: string): Promise<SubscriptionRecord[]> {
     return this.db.query(

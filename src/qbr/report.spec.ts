@@ -83,7 +83,8 @@ describe('pdfText', () => {
 describe('reportContent', () => {
   const line = (extra: Partial<LineResponseDto> & object = {}): LineResponseDto => ({
     productId: 'p1', productName: 'EDR', devices: 10, licenses: 6, licensedQuantity: 6, variance: 4, status: 'under-licensed',
-    unitPriceMonthly: usd(5), revenueAtRisk: usd(20), overspend: usd(0), unpricedSeats: 0, monthlyImpact: usd(20), gapState: 'open', exception: null, ...extra,
+    unitPriceMonthly: usd(5), revenueAtRisk: usd(20), overspend: usd(0), unpricedSeats: 0, monthlyImpact: usd(20), gapState: 'open', exception: null,
+    billed: null, billedVariance: null, unbilledLicences: null, billingStatus: null, billedUnitPriceMonthly: null, underBilled: null, unpricedUnderBilledSeats: null, ...extra,
   });
   const report = (lines: LineResponseDto[]): QbrReport => ({
     tenantName: 'Northwind IT', producedAt: '2026-12-02T08:00:00Z', period: { from: '2026-09-01', to: '2026-11-30' },

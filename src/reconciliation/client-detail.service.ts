@@ -65,8 +65,8 @@ export class ClientDetailService {
       rulesChanged: t.reason.startsWith(RULES_CHANGED) || (i > 0 && JSON.stringify(t.rules) !== JSON.stringify(points[i - 1].rules)), reason: t.reason,
       lines: (t.lines ?? []).map((l) => ({
         productId: l.product_id, productName: l.product_name, licenses: Number(l.licensed_quantity), variance: Number(l.variance),
-        // The billed series, for the points made with PSA billing.
-        ...(l.billed === null || l.billed === undefined ? {} : { billed: Number(l.billed) }),
+        // The billed series: null at the points made without PSA data.
+        billed: l.billed === null || l.billed === undefined ? null : Number(l.billed),
       })),
     }));
     const contacts = client.pax8CompanyId ? (await this.synced.companyContacts(tenantId, client.pax8CompanyId)).map(toContactDto) : [];

@@ -77,7 +77,7 @@ export class MissedBillingService {
         revenueAtRisk: usdOrNull(numberOrNull(l.revenue_at_risk)),
         action: lineAction(l.product_name, licensed, devices),
         since: run.since, snapshots: run.snapshots, ...standing(l),
-        ...(billingTotal === null ? {} : {
+        ...(billingTotal === null ? { kind: null, billed: null, billedVariance: null, underBilled: null } : {
           kind: 'under-licensed', billed: Number(l.billed), billedVariance: Number(l.billed_variance), underBilled: usdOrNull(numberOrNull(l.under_billed)),
         }),
       };

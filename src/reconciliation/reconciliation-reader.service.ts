@@ -47,6 +47,7 @@ export class ReconciliationReader {
         ...NO_RECONCILIATION, underLicensed: 0, overLicensed: 0, matched: 0, unmapped: 0, accepted: 0, revenueAtRisk: usd(0), overspend: usd(0),
         unpricedSeats: 0, unpricedUnderSeats: 0, unpricedOverSeats: 0, billableCount: 0, unmappedDeviceCount: 0, unconfirmedMappings: 0,
         acceptedRevenueAtRisk: usd(0), acceptedOverspend: usd(0), acceptedUnpricedSeats: 0,
+        underBilled: null, underBilledClients: null, overBilledClients: null, unpricedUnderBilledSeats: null,
       };
     }
     const unpriced = Number(row.unpriced);
@@ -58,8 +59,8 @@ export class ReconciliationReader {
       unpricedSeats: unpriced, unpricedUnderSeats: unpricedUnder, unpricedOverSeats: unpriced - unpricedUnder,
       billableCount: Number(row.billable), unmappedDeviceCount: Number(row.unmapped_devices), unconfirmedMappings: row.unconfirmed_mappings,
       acceptedRevenueAtRisk: usd(Number(row.accepted_risk)), acceptedOverspend: usd(Number(row.accepted_overspend)), acceptedUnpricedSeats: Number(row.accepted_unpriced),
-      // The third column, only for a version made with PSA billing.
-      ...(row.under_billed === null ? {} : {
+      // The third column: null for a version made without PSA data.
+      ...(row.under_billed === null ? { underBilled: null, underBilledClients: null, overBilledClients: null, unpricedUnderBilledSeats: null } : {
         underBilled: usd(Number(row.under_billed)), underBilledClients: Number(row.under_billed_clients), overBilledClients: Number(row.over_billed_clients),
         unpricedUnderBilledSeats: Number(row.unpriced_under_billed ?? 0),
       }),
@@ -78,7 +79,7 @@ export class ReconciliationReader {
     const page = await this.reconciliations.clientPage(tenantId, filter);
     if (!page.reconciliation) {
       if (filter.snapshotId || filter.version) throw notFound(filter.version ? 'Reconciliation version' : 'Snapshot');
-      return { ...NO_RECONCILIATION, items: [], total: 0, totals: { devices: 0, revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0 } };
+      return { ...NO_RECONCILIATION, items: [], total: 0, totals: { devices: 0, revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0, underBilled: null } };
     }
     const { reconciliation: ref, totals } = page;
     return {
@@ -88,7 +89,7 @@ export class ReconciliationReader {
       totals: {
         devices: Number(totals.devices ?? 0), revenueAtRisk: usd(Number(totals.risk ?? 0)), overspend: usd(Number(totals.overspend ?? 0)),
         unpricedSeats: Number(totals.unpriced ?? 0),
-        ...(totals.under_billed === null || totals.under_billed === undefined ? {} : { underBilled: usd(Number(totals.under_billed)) }),
+        underBilled: totals.under_billed === null || totals.under_billed === undefined ? null : usd(Number(totals.under_billed)),
       },
     };
   }
@@ -113,7 +114,7 @@ export class ReconciliationReader {
         productId: r.product_id, productName: r.product_name, clients: Number(r.clients), devices: Number(r.devices), licenses: Number(r.licenses),
         variance: Number(r.variance), underSeats: Number(r.under_seats), overSeats: Number(r.over_seats),
         revenueAtRisk: usd(Number(r.risk)), overspend: usd(Number(r.overspend)), unpricedSeats: Number(r.unpriced),
-        ...(r.billed === null ? {} : {
+        ...(r.billed === null ? { billed: null, underBilledSeats: null, overBilledSeats: null, unbilledLicences: null, underBilled: null } : {
           billed: Number(r.billed), underBilledSeats: Number(r.under_billed_seats), overBilledSeats: Number(r.over_billed_seats),
           unbilledLicences: Number(r.unbilled_licences), underBilled: usd(Number(r.under_billed ?? 0)),
         }),

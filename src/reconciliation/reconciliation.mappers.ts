@@ -27,19 +27,24 @@ export function toLineDto(row: LineRecord): LineResponseDto {
   };
 }
 
-/** The third column, only on a line of a version made with PSA billing (absent otherwise: read as null). */
-function lineBillingDto(row: LineRecord): Partial<LineResponseDto> {
-  if (row.billed === null) return {};
+type LineBilling = Pick<LineResponseDto, 'billed' | 'billedVariance' | 'unbilledLicences' | 'billingStatus' | 'billedUnitPriceMonthly' | 'underBilled' | 'unpricedUnderBilledSeats'>;
+type ClientBilling = Pick<ClientRowResponseDto, 'billed' | 'billedVariance' | 'unbilledLicences' | 'billingStatus' | 'underBilled' | 'unpricedUnderBilledSeats'>;
+const NO_LINE_BILLING: LineBilling = { billed: null, billedVariance: null, unbilledLicences: null, billingStatus: null, billedUnitPriceMonthly: null, underBilled: null, unpricedUnderBilledSeats: null };
+const NO_CLIENT_BILLING: ClientBilling = { billed: null, billedVariance: null, unbilledLicences: null, billingStatus: null, underBilled: null, unpricedUnderBilledSeats: null };
+
+/** The third column of a line: null in a version made without PSA data. */
+function lineBillingDto(row: LineRecord): LineBilling {
+  if (row.billed === null) return NO_LINE_BILLING;
   return {
-    billed: Number(row.billed), billedVariance: Number(row.billed_variance), unbilledLicences: Number(row.unbilled_licences), billingStatus: row.billing_status ?? undefined,
+    billed: Number(row.billed), billedVariance: Number(row.billed_variance), unbilledLicences: Number(row.unbilled_licences), billingStatus: row.billing_status,
     billedUnitPriceMonthly: usdOrNull(numberOrNull(row.billed_unit_price_monthly)), underBilled: usdOrNull(numberOrNull(row.under_billed)),
     unpricedUnderBilledSeats: row.unpriced_under_billed_seats ?? 0,
   };
 }
 
-/** The client's billed figures, only in a version made with PSA billing (where under_billed is never null). */
-export function clientBillingDto(row: Pick<ClientRowRecord, 'billed' | 'billed_variance' | 'unbilled_licences' | 'billing_status' | 'under_billed' | 'unpriced_under_billed_seats'>): Partial<ClientRowResponseDto> {
-  if (row.under_billed === null) return {};
+/** The client's billed figures: null in a version made without PSA data (with it, under_billed is never null). */
+export function clientBillingDto(row: Pick<ClientRowRecord, 'billed' | 'billed_variance' | 'unbilled_licences' | 'billing_status' | 'under_billed' | 'unpriced_under_billed_seats'>): ClientBilling {
+  if (row.under_billed === null) return NO_CLIENT_BILLING;
   return {
     billed: numberOrNull(row.billed), billedVariance: numberOrNull(row.billed_variance), unbilledLicences: numberOrNull(row.unbilled_licences),
     billingStatus: row.billing_status, underBilled: usd(Number(row.under_billed)), unpricedUnderBilledSeats: row.unpriced_under_billed_seats ?? 0,

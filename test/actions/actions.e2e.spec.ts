@@ -346,6 +346,6 @@ it('bad proposals are 4xx and change nothing', async () => {
     expect(res.body.message).toMatch(message);
   }
   expect((await api.http.post('/api/v1/actions').set(h.tech).send({ type: 'psa-quantity', gaps: [{ ...{ clientId: gap.clientId, productId: gap.productId }, additionId: 'a1' }] }).expect(409)).body.message)
-    .toMatch(/PSA billing is not enabled/);
+    .toMatch(/PSA billing is off for this tenant/);
   expect(await dumpTenant(db, tenant)).toEqual(before);
 });

@@ -88,7 +88,7 @@ describe('gaps and exceptions', () => {
     ]);
     expect(page.items[1]).toEqual({
       clientId: 'org-beta', clientName: 'Beta Dental', productId: PRODUCT.edr, productName: 'SentinelOne Complete EDR', variance: 2, devices: 6, licenses: 4,
-      status: 'under-licensed', state: 'open', since: firstTakenAt,
+      status: 'under-licensed', kinds: ['licence'], billing: null, state: 'open', since: firstTakenAt,
       money: { revenueAtRisk: { amount: 12, currency: 'USD' }, overspend: { amount: 0, currency: 'USD' }, unpricedSeats: 0 }, exception: null, actions: [], closedBy: null,
     });
     expect((await get('/api/v1/gaps?state=accepted')).total).toBe(0);

@@ -102,14 +102,23 @@ const rows = async (query = '') => {
 };
 const BILLING_KEYS = ['billed', 'billedVariance', 'unbilledLicences', 'billingStatus', 'billedUnitPriceMonthly', 'underBilled', 'unpricedUnderBilledSeats'];
 
-it('with PSA billing off (the default), no billed figure appears anywhere, although agreements are stored', async () => {
+it('with PSA billing off (the default), every billed figure is null, although agreements are stored', async () => {
   const list = await rows();
   for (const row of list.values()) {
-    for (const key of BILLING_KEYS) expect(row).not.toHaveProperty(key);
-    for (const line of row.lines) for (const key of BILLING_KEYS) expect(line).not.toHaveProperty(key);
+    for (const key of BILLING_KEYS.filter((k) => k !== 'billedUnitPriceMonthly')) expect(row).toHaveProperty(key, null);
+    for (const line of row.lines) for (const key of BILLING_KEYS) expect(line).toHaveProperty(key, null);
   }
   const summary = (await api.http.get('/api/v1/reconciliation/summary').set(viewer).expect(200)).body;
-  expect(summary).not.toHaveProperty('underBilled');
+  expect(summary).toMatchObject({ underBilled: null, underBilledClients: null, overBilledClients: null, unpricedUnderBilledSeats: null });
+  expect((await api.http.get('/api/v1/reconciliation/clients').set(viewer).expect(200)).body.totals.underBilled).toBeNull();
+  for (const p of (await api.http.get('/api/v1/products/reconciliation').set(viewer).expect(200)).body.items) {
+    expect(p).toMatchObject({ billed: null, underBilledSeats: null, overBilledSeats: null, unbilledLicences: null, underBilled: null });
+  }
+  for (const item of (await api.http.get('/api/v1/missed-billing').set(viewer).expect(200)).body.items) {
+    expect(item).toMatchObject({ kind: null, billed: null, billedVariance: null, underBilled: null });
+  }
+  const detail = (await api.http.get('/api/v1/reconciliation/clients/org-alpha').set(viewer).expect(200)).body;
+  for (const point of detail.trend) for (const line of point.lines) expect(line).toHaveProperty('billed', null);
 });
 
 it('the PSA catalog lists every item: by SKU, by normalised name, ambiguous (two products, no suggestion), unmapped', async () => {
@@ -211,8 +220,8 @@ describe('with PSA billing on', () => {
   it('turning PSA billing off takes the column out again, as a new version', async () => {
     await api.http.put('/api/v1/settings').set(admin).send({ psaBilling: { enabled: false } }).expect(200);
     const list = await rows();
-    expect(list.get('org-alpha')).not.toHaveProperty('billed');
-    expect(list.get('org-alpha')!.lines[0]).not.toHaveProperty('billed');
+    expect(list.get('org-alpha')).toHaveProperty('billed', null);
+    expect(list.get('org-alpha')!.lines[0]).toHaveProperty('billed', null);
     const audit = await api.http.get('/api/v1/audit?type=settings.psa-billing-changed').set(admin).expect(200);
     expect(audit.body.items.map((e: { after: unknown }) => e.after)).toEqual([{ enabled: false }, { enabled: true }]);
   });
@@ -230,7 +239,7 @@ it('on, but before any agreement was synced: no PSA data, so no billed figure (n
   const freshAdmin = { Authorization: `Bearer ${await api.token(fresh, 'admin')}` };
   await api.http.put('/api/v1/settings').set(freshAdmin).send({ psaBilling: { enabled: true } }).expect(200);
   const res = await api.http.get('/api/v1/reconciliation/clients').set(freshAdmin).expect(200);
-  expect(res.body.items[0]).not.toHaveProperty('billed');
-  expect(res.body.items[0].lines[0]).not.toHaveProperty('billed');
+  expect(res.body.items[0]).toHaveProperty('billed', null);
+  expect(res.body.items[0].lines[0]).toHaveProperty('billed', null);
   expect((await api.http.get('/api/v1/reconciliation/versions').set(freshAdmin).expect(200)).body.items).toHaveLength(1);
 });

@@ -36,10 +36,14 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
+// No PSA data in this world: every billing field is there, null.
+const NO_CLIENT_BILLING = { billed: null, billedVariance: null, unbilledLicences: null, billingStatus: null, underBilled: null, unpricedUnderBilledSeats: null };
+const NO_LINE_BILLING = { ...NO_CLIENT_BILLING, billedUnitPriceMonthly: null };
+const NO_SUMMARY_BILLING = { underBilled: null, underBilledClients: null, overBilledClients: null, unpricedUnderBilledSeats: null };
 const line = (productId: string, productName: string, devices: number, licenses: number, status: string, unit: number, risk: number, over: number) => ({
   productId, productName, devices, licenses, licensedQuantity: licenses, variance: devices - licenses, status, unitPriceMonthly: usd(unit),
   revenueAtRisk: usd(risk), overspend: usd(over), unpricedSeats: 0, monthlyImpact: usd(Math.round((devices - licenses) * unit * 100) / 100),
-  gapState: status === 'matched' ? null : 'open', exception: null,
+  gapState: status === 'matched' ? null : 'open', exception: null, ...NO_LINE_BILLING,
 });
 // No exception in this world: nothing is accepted.
 const NONE_ACCEPTED = { acceptedRevenueAtRisk: usd(0), acceptedOverspend: usd(0), acceptedUnpricedSeats: 0 };
@@ -53,15 +57,15 @@ const LINES = {
 // Default order: variance, largest first; Delta (unmapped, no variance) last.
 const EXPECTED_ROWS = [
   { clientId: 'org-echo', name: 'Echo Partners', pax8CompanyId: COMPANY.echo, devices: 5, licenses: 0, variance: 5, status: 'under-licensed', headlineProductId: null, headlineProductName: null,
-    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 5, monthlyImpact: null, lineCount: 0, lines: [], ...NONE_ACCEPTED },
+    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 5, monthlyImpact: null, lineCount: 0, lines: [], ...NONE_ACCEPTED, ...NO_CLIENT_BILLING },
   { clientId: 'org-gamma', name: 'Gamma Legal', pax8CompanyId: COMPANY.gamma, devices: 3, licenses: 3, variance: 0, status: 'matched', headlineProductId: PRODUCT.backup, headlineProductName: 'Datto Endpoint Backup',
-    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0, monthlyImpact: usd(0), lineCount: 1, lines: [LINES.gammaBackup], ...NONE_ACCEPTED },
+    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0, monthlyImpact: usd(0), lineCount: 1, lines: [LINES.gammaBackup], ...NONE_ACCEPTED, ...NO_CLIENT_BILLING },
   { clientId: 'org-acme', name: 'Acme Corp', pax8CompanyId: COMPANY.acme, devices: 4, licenses: 5, variance: -1, status: 'over-licensed', headlineProductId: PRODUCT.edr, headlineProductName: 'SentinelOne Complete EDR',
-    revenueAtRisk: usd(0), overspend: usd(4.6), unpricedSeats: 0, monthlyImpact: usd(-4.6), lineCount: 1, lines: [LINES.acmeEdr], ...NONE_ACCEPTED },
+    revenueAtRisk: usd(0), overspend: usd(4.6), unpricedSeats: 0, monthlyImpact: usd(-4.6), lineCount: 1, lines: [LINES.acmeEdr], ...NONE_ACCEPTED, ...NO_CLIENT_BILLING },
   { clientId: 'org-beta', name: 'Beta Dental', pax8CompanyId: COMPANY.beta, devices: 6, licenses: 9, variance: -3, status: 'under-licensed', headlineProductId: PRODUCT.backup, headlineProductName: 'Datto Endpoint Backup',
-    revenueAtRisk: usd(12), overspend: usd(30), unpricedSeats: 0, monthlyImpact: usd(-18), lineCount: 2, lines: [LINES.betaBackup, LINES.betaEdr], ...NONE_ACCEPTED },
+    revenueAtRisk: usd(12), overspend: usd(30), unpricedSeats: 0, monthlyImpact: usd(-18), lineCount: 2, lines: [LINES.betaBackup, LINES.betaEdr], ...NONE_ACCEPTED, ...NO_CLIENT_BILLING },
   { clientId: 'org-delta', name: 'Delta Logistics', pax8CompanyId: null, devices: 2, licenses: null, variance: null, status: 'unmapped', headlineProductId: null, headlineProductName: null,
-    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0, monthlyImpact: null, lineCount: 0, lines: [], ...NONE_ACCEPTED },
+    revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0, monthlyImpact: null, lineCount: 0, lines: [], ...NONE_ACCEPTED, ...NO_CLIENT_BILLING },
 ];
 const BETA = EXPECTED_ROWS[3];
 
@@ -83,6 +87,7 @@ describe('the hand-computed scenario', () => {
       revenueAtRisk: usd(12), overspend: usd(34.6),
       unpricedSeats: 5, unpricedUnderSeats: 5, unpricedOverSeats: 0, billableCount: 18, unmappedDeviceCount: 2, ...NONE_ACCEPTED,
       unconfirmedMappings: 1, // Beta's suggested mapping
+      ...NO_SUMMARY_BILLING,
     });
   });
 
@@ -108,8 +113,8 @@ describe('the hand-computed scenario', () => {
     expect(res.body.trend).toEqual([{
       snapshotId, takenAt: expect.any(String), version: 1, devices: 6, rulesChanged: false, reason: 'snapshot taken',
       lines: [
-        { productId: PRODUCT.backup, productName: 'Datto Endpoint Backup', licenses: 9, variance: -3 },
-        { productId: PRODUCT.edr, productName: 'SentinelOne Complete EDR', licenses: 4, variance: 2 },
+        { productId: PRODUCT.backup, productName: 'Datto Endpoint Backup', licenses: 9, variance: -3, billed: null },
+        { productId: PRODUCT.edr, productName: 'SentinelOne Complete EDR', licenses: 4, variance: 2, billed: null },
       ],
     }]);
   });
@@ -150,7 +155,7 @@ describe('the hand-computed scenario', () => {
       clientId: 'org-beta', clientName: 'Beta Dental', productId: PRODUCT.edr, productName: 'SentinelOne Complete EDR',
       devices: 6, licensed: 4, gap: 2, unitPriceMonthly: usd(6), monthlyAmount: usd(12), revenueAtRisk: usd(12),
       action: 'Increase Pax8 quantity of SentinelOne Complete EDR from 4 to 6, or bill 2 more seats.',
-      since: res.body.snapshot.takenAt, snapshots: 1, state: 'open', latestAction: null,
+      since: res.body.snapshot.takenAt, snapshots: 1, state: 'open', latestAction: null, kind: null, billed: null, billedVariance: null, underBilled: null,
     }]);
   });
 });
@@ -186,9 +191,9 @@ describe('list filters, sorting, paging and search', () => {
   it('status=mapped lists every mapped client; its totals are the snapshot\'s billable devices and the summary\'s money', async () => {
     const res = await api.http.get('/api/v1/reconciliation/clients?status=mapped&sort=name').set(viewer).expect(200);
     expect(names(res)).toEqual(['Acme Corp', 'Beta Dental', 'Echo Partners', 'Gamma Legal']);
-    expect(res.body.totals).toEqual({ devices: 18, revenueAtRisk: usd(12), overspend: usd(34.6), unpricedSeats: 5 });
+    expect(res.body.totals).toEqual({ devices: 18, revenueAtRisk: usd(12), overspend: usd(34.6), unpricedSeats: 5, underBilled: null });
     const unmapped = await api.http.get('/api/v1/reconciliation/clients?status=unmapped').set(viewer).expect(200);
-    expect(unmapped.body.totals).toEqual({ devices: 2, revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0 });
+    expect(unmapped.body.totals).toEqual({ devices: 2, revenueAtRisk: usd(0), overspend: usd(0), unpricedSeats: 0, underBilled: null });
   });
 
   it('pages', async () => {
@@ -251,7 +256,7 @@ describe('bad query values are a 400 naming the parameter', () => {
     const summary = await api.http.get('/api/v1/reconciliation/summary').set(other).expect(200);
     expect(summary.body).toEqual({
       snapshot: null, version: null, latest: true, underLicensed: 0, overLicensed: 0, matched: 0, unmapped: 0, accepted: 0, revenueAtRisk: usd(0), overspend: usd(0),
-      unpricedSeats: 0, unpricedUnderSeats: 0, unpricedOverSeats: 0, billableCount: 0, unmappedDeviceCount: 0, unconfirmedMappings: 0, ...NONE_ACCEPTED,
+      unpricedSeats: 0, unpricedUnderSeats: 0, unpricedOverSeats: 0, billableCount: 0, unmappedDeviceCount: 0, unconfirmedMappings: 0, ...NONE_ACCEPTED, ...NO_SUMMARY_BILLING,
     });
     await api.http.get(`/api/v1/snapshots/${snapshotId}`).set(other).expect(404);
     await api.http.get('/api/v1/reconciliation/clients/org-beta').set(other).expect(404);

@@ -244,6 +244,13 @@ const CASES: Record<string, Case[]> = {
     { label: 'a gap that is not open', body: { type: 'pax8-quantity', gaps: [{ clientId: 'org-nobody', productId: 'p' }] } },
     { label: 'the same gap twice', body: { type: 'pax8-quantity', gaps: [{ clientId: 'org-x', productId: 'p' }, { clientId: 'org-x', productId: 'p' }] } },
     { label: 'psa-quantity without PSA billing', body: { type: 'psa-quantity', gaps: [{ clientId: 'org-x', productId: 'p', additionId: 'a' }] } },
+    // With PSA billing on, the same bodies are 400s naming the field (test/actions/psa-quantity.e2e.spec.ts).
+    { label: 'psa-quantity unknown additionId', body: { type: 'psa-quantity', gaps: [{ clientId: 'org-x', productId: 'p', additionId: 'add-nobody' }] } },
+    { label: 'psa-quantity additionId of another client', body: { type: 'psa-quantity', gaps: [{ clientId: 'org-nobody', productId: 'p', additionId: 'add-000001' }] } },
+    { label: 'psa-quantity negative toQuantity', body: { type: 'psa-quantity', gaps: [{ clientId: 'org-x', productId: 'p', toQuantity: -1 }] } },
+    { label: 'psa-quantity fractional toQuantity', body: { type: 'psa-quantity', gaps: [{ clientId: 'org-x', productId: 'p', toQuantity: 2.5 }] } },
+    { label: 'psa-quantity huge toQuantity', body: { type: 'psa-quantity', gaps: [{ clientId: 'org-x', productId: 'p', toQuantity: 1e12 }] } },
+    { label: 'psa-quantity with a subscriptionId', body: { type: 'psa-quantity', gaps: [{ clientId: 'org-x', productId: 'p', subscriptionId: 's' }] } },
     { label: 'gaps not an array', body: { type: 'pax8-quantity', gaps: { clientId: 'org-x' } } },
   ],
   'POST /api/v1/actions/preview': [

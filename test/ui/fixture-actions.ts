@@ -24,7 +24,13 @@ export class FixtureActions {
   previews = 0;
   private seq = 0;
 
-  constructor(private readonly clients: () => FixtureClient[]) {}
+  /** clients: the world's rows (changed in place); billed: the same with the PSA billing figures the API shows (null without PSA data). */
+  constructor(private readonly clients: () => FixtureClient[], private readonly billed: () => FixtureClient[] = clients) {}
+
+  /** The line's billing figures as the API shows them (billed is null without PSA data). */
+  private billing(client: FixtureClient, line: FixtureLine): FixtureLine | undefined {
+    return this.billed().find((candidate) => candidate.clientId === client.clientId)?.lines.find((candidate) => candidate.productId === line.productId);
+  }
 
   route(method: string, path: string, query: URLSearchParams, body: any, role: string, user: string): Reply {
     let match: RegExpMatchArray | null;
@@ -61,14 +67,18 @@ export class FixtureActions {
         const [client, line] = this.find(wanted.clientId, wanted.productId);
         if (!client || !line || this.stateOf(client, line) !== 'open') return fail(409, 'Conflict', 'The gap is not open in the latest reconciliation');
         if (wanted.toQuantity !== undefined && !(Number.isInteger(wanted.toQuantity) && wanted.toQuantity >= 0)) return fail(400, 'Bad Request', 'toQuantity must be a whole number');
-        items.push(this.item(client, line, wanted.toQuantity));
+        if (body.type === 'psa-quantity') {
+          const billed = this.billing(client, line);
+          if (!billed?.billedVariance) return fail(409, 'Conflict', 'There is no billing gap to close');
+          items.push(this.psaItem(client, billed, wanted.toQuantity));
+        } else items.push(this.item(client, line, wanted.toQuantity));
       }
       if (!items.length) return fail(400, 'Bad Request', 'gaps must contain at least 1 elements');
       if (path === '/actions/preview') {
         this.previews++;
-        return ok({ type: 'pax8-quantity', items: items.map(({ clientId, clientName, productId, productName, preview }) => ({ clientId, clientName, productId, productName, preview })) } satisfies S['ActionPreviewResponseDto']);
+        return ok({ type: body.type === 'psa-quantity' ? 'psa-quantity' : 'pax8-quantity', items: items.map(({ clientId, clientName, productId, productName, preview }) => ({ clientId, clientName, productId, productName, preview })) } satisfies S['ActionPreviewResponseDto']);
       }
-      const action: S['ActionDto'] = { id: `act-${++this.seq}`, type: 'pax8-quantity', state: 'proposed', proposedBy: user, approvedBy: null, createdAt: new Date().toISOString(), items, history: [] };
+      const action: S['ActionDto'] = { id: `act-${++this.seq}`, type: body.type === 'psa-quantity' ? 'psa-quantity' : 'pax8-quantity', state: 'proposed', proposedBy: user, approvedBy: null, createdAt: new Date().toISOString(), items, history: [] };
       this.event(action, user, role, 'proposed', 'Proposed');
       this.actions.unshift(action);
       return { status: 201, body: action };
@@ -124,15 +134,18 @@ export class FixtureActions {
     const latest = this.latestItem(client, line);
     if (latest && PENDING.includes(latest.item.state)) return 'action-pending';
     if (latest?.item.state === 'applied') return 'action-applied';
-    return line.gapState;
+    return line.gapState ?? (this.billing(client, line)?.billedVariance ? 'open' : null);
   }
 
   gap(client: FixtureClient, line: Line): S['GapDto'] {
     const latest = this.latestItem(client, line);
+    const billed = this.billing(client, line);
     const exception = line.exception ? { ...line.exception, acceptedVariance: line.variance, by: 'user-admin', at: '2026-11-24T16:00:00.000Z' } : null;
     return {
       clientId: client.clientId, clientName: client.name, productId: line.productId, productName: line.productName,
-      variance: line.variance, devices: line.devices, licenses: line.licenses, status: line.variance > 0 ? 'under-licensed' : 'over-licensed',
+      variance: line.variance, devices: line.devices, licenses: line.licenses, status: line.variance > 0 ? 'under-licensed' : line.variance < 0 ? 'over-licensed' : 'matched',
+      kinds: [...(line.variance !== 0 ? ['licence' as const] : []), ...(billed?.billedVariance ? ['billing' as const] : [])],
+      billing: billed?.billed === undefined || billed.billed === null ? null : { billed: billed.billed, billedVariance: billed.billedVariance!, billingStatus: billed.billingStatus!, underBilled: billed.underBilled ?? null },
       state: this.stateOf(client, line)!, since: SNAPSHOTS[5].takenAt,
       money: { revenueAtRisk: line.revenueAtRisk, overspend: line.overspend, unpricedSeats: line.unpricedSeats }, exception,
       actions: latest ? [{ actionId: latest.action.id, itemId: latest.item.id, type: latest.action.type, state: latest.item.state, preview: latest.item.preview,
@@ -155,6 +168,20 @@ export class FixtureActions {
       id: `item-${++this.seq}`, clientId: client.clientId, clientName: client.name, productId: line.productId, productName: line.productName, state: 'proposed',
       preview: { subscriptionId: 'sub-1', fromQuantity: from, toQuantity: to, monthlyCostChange: cost === null ? null : money(cost),
         monthlyPriceChange: unit === null ? null : money(Math.round((to - from) * unit * 100)), warnings },
+      outcome: null, scheduledFor: null, verification: null,
+    };
+  }
+
+  /** "Bill N more seats": the line's PanelOne addition, from billed to billed + billedVariance, at its monthly unit price. */
+  private psaItem(client: FixtureClient, line: FixtureLine, toQuantity?: number): S['ActionItemDto'] {
+    const from = line.billed!;
+    const to = toQuantity ?? from + line.billedVariance!;
+    const unit = line.billedUnitPriceMonthly?.amount ?? null;
+    return {
+      id: `item-${++this.seq}`, clientId: client.clientId, clientName: client.name, productId: line.productId, productName: line.productName, state: 'proposed',
+      preview: { additionId: `add-${client.clientId}`, agreementId: `agr-${client.clientId}`, agreementName: `${client.name} managed services`, additionDescription: `${line.productName} per device`,
+        fromQuantity: from, toQuantity: to, monthlyCostChange: money(0), monthlyPriceChange: unit === null ? null : money(Math.round((to - from) * unit * 100)),
+        warnings: unit === null ? [{ code: 'unpriced', message: 'PanelOne gave no unit price for this addition: the billing change is unknown.' }] : [] },
       outcome: null, scheduledFor: null, verification: null,
     };
   }

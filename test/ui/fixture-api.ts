@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { FixtureActions } from './fixture-actions.js';
-import { fixtureToken, PRODUCTS, SNAPSHOTS, cents, clientDetail, makeAdminData, makeAlerts, makeClients, makeUnmapped, money, withBilling, type FixtureClient } from './fixture-data.js';
+import { fixtureToken, PRODUCTS, SNAPSHOTS, cents, clientDetail, makeAdminData, makeAlerts, makeClients, makeUnmapped, money, withBilling, withoutBilling, type FixtureClient } from './fixture-data.js';
 
 export const BUNDLE_PATH = new URL('../../dist/plugin/billingone-reconcile.js', import.meta.url);
 const HOST_DIR = new URL('../../plugin-ui/host/', import.meta.url);
@@ -37,7 +37,7 @@ export class FixtureApi {
   failures: { status: number; count: number; pathPrefix: string; message: string }[] = [];
   failingTools = new Set<string>();
   /** Gaps, exceptions, actions and the audit log over `clients`. */
-  actions = new FixtureActions(() => this.clients);
+  actions = new FixtureActions(() => this.clients, () => this.world());
   /** PSA billing on: rows, lines, summary and totals carry the third column. */
   psaBilling = false;
   private server?: Server;
@@ -57,7 +57,7 @@ export class FixtureApi {
     this.failingTools.clear();
     this.alerts = makeAlerts();
     this.changeCounts = { added: 3, removed: 1, changed: 2 };
-    this.actions = new FixtureActions(() => this.clients);
+    this.actions = new FixtureActions(() => this.clients, () => this.world());
     this.psaBilling = false;
   }
 
@@ -331,7 +331,7 @@ export class FixtureApi {
   /** The mapped clients of the reconciliation the query reads (history has other numbers). */
   world(query: URLSearchParams = new URLSearchParams()): FixtureClient[] {
     const rows = this.mark(query).latest ? this.clients : makeClients(1 + SNAPSHOTS.findIndex((snapshot) => snapshot.id === query.get('snapshotId')) + Number(query.get('version') ?? 0));
-    return this.psaBilling ? rows.map(withBilling) : rows;
+    return this.psaBilling ? rows.map(withBilling) : rows.map(withoutBilling);
   }
 
   snapshotList() {
@@ -366,7 +366,7 @@ export class FixtureApi {
         underBilledClients: rows.filter((row) => row.billingStatus === 'under-billed').length,
         overBilledClients: rows.filter((row) => row.billingStatus === 'over-billed').length,
         unpricedUnderBilledSeats: rows.reduce((sum, row) => sum + (row.unpricedUnderBilledSeats ?? 0), 0),
-      } : {}),
+      } : { underBilled: null, underBilledClients: null, overBilledClients: null, unpricedUnderBilledSeats: null }),
     };
   }
 
@@ -464,7 +464,7 @@ export function totalsOf(rows: FixtureClient[]) {
     revenueAtRisk: money(rows.reduce((sum, row) => sum + cents(row.revenueAtRisk), 0)),
     overspend: money(rows.reduce((sum, row) => sum + cents(row.overspend), 0)),
     unpricedSeats: rows.reduce((sum, row) => sum + row.unpricedSeats, 0),
-    ...(rows.some((row) => row.underBilled) ? { underBilled: money(rows.reduce((sum, row) => sum + cents(row.underBilled), 0)) } : {}),
+    underBilled: rows.some((row) => row.underBilled) ? money(rows.reduce((sum, row) => sum + cents(row.underBilled), 0)) : null,
   };
 }
 

@@ -14,9 +14,9 @@ export interface FixtureLine {
   status: 'under-licensed' | 'over-licensed' | 'matched';
   unitPriceMonthly: Money | null; revenueAtRisk: Money | null; overspend: Money | null; unpricedSeats: number; gapState: 'open' | 'accepted' | null;
   exception?: { reason: 'client-owned-licence' | 'spare-on-purpose' | 'device-retiring' | 'not-billable' | 'other'; note: string | null; until: string | null } | null;
-  /** PSA billing (FixtureApi.psaBilling): absent otherwise. */
-  billed?: number; billedVariance?: number; unbilledLicences?: number; billingStatus?: 'under-billed' | 'over-billed' | 'billed';
-  billedUnitPriceMonthly?: Money | null; underBilled?: Money | null; unpricedUnderBilledSeats?: number;
+  /** PSA billing (FixtureApi.psaBilling): null otherwise (withoutBilling). */
+  billed?: number | null; billedVariance?: number | null; unbilledLicences?: number | null; billingStatus?: 'under-billed' | 'over-billed' | 'billed' | null;
+  billedUnitPriceMonthly?: Money | null; underBilled?: Money | null; unpricedUnderBilledSeats?: number | null;
 }
 export interface FixtureClient {
   clientId: string; name: string; pax8CompanyId: string | null;
@@ -25,7 +25,7 @@ export interface FixtureClient {
   headlineProductId: string | null; headlineProductName: string | null; lineCount: number;
   revenueAtRisk: Money; overspend: Money; unpricedSeats: number; monthlyImpact: Money | null; lines: FixtureLine[];
   billed?: number | null; billedVariance?: number | null; unbilledLicences?: number | null; billingStatus?: string | null;
-  underBilled?: Money; unpricedUnderBilledSeats?: number;
+  underBilled?: Money | null; unpricedUnderBilledSeats?: number | null;
 }
 
 /**
@@ -55,6 +55,12 @@ export function withBilling(client: FixtureClient, index: number): FixtureClient
     underBilled: money(lines.reduce((sum, line) => sum + cents(line.underBilled), 0)),
     unpricedUnderBilledSeats: lines.reduce((sum, line) => sum + (line.unpricedUnderBilledSeats ?? 0), 0),
   };
+}
+
+/** The client without PSA data: every billing field null, as the API answers it. */
+export function withoutBilling(client: FixtureClient): FixtureClient {
+  const none = { billed: null, billedVariance: null, unbilledLicences: null, billingStatus: null, underBilled: null, unpricedUnderBilledSeats: null };
+  return { ...client, ...none, lines: client.lines.map((line) => ({ ...line, ...none, billedUnitPriceMonthly: null })) };
 }
 
 export const PRODUCTS = [
@@ -143,7 +149,7 @@ export function clientDetail(client: FixtureClient, mark: { snapshot: unknown; v
     rulesChanged: index === 4, reason: index === 4 ? 'Counting rules changed by admin (stale after 45 days)' : null,
     lines: client.lines.map((line) => ({ productId: line.productId, productName: line.productName, licenses: Math.max(0, line.licenses - (index < 3 ? 2 : 0)),
       variance: Math.max(0, client.devices - (SNAPSHOTS.length - 1 - index)) - Math.max(0, line.licenses - (index < 3 ? 2 : 0)),
-      ...(line.billed === undefined ? {} : { billed: Math.max(0, line.billed - (index < 2 ? 1 : 0)) }) })),
+      billed: line.billed === undefined || line.billed === null ? null : Math.max(0, line.billed - (index < 2 ? 1 : 0)) })),
   }));
   const headline = client.lines.find((line) => line.productId === client.headlineProductId);
   return {

@@ -225,6 +225,81 @@ describe('caps of Pax8 changes in the settings', () => {
   });
 });
 
+describe('bill N more seats (PSA billing)', () => {
+  /** A client with PSA billing whose one line is under-billed (withBilling: every fourth line), with a billed price. */
+  function underBilledClient() {
+    stack.api.psaBilling = true;
+    return stack.api.world().find((row) => row.lines.length === 1 && (row.lines[0].billedVariance ?? 0) > 0 && row.lines[0].billedUnitPriceMonthly)!;
+  }
+
+  it('a technician proposes "Bill N more seats" from the gap; an admin sees it in the queue as a PanelOne billing change and approves it', async () => {
+    const client = underBilledClient();
+    const billed = client.lines[0];
+    const n = billed.billedVariance!;
+    const seats = `Bill ${n} more seat${n === 1 ? '' : 's'}`;
+    const technician = await openPanel('technician', client.clientId);
+    const row = line(technician.page, billed.productId);
+    await row.getByRole('button', { name: `${seats}: ${billed.productName}` }).click();
+    const dialog = technician.page.getByRole('dialog', { name: `${seats} of ${billed.productName} in PanelOne` });
+    await dialog.getByText(/nothing is written to PanelOne until an admin approves it/).waitFor();
+    await dialog.getByRole('button', { name: 'Propose change' }).click();
+    const to = billed.billed! + n;
+    const price = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(n * billed.billedUnitPriceMonthly!.amount);
+    await dialog.locator('.quantity', { hasText: `${billed.billed} → ${to} seats` }).waitFor();
+    expect(await dialog.locator('.price').textContent()).toBe(`+${price} / month`);
+    expect(await dialog.locator('.cost').textContent()).toBe('No change');
+    await dialog.getByText('Proposed. An admin approves it in the approval queue; nothing is written to PanelOne before that.').waitFor();
+    expect(posted('/actions')).toHaveLength(1);
+    expect(stack.api.actions.actions[0]).toMatchObject({ type: 'psa-quantity', state: 'proposed', items: [{ clientId: client.clientId, productId: billed.productId, preview: { fromQuantity: billed.billed, toQuantity: to } }] });
+    expect(await seriousAxeViolations(technician.page)).toEqual([]);
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    await row.locator('.gap-state', { hasText: `PanelOne billing ${billed.billed} → ${to} seats: waiting for approval` }).waitFor();
+    await technician.context.close();
+
+    const { page, context, errors } = await newPage(stack.browser);
+    await mountWidget(page, stack.api.baseUrl, QUEUE, { 'api-base': stack.api.baseUrl, 'context-token': fixtureToken('admin') });
+    const card = page.locator(`${QUEUE} li.action`, { hasText: client.name });
+    await card.locator('.billing-summary', { hasText: `PanelOne billing: addition add-${client.clientId}, ${billed.billed} → ${to} seats, +${price} / month billed` }).waitFor();
+    await screenshot(page, 'psa-actions/queue-desktop');
+    await card.locator('input.select').check();
+    await page.locator(QUEUE).getByRole('button', { name: 'Approve selected (1)' }).click();
+    await card.locator('.badge', { hasText: 'Applied in PanelOne' }).waitFor({ timeout: 10000 });
+    expect(stack.api.actions.actions[0]).toMatchObject({ type: 'psa-quantity', state: 'applied', approvedBy: 'user-admin' });
+    expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('without PSA data no billing button is offered; a viewer is offered none', async () => {
+    const client = underClient();
+    const { page, context } = await openPanel('admin', client.clientId);
+    await line(page, 'prod-edr').getByRole('button', { name: 'Fix in Pax8: SentinelOne Control' }).waitFor();
+    expect(await page.getByRole('button', { name: /^Bill / }).count()).toBe(0);
+    await context.close();
+    const billed = underBilledClient();
+    const viewer = await openPanel('viewer', billed.clientId);
+    await viewer.page.locator(`${PANEL} tr[data-product-id="${billed.lines[0].productId}"]`).waitFor();
+    expect(await viewer.page.getByRole('button', { name: /^Bill |Fix/ }).count()).toBe(0);
+    await viewer.context.close();
+  });
+
+  it('screenshots: the billing dialog, desktop and phone, light and dark', async () => {
+    for (const viewport of [undefined, PHONE]) {
+      for (const colorScheme of ['light', 'dark'] as const) {
+        stack.api.reset();
+        const client = underBilledClient();
+        const { page, context } = await openPanel('admin', client.clientId, { viewport, colorScheme });
+        await line(page, client.lines[0].productId).getByRole('button', { name: /^Bill / }).click();
+        const dialog = page.getByRole('dialog', { name: /in PanelOne$/ });
+        await dialog.getByRole('button', { name: 'Propose change' }).click();
+        await dialog.locator('.billing-summary').waitFor();
+        if (viewport) expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+        await screenshot(page, `psa-actions/bill-${viewport ? 'phone' : 'desktop'}-${colorScheme}`);
+        await context.close();
+      }
+    }
+  });
+});
+
 describe('screenshots of the closing-the-loop screens', () => {
   it('drill-down with the Accept form, the Fix preview and the approval queue, desktop and phone, light and dark', async () => {
     const client = underClient();

@@ -151,7 +151,7 @@ export class ClientPanelElement extends B1rElement {
         <div class="figure"><span class="label">Variance ${headline}</span><span class="value tone-${tone}">${unmapped ? 'not counted' : formatVariance(detail.variance!)}</span></div>
         <div class="figure"><span class="label">Revenue at risk / month</span>${money(detail.revenueAtRisk, unpricedUnder, 'under')}</div>
         <div class="figure"><span class="label">Overspend / month</span>${money(detail.overspend, unpricedOver, 'over')}</div>
-        ${detail.underBilled !== undefined ? html`
+        ${detail.underBilled !== null ? html`
           <div class="figure billed"><span class="label">Billed ${headline}</span><span class="value">${detail.billed === null || detail.billed === undefined ? '—' : formatCount(detail.billed)}</span></div>
           <div class="figure under-billed"><span class="label">Under-billed / month</span>${money(detail.underBilled, detail.unpricedUnderBilledSeats ?? 0, 'under')}</div>` : nothing}
       </div>
@@ -261,7 +261,7 @@ function gapView(detail: ClientDetail, line: ProductLine, gaps: readonly Gap[] =
   return {
     clientId: detail.clientId, productId: line.productId, productName: line.productName, variance: line.variance,
     state: gap?.state ?? line.gapState, since: gap?.since ?? null, exception: gap?.exception ?? line.exception,
-    action: gap?.actions[0] ?? null, closedBy: gap?.closedBy ?? null,
+    action: gap?.actions[0] ?? null, closedBy: gap?.closedBy ?? null, billedVariance: gap?.billing?.billedVariance ?? line.billedVariance,
   };
 }
 

@@ -17,7 +17,7 @@ export function renderProductLines(detail: ClientDetail, gapCell: GapCell): Temp
         ? 'Not mapped to a Pax8 company: its devices are not compared with licenses until it is mapped.'
         : html`No per-device subscription: all ${formatCount(detail.devices)} billable devices are unlicensed (${formatUnpriced(detail.unpricedSeats)}).`}</p></section>`;
   }
-  const billing = detail.underBilled !== undefined;
+  const billing = detail.underBilled !== null; // null: no PSA data
   return html`<section class="panel wide" part="section"><h3>Product lines</h3>
     <div class="scroll lines-wrap" tabindex="0" role="region" aria-label="Product lines">
       <table class="lines">

@@ -30,7 +30,7 @@ export function renderTrendChart(trend: TrendPoint[], width: number): TemplateRe
   const points = [...trend].sort((a, b) => Date.parse(a.takenAt) - Date.parse(b.takenAt));
   const series = trendSeries(points);
   const licenses = (point: TrendPoint, productId: string) => point.lines.find((line) => line.productId === productId)?.licenses;
-  const billed = (point: TrendPoint, productId: string) => point.lines.find((line) => line.productId === productId)?.billed;
+  const billed = (point: TrendPoint, productId: string) => point.lines.find((line) => line.productId === productId)?.billed ?? undefined; // null: no PSA data at that point
   const billedSeries = series.filter((s) => points.some((point) => billed(point, s.productId) !== undefined));
   const values = points.flatMap((point) => [point.devices, ...point.lines.flatMap((line) => [line.licenses, line.billed ?? 0])]);
   const yMax = niceCeiling(Math.max(1, ...values));

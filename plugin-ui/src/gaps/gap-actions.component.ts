@@ -14,8 +14,9 @@ type FixStep = 'edit' | 'preview' | 'proposed' | 'approved';
 /**
  * Where one gap stands, and what the signed-in user may do about it (internal to the drill-down
  * and the list): "Accept" with a reason (admins), "Remove exception" (admins), "Fix in Pax8"
- * (technicians see the preview, then propose on Confirm; admins may approve at once; the proposer
- * may cancel a proposal until it is approved). Each opens a modal dialog; closing one after
+ * and, on a billing gap, "Bill N more seats" in PanelOne (technicians see the preview, then
+ * propose on Confirm; admins may approve at once; the proposer may cancel a proposal until it is
+ * approved; both kinds go through the same dialog). Each opens a modal dialog; closing one after
  * a change announces `b1r-reconciliation-changed` so every widget on the page reloads.
  */
 export class GapActionsElement extends B1rElement {
@@ -31,6 +32,8 @@ export class GapActionsElement extends B1rElement {
   @state() private message = '';
   @state() private reason: ExceptionReason = 'client-owned-licence';
   @state() private fixStep: FixStep = 'edit';
+  /** Which change the fix dialog proposes. */
+  @state() private kind: 'pax8-quantity' | 'psa-quantity' = 'pax8-quantity';
   @state() private action?: Action;
   /** What "Preview change" answered, and the body it was asked with (proposed as is on Confirm). */
   @state() private previewed?: { body: ProposeAction; answer: ActionPreviewResponse };
@@ -58,10 +61,14 @@ export class GapActionsElement extends B1rElement {
     const admin = this.may('admin');
     const technician = this.may('technician');
     const open = gap.state === 'open';
+    // A billing gap (PSA billing): devices - billed seats, other than zero.
+    const billed = gap.billedVariance ?? 0;
     return html`<div class="gap">
       ${text ? html`<span class="gap-state state-${gap.state}" tabindex="-1">${text}</span>` : nothing}
       ${open && (admin || technician) ? html`<span class="buttons">
-        ${technician ? html`<button class="btn small" part="button" @click=${this.openFix} aria-label="Fix in Pax8: ${gap.productName}">Fix in Pax8</button>` : nothing}
+        ${technician && gap.variance !== 0 ? html`<button class="btn small" part="button" @click=${() => this.openFix('pax8-quantity')} aria-label="Fix in Pax8: ${gap.productName}">Fix in Pax8</button>` : nothing}
+        ${technician && billed ? html`<button class="btn small bill" part="button" @click=${() => this.openFix('psa-quantity')}
+          aria-label="${billText(billed)}: ${gap.productName}">${billText(billed)}</button>` : nothing}
         ${admin ? html`<button class="btn small" part="button" @click=${this.openAccept} aria-label="Accept: ${gap.productName}">Accept</button>` : nothing}
       </span>` : nothing}
       ${gap.state === 'accepted' && admin ? html`<button class="btn small" part="button" ?disabled=${this.busy} @click=${this.removeException}
@@ -105,10 +112,17 @@ export class GapActionsElement extends B1rElement {
     const admin = this.may('admin');
     const action = this.action;
     const item = this.fixStep === 'preview' ? this.previewed?.answer.items[0] : action?.items[0];
+    const psa = this.kind === 'psa-quantity';
+    const billed = gap.billedVariance ?? 0;
     return html`<dialog class="fix" aria-labelledby="fix-title" @close=${this.onClose}>
       <form @submit=${this.submitFix}>
-        <h3 id="fix-title">Fix ${gap.productName} in Pax8</h3>
-        ${this.fixStep === 'edit' ? html`
+        <h3 id="fix-title">${psa ? `${billText(billed)} of ${gap.productName} in PanelOne` : `Fix ${gap.productName} in Pax8`}</h3>
+        ${this.fixStep === 'edit' && psa ? html`
+          <p class="muted">${billedSeatsText(billed)}. Preview the change of the client's PanelOne agreement addition first; proposing records it, and nothing is written to PanelOne until an admin approves it.</p>
+          <label>New billed quantity (optional)
+            <input type="number" name="toQuantity" min="0" max="100000" step="1" inputmode="numeric" placeholder=${`current ${billed >= 0 ? '+' : '−'} ${Math.abs(billed)}`} /></label>
+          <p class="hint muted">Empty: the addition's current quantity ${billed >= 0 ? 'plus' : 'minus'} ${Math.abs(billed)} (its largest addition of this product).</p>`
+        : this.fixStep === 'edit' ? html`
           <p class="muted">${seatsText(gap.variance)}. Preview the change first; proposing records it, and nothing is written to Pax8 until an admin approves it.</p>
           ${counted.length > 1 ? html`<label>Subscription
             <select name="subscriptionId">${counted.map((subscription) => html`<option value=${subscription.id}>${subscription.productName} · ${subscription.quantity} seats · ${subscription.billingTerm ?? 'term unknown'}</option>`)}</select></label>` : nothing}
@@ -118,11 +132,11 @@ export class GapActionsElement extends B1rElement {
           <p class="hint muted">Empty: the subscription's current quantity ${gap.variance >= 0 ? 'plus' : 'minus'} ${Math.abs(gap.variance)}.</p>`
         : item ? html`${renderPreview(item)}
           ${this.fixStep === 'preview' ? html`<p class="muted">Nothing is recorded yet. Confirm to propose this change${admin ? '' : ' for an admin to approve'}.</p>`
-          : this.fixStep === 'approved' ? html`<p class="done" role="status">Approved. The worker re-reads the subscription and writes the new quantity; the line shows when it is applied.</p>`
+          : this.fixStep === 'approved' ? html`<p class="done" role="status">Approved. The worker re-reads the ${psa ? 'PanelOne addition' : 'subscription'} and writes the new quantity; the line shows when it is applied.</p>`
           : admin ? html`<p class="muted">Proposed. Approve it now, or leave it in the approval queue.</p>
               ${needsConfirmLarge(item) ? html`<label class="check"><input type="checkbox" .checked=${this.confirmLarge}
                 @change=${(event: Event) => (this.confirmLarge = (event.target as HTMLInputElement).checked)} /> Confirm large change (above the caps in the settings)</label>` : nothing}`
-          : html`<p class="done" role="status">Proposed. An admin approves it in the approval queue; nothing is written to Pax8 before that. You may cancel it until then.</p>`}` : nothing}
+          : html`<p class="done" role="status">Proposed. An admin approves it in the approval queue; nothing is written to ${psa ? 'PanelOne' : 'Pax8'} before that. You may cancel it until then.</p>`}` : nothing}
         ${this.message ? html`<p class="error" role="alert">${this.message}</p>` : nothing}
         <div class="dialog-buttons">
           ${this.fixStep === 'edit' ? html`
@@ -155,7 +169,8 @@ export class GapActionsElement extends B1rElement {
     this.acceptDialog?.showModal();
   }
 
-  private openFix(): void {
+  private openFix(kind: 'pax8-quantity' | 'psa-quantity'): void {
+    this.kind = kind;
     this.message = '';
     this.fixStep = 'edit';
     this.action = undefined;
@@ -183,9 +198,9 @@ export class GapActionsElement extends B1rElement {
     if (this.fixStep === 'edit') {
       const form = new FormData(event.target as HTMLFormElement);
       const to = String(form.get('toQuantity') ?? '');
-      const subscriptionId = String(form.get('subscriptionId') ?? '');
+      const subscriptionId = this.kind === 'pax8-quantity' ? String(form.get('subscriptionId') ?? '') : '';
       const gap = { clientId: this.gap!.clientId, productId: this.gap!.productId, ...(subscriptionId ? { subscriptionId } : {}), ...(to ? { toQuantity: Number(to) } : {}) };
-      const body: ProposeAction = { type: 'pax8-quantity', gaps: [gap] };
+      const body: ProposeAction = { type: this.kind, gaps: [gap] };
       // The preview stores nothing, so it does not count as a change to announce on close.
       const changed = this.changed;
       const answer = await this.call(() => this.api.post<ActionPreviewResponse>('/actions/preview', body));
@@ -243,4 +258,16 @@ export class GapActionsElement extends B1rElement {
 function seatsText(variance: number): string {
   const seats = Math.abs(variance);
   return variance > 0 ? `${seats} more device${seats === 1 ? '' : 's'} than licenses` : `${seats} more license${seats === 1 ? '' : 's'} than devices`;
+}
+
+/** "Bill 2 more seats" / "Bill 1 fewer seat". */
+function billText(billedVariance: number): string {
+  const seats = Math.abs(billedVariance);
+  return `Bill ${seats} ${billedVariance > 0 ? 'more' : 'fewer'} seat${seats === 1 ? '' : 's'}`;
+}
+
+/** "2 devices in use are not billed" / "billed for 1 seat more than devices in use". */
+function billedSeatsText(billedVariance: number): string {
+  const seats = Math.abs(billedVariance);
+  return billedVariance > 0 ? `${seats} device${seats === 1 ? '' : 's'} in use ${seats === 1 ? 'is' : 'are'} not billed to the client` : `The client is billed for ${seats} seat${seats === 1 ? '' : 's'} more than devices in use`;
 }

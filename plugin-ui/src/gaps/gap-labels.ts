@@ -35,16 +35,23 @@ export interface GapView {
   action?: GapAction | null;
   /** state closed: the snapshot that shows the gap gone */
   closedBy?: { takenAt: string } | null;
+  /** PSA billing: devices - billed (positive: "bill N more seats"); null or absent: no PSA data. */
+  billedVariance?: number | null;
 }
 
+/** "PanelOne billing" for a psa-quantity action, "Pax8 fix" for a pax8-quantity one. */
+export const actionName = (action: Pick<GapAction, 'type'> | null | undefined) => (action?.type === 'psa-quantity' ? 'PanelOne billing' : 'Pax8 fix');
+
 /** "Applied in Pax8", "Scheduled for Jan 31, 2027", "Failed: <Pax8's words>". */
-export function actionStateText(item: Pick<ActionItem, 'state' | 'scheduledFor' | 'outcome'>): string {
+export function actionStateText(item: Pick<ActionItem, 'state' | 'scheduledFor' | 'outcome'> & { preview?: Pick<ActionPreview, 'additionId'> }): string {
   if (item.state === 'scheduled' && item.scheduledFor) return `Scheduled for ${formatDay(item.scheduledFor)}`;
-  const label = ACTION_STATE_LABELS[item.state] ?? item.state;
+  const known = ACTION_STATE_LABELS[item.state] ?? item.state;
+  // A psa-quantity item is applied in PanelOne, not Pax8.
+  const label = item.preview?.additionId ? known.replace('Pax8', 'PanelOne') : known;
   return item.outcome?.message && (item.state === 'failed' || item.state === 'conflict') ? `${label}: ${item.outcome.message}` : label;
 }
 
-export function renderActionBadge(item: Pick<ActionItem, 'state' | 'scheduledFor' | 'outcome'>): TemplateResult {
+export function renderActionBadge(item: Pick<ActionItem, 'state' | 'scheduledFor' | 'outcome'> & { preview?: Pick<ActionPreview, 'additionId'> }): TemplateResult {
   return html`<span class="badge action-${item.state}">${item.state === 'applying' ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}${actionStateText(item)}</span>`;
 }
 
@@ -69,15 +76,15 @@ export function gapStateText(gap: GapView): string | null {
   switch (gap.state) {
     case 'open': {
       const since = gap.since ? `Open since ${formatDay(gap.since)}` : 'Open';
-      const last = action && (action.state === 'failed' || action.state === 'conflict') ? ` · last fix ${actionStateText(action).toLowerCase()}` : '';
+      const last = action && (action.state === 'failed' || action.state === 'conflict') ? ` · last ${action.type === 'psa-quantity' ? 'billing change' : 'fix'} ${actionStateText(action).toLowerCase()}` : '';
       return since + last;
     }
     case 'accepted':
       return gap.exception ? `Accepted: ${exceptionText(gap.exception)}` : 'Accepted';
     case 'action-pending':
-      return action ? `Pax8 fix ${quantityChange(action.preview)}: ${actionStateText(action).toLowerCase()}` : 'Pax8 fix pending';
+      return action ? `${actionName(action)} ${quantityChange(action.preview)}: ${actionStateText(action).toLowerCase()}` : 'Pax8 fix pending';
     case 'action-applied':
-      return action ? `Pax8 fix applied (${quantityChange(action.preview)}), awaiting the next snapshot` : 'Pax8 fix applied, awaiting the next snapshot';
+      return action ? `${actionName(action)} applied (${quantityChange(action.preview)}), awaiting the next snapshot` : 'Pax8 fix applied, awaiting the next snapshot';
     case 'closed':
       {
         const takenAt = gap.closedBy?.takenAt ?? action?.verification?.takenAt;

@@ -17,7 +17,8 @@ export const SORT_LABELS: Record<SortKey, string> = {
 export const BILLING_SORTS: SortKey[] = ['underBilled', 'billedVariance'];
 
 /** Whether the list carries the third column (PSA billing on for its version). */
-export const hasBilling = (list: ClientList) => list.totals.underBilled !== undefined;
+/** null: no PSA data, so no billing column. */
+export const hasBilling = (list: ClientList) => list.totals.underBilled !== null;
 
 export interface TableOptions {
   sort: SortKey;
@@ -131,7 +132,7 @@ function renderLine(line: ProductLine, id: string, billing: boolean, gap: unknow
  * line than the headline may be the under-billed one), on a line with how it multiplies out.
  * null (no line) shows a dash, never 0.
  */
-export function renderBilled(billed: number | null | undefined, billedVariance: number | null | undefined, underBilled: Money | null | undefined, unpriced: number | undefined,
+export function renderBilled(billed: number | null | undefined, billedVariance: number | null | undefined, underBilled: Money | null | undefined, unpriced: number | null | undefined,
   unitPrice?: Money | null): TemplateResult {
   const money = underBilled && underBilled.amount
     ? html`<span class="amount under-billed tone-under">${formatMoney(underBilled)}</span>

@@ -161,7 +161,7 @@ export class ReconciliationElement extends B1rElement {
   private renderContent(summary: ReconciliationSummary): TemplateResult {
     const canExport = this.may('technician');
     // The third column (PSA billing) exists only when the summary carries it: never shown as 0.
-    const billing = summary.underBilled !== undefined;
+    const billing = summary.underBilled !== null; // null: no PSA data, no billing column
     return html`${renderCards(summary, this.statusFilter, (status) => this.setStatus(status), () => this.setSort('underBilled', true))}
       ${renderMappingNote(summary, this.settingsHref)}
       <div class="list-controls">

@@ -1119,14 +1119,14 @@ export interface components {
             acceptedOverspend: components["schemas"]["MoneyDto"];
             /** @description Seats of accepted gaps without a price (not in unpricedSeats) */
             acceptedUnpricedSeats: number;
-            /** @description PSA billing (absent without PSA data): sum of the rows' underBilled (the MSP's lost billing) */
-            underBilled?: components["schemas"]["MoneyDto"];
-            /** @description PSA billing (absent without PSA data): clients with a line billed for fewer seats than its devices */
-            underBilledClients?: number;
-            /** @description PSA billing (absent without PSA data): clients billed for more seats than their devices on some line (none under-billed) */
-            overBilledClients?: number;
-            /** @description PSA billing (absent without PSA data): seats of under-billed gaps whose line has no billed price */
-            unpricedUnderBilledSeats?: number;
+            /** @description PSA billing (null without PSA data): sum of the rows' underBilled (the MSP's lost billing) */
+            underBilled: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (null without PSA data): clients with a line billed for fewer seats than its devices */
+            underBilledClients: number | null;
+            /** @description PSA billing (null without PSA data): clients billed for more seats than their devices on some line (none under-billed) */
+            overBilledClients: number | null;
+            /** @description PSA billing (null without PSA data): seats of under-billed gaps whose line has no billed price */
+            unpricedUnderBilledSeats: number | null;
         };
         LineExceptionDto: {
             /** @enum {string} */
@@ -1165,20 +1165,23 @@ export interface components {
             gapState: "open" | "accepted" | null;
             /** @description The exception that accepts this gap */
             exception: components["schemas"]["LineExceptionDto"] | null;
-            /** @description PSA billing (absent without PSA data): sum of quantity over the client's ACTIVE agreements' non-cancelled additions of catalog items mapped to this product */
-            billed?: number;
-            /** @description PSA billing (absent without PSA data): devices - billed (positive: under-billed) */
-            billedVariance?: number;
-            /** @description PSA billing (absent without PSA data): licenses - billed (positive: licences paid to Pax8 and not billed) */
-            unbilledLicences?: number;
-            /** @enum {string} */
-            billingStatus?: "under-billed" | "over-billed" | "billed";
-            /** @description PSA billing (absent without PSA data): quantity-weighted monthly unit price of the billed additions (QUARTERLY / 3, ANNUAL / 12), rounded to the cent; null: nothing billed with a price */
-            billedUnitPriceMonthly?: components["schemas"]["MoneyDto"] | null;
-            /** @description PSA billing (absent without PSA data): an under-billed line's billedVariance x billedUnitPriceMonthly; 0 on any other line; null when the gap has no price */
-            underBilled?: components["schemas"]["MoneyDto"] | null;
-            /** @description PSA billing (absent without PSA data): seats of this line's under-billed gap when it has no price */
-            unpricedUnderBilledSeats?: number;
+            /** @description PSA billing (null without PSA data): sum of quantity over the client's ACTIVE agreements' non-cancelled additions of catalog items mapped to this product */
+            billed: number | null;
+            /** @description PSA billing (null without PSA data): devices - billed (positive: under-billed) */
+            billedVariance: number | null;
+            /** @description PSA billing (null without PSA data): licenses - billed (positive: licences paid to Pax8 and not billed) */
+            unbilledLicences: number | null;
+            /**
+             * @description PSA billing (null without PSA data): under-billed, over-billed or billed
+             * @enum {string|null}
+             */
+            billingStatus: "under-billed" | "over-billed" | "billed" | null;
+            /** @description PSA billing (null without PSA data): quantity-weighted monthly unit price of the billed additions (QUARTERLY / 3, ANNUAL / 12), rounded to the cent; null: nothing billed with a price */
+            billedUnitPriceMonthly: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (null without PSA data): an under-billed line's billedVariance x billedUnitPriceMonthly; 0 on any other line; null when the gap has no price */
+            underBilled: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (null without PSA data): seats of this line's under-billed gap when it has no price */
+            unpricedUnderBilledSeats: number | null;
         };
         ClientRowResponseDto: {
             /** @description PanelOne organization id */
@@ -1218,21 +1221,21 @@ export interface components {
              * @enum {string|null}
              */
             previousStatus?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | null;
-            /** @description PSA billing (absent without PSA data): billed of the headline line; null without a line */
-            billed?: number | null;
-            /** @description PSA billing (absent without PSA data): billedVariance of the headline line */
-            billedVariance?: number | null;
-            /** @description PSA billing (absent without PSA data): unbilledLicences of the headline line */
-            unbilledLicences?: number | null;
+            /** @description PSA billing (null without PSA data): billed of the headline line; null without a line */
+            billed: number | null;
+            /** @description PSA billing (null without PSA data): billedVariance of the headline line */
+            billedVariance: number | null;
+            /** @description PSA billing (null without PSA data): unbilledLicences of the headline line */
+            unbilledLicences: number | null;
             /**
-             * @description PSA billing (absent without PSA data): under-billed if any line is, else over-billed if any is, else billed; null without a line
+             * @description PSA billing (null without PSA data): under-billed if any line is, else over-billed if any is, else billed; null without a line
              * @enum {string|null}
              */
-            billingStatus?: "under-billed" | "over-billed" | "billed" | null;
-            /** @description PSA billing (absent without PSA data): sum of the lines' underBilled (never netted against over-billed lines) */
-            underBilled?: components["schemas"]["MoneyDto"];
-            /** @description PSA billing (absent without PSA data): seats of under-billed gaps without a price */
-            unpricedUnderBilledSeats?: number;
+            billingStatus: "under-billed" | "over-billed" | "billed" | null;
+            /** @description PSA billing (null without PSA data): sum of the lines' underBilled (never netted against over-billed lines) */
+            underBilled: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (null without PSA data): seats of under-billed gaps without a price */
+            unpricedUnderBilledSeats: number | null;
         };
         ListTotalsDto: {
             /** @description Sum of devices over the filtered list (every page) */
@@ -1240,8 +1243,8 @@ export interface components {
             revenueAtRisk: components["schemas"]["MoneyDto"];
             overspend: components["schemas"]["MoneyDto"];
             unpricedSeats: number;
-            /** @description PSA billing (absent without PSA data): sum of underBilled over the filtered list */
-            underBilled?: components["schemas"]["MoneyDto"];
+            /** @description PSA billing (null without PSA data): sum of underBilled over the filtered list */
+            underBilled: components["schemas"]["MoneyDto"] | null;
         };
         ClientListResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
@@ -1279,8 +1282,8 @@ export interface components {
             productName: string;
             licenses: number;
             variance: number;
-            /** @description PSA billing (absent without PSA data): what the client was billed for this product at that snapshot */
-            billed?: number;
+            /** @description PSA billing (null without PSA data): what the client was billed for this product at that snapshot */
+            billed: number | null;
         };
         TrendPointDto: {
             /** Format: uuid */
@@ -1345,21 +1348,21 @@ export interface components {
              * @enum {string|null}
              */
             previousStatus?: "under-licensed" | "over-licensed" | "matched" | "unmapped" | "accepted" | null;
-            /** @description PSA billing (absent without PSA data): billed of the headline line; null without a line */
-            billed?: number | null;
-            /** @description PSA billing (absent without PSA data): billedVariance of the headline line */
-            billedVariance?: number | null;
-            /** @description PSA billing (absent without PSA data): unbilledLicences of the headline line */
-            unbilledLicences?: number | null;
+            /** @description PSA billing (null without PSA data): billed of the headline line; null without a line */
+            billed: number | null;
+            /** @description PSA billing (null without PSA data): billedVariance of the headline line */
+            billedVariance: number | null;
+            /** @description PSA billing (null without PSA data): unbilledLicences of the headline line */
+            unbilledLicences: number | null;
             /**
-             * @description PSA billing (absent without PSA data): under-billed if any line is, else over-billed if any is, else billed; null without a line
+             * @description PSA billing (null without PSA data): under-billed if any line is, else over-billed if any is, else billed; null without a line
              * @enum {string|null}
              */
-            billingStatus?: "under-billed" | "over-billed" | "billed" | null;
-            /** @description PSA billing (absent without PSA data): sum of the lines' underBilled (never netted against over-billed lines) */
-            underBilled?: components["schemas"]["MoneyDto"];
-            /** @description PSA billing (absent without PSA data): seats of under-billed gaps without a price */
-            unpricedUnderBilledSeats?: number;
+            billingStatus: "under-billed" | "over-billed" | "billed" | null;
+            /** @description PSA billing (null without PSA data): sum of the lines' underBilled (never netted against over-billed lines) */
+            underBilled: components["schemas"]["MoneyDto"] | null;
+            /** @description PSA billing (null without PSA data): seats of under-billed gaps without a price */
+            unpricedUnderBilledSeats: number | null;
             snapshot: components["schemas"]["SnapshotRefDto"];
             version: number;
             /** @description false: history (an earlier snapshot or version) */
@@ -1402,16 +1405,16 @@ export interface components {
             /** @description The gap's latest action item, as GET /gaps shows it (actions[0]); null: none */
             latestAction: components["schemas"]["GapActionDto"] | null;
             /**
-             * @description PSA billing (absent without PSA data): which gap this is: licences short of devices, or billing short of devices (under-billed gaps first: they are the money)
-             * @enum {string}
+             * @description PSA billing (null without PSA data): which gap this is: licences short of devices, or billing short of devices (under-billed gaps first: they are the money)
+             * @enum {string|null}
              */
-            kind?: "under-licensed" | "under-billed";
-            /** @description PSA billing (absent without PSA data): billed seats of the line */
-            billed?: number;
-            /** @description PSA billing (absent without PSA data): devices - billed */
-            billedVariance?: number;
-            /** @description PSA billing (absent without PSA data): the line's underBilled; null when it has no billed price */
-            underBilled?: components["schemas"]["MoneyDto"] | null;
+            kind: "under-licensed" | "under-billed" | null;
+            /** @description PSA billing (null without PSA data): billed seats of the line */
+            billed: number | null;
+            /** @description PSA billing (null without PSA data): devices - billed */
+            billedVariance: number | null;
+            /** @description PSA billing (null without PSA data): the line's underBilled; null when it has no billed price */
+            underBilled: components["schemas"]["MoneyDto"] | null;
         };
         MissedBillingResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
@@ -1447,16 +1450,16 @@ export interface components {
             revenueAtRisk: components["schemas"]["MoneyDto"];
             overspend: components["schemas"]["MoneyDto"];
             unpricedSeats: number;
-            /** @description PSA billing (absent without PSA data): sum of the lines' billed */
-            billed?: number;
-            /** @description PSA billing (absent without PSA data): seats in use not billed, over the under-billed lines */
-            underBilledSeats?: number;
-            /** @description PSA billing (absent without PSA data): seats billed not in use, over the over-billed lines */
-            overBilledSeats?: number;
-            /** @description PSA billing (absent without PSA data): licences paid to Pax8 and not billed (sum of positive unbilledLicences) */
-            unbilledLicences?: number;
-            /** @description PSA billing (absent without PSA data): sum of the lines' underBilled */
-            underBilled?: components["schemas"]["MoneyDto"];
+            /** @description PSA billing (null without PSA data): sum of the lines' billed */
+            billed: number | null;
+            /** @description PSA billing (null without PSA data): seats in use not billed, over the under-billed lines */
+            underBilledSeats: number | null;
+            /** @description PSA billing (null without PSA data): seats billed not in use, over the over-billed lines */
+            overBilledSeats: number | null;
+            /** @description PSA billing (null without PSA data): licences paid to Pax8 and not billed (sum of positive unbilledLicences) */
+            unbilledLicences: number | null;
+            /** @description PSA billing (null without PSA data): sum of the lines' underBilled */
+            underBilled: components["schemas"]["MoneyDto"] | null;
         };
         ProductReconciliationResponseDto: {
             snapshot: components["schemas"]["SnapshotRefDto"] | null;
@@ -1465,6 +1468,16 @@ export interface components {
             latest: boolean;
             /** @description Largest revenue at risk first */
             items: components["schemas"]["ProductReconciliationDto"][];
+        };
+        GapBillingDto: {
+            /** @description Seats the client's ACTIVE agreements bill for the product */
+            billed: number;
+            /** @description devices - billed: positive is under-billed (bill N more seats), negative over-billed */
+            billedVariance: number;
+            /** @enum {string} */
+            billingStatus: "under-billed" | "over-billed" | "billed";
+            /** @description Under-billed money a month at the additions' monthly unit price; 0 when not under-billed; null: no price */
+            underBilled: components["schemas"]["MoneyDto"] | null;
         };
         GapMoneyDto: {
             /** @description An under-licensed gap's amount; 0 on an over-licensed one; null: no price */
@@ -1496,13 +1509,19 @@ export interface components {
         ActionPreviewDto: {
             /** @description pax8-quantity: the Pax8 subscription */
             subscriptionId?: string;
-            /** @description psa-quantity: the agreement addition */
+            /** @description psa-quantity: the PanelOne agreement addition */
             additionId?: string;
+            /** @description psa-quantity: the addition's agreement */
+            agreementId?: string;
+            /** @description psa-quantity: the agreement's name */
+            agreementName?: string;
+            /** @description psa-quantity: the addition's description in PanelOne */
+            additionDescription?: string | null;
             fromQuantity: number;
             toQuantity: number;
-            /** @description What the MSP pays Pax8 more (negative: less) a month: (to - from) x partnerCost; null: no cost known */
+            /** @description What the MSP pays Pax8 more (negative: less) a month: (to - from) x partnerCost; null: no cost known. psa-quantity: 0 (billing a client changes no Pax8 cost) */
             monthlyCostChange: components["schemas"]["MoneyDto"] | null;
-            /** @description What the client is charged more (negative: less) a month at the subscription's price; null: no price known */
+            /** @description What the client is charged more (negative: less) a month: pax8-quantity at the subscription's price; psa-quantity at the addition's monthly unit price (QUARTERLY / 3, ANNUAL / 12); null: no price known */
             monthlyPriceChange: components["schemas"]["MoneyDto"] | null;
             warnings: components["schemas"]["ActionWarningDto"][];
         };
@@ -1549,8 +1568,15 @@ export interface components {
             variance: number;
             devices: number;
             licenses: number;
-            /** @enum {string} */
-            status: "under-licensed" | "over-licensed";
+            /**
+             * @description The licence side; matched: the line is a gap by its billing only
+             * @enum {string}
+             */
+            status: "under-licensed" | "over-licensed" | "matched";
+            /** @description What makes the line a gap: licences (variance other than 0), billing (billedVariance other than 0, with PSA billing), or both */
+            kinds: ("licence" | "billing")[];
+            /** @description The line's PSA billing figures; null: no PSA data */
+            billing: components["schemas"]["GapBillingDto"] | null;
             /** @enum {string} */
             state: "open" | "accepted" | "action-pending" | "action-applied" | "closed";
             /** @description Taken-at of the first snapshot of the current run of snapshots with a gap of the same sign */
@@ -1595,9 +1621,9 @@ export interface components {
             productId: string;
             /** @description pax8-quantity: the subscription to change (one of the line's counted subscriptions); default: the one with the largest quantity on a monthly term */
             subscriptionId?: string;
-            /** @description psa-quantity: the agreement addition to change */
+            /** @description psa-quantity: the agreement addition to change (one of the client's non-cancelled additions on an ACTIVE agreement billing the product); default: the one with the largest quantity */
             additionId?: string;
-            /** @description The quantity to set; default: from + the gap's variance */
+            /** @description The quantity to set; default: from + the gap's variance (psa-quantity: from + billedVariance) */
             toQuantity?: number;
         };
         ProposeActionDto: {
@@ -1670,7 +1696,7 @@ export interface components {
             total: number;
         };
         ApproveActionDto: {
-            /** @description Required (true) when an item changes more seats than maxSeatChange or more money a month than maxMonthlyIncrease */
+            /** @description Required (true) when an item changes more seats than maxSeatChange or adds more Pax8 cost a month than maxMonthlyIncrease (billing money, psa-quantity, is not held by the money cap) */
             confirmLarge?: boolean;
         };
         SyncProgressDto: {

@@ -21,11 +21,11 @@ export class ProposeGapDto {
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
   subscriptionId?: string;
 
-  @ApiPropertyOptional({ description: 'psa-quantity: the agreement addition to change', maxLength: 200 })
+  @ApiPropertyOptional({ description: 'psa-quantity: the agreement addition to change (one of the client\'s non-cancelled additions on an ACTIVE agreement billing the product); default: the one with the largest quantity', maxLength: 200 })
   @IsOptional() @IsString() @IsNotEmpty() @MaxLength(200)
   additionId?: string;
 
-  @ApiPropertyOptional({ description: 'The quantity to set; default: from + the gap\'s variance', minimum: 0, maximum: MAX_TO_QUANTITY })
+  @ApiPropertyOptional({ description: 'The quantity to set; default: from + the gap\'s variance (psa-quantity: from + billedVariance)', minimum: 0, maximum: MAX_TO_QUANTITY })
   @IsOptional()
   @IsInt({ message: 'toQuantity must be a whole number' })
   @Min(0, { message: 'toQuantity must not be negative' })
@@ -44,7 +44,7 @@ export class ProposeActionDto {
 }
 
 export class ApproveActionDto {
-  @ApiPropertyOptional({ description: 'Required (true) when an item changes more seats than maxSeatChange or more money a month than maxMonthlyIncrease' })
+  @ApiPropertyOptional({ description: 'Required (true) when an item changes more seats than maxSeatChange or adds more Pax8 cost a month than maxMonthlyIncrease (billing money, psa-quantity, is not held by the money cap)' })
   @IsOptional() @IsBoolean({ message: 'confirmLarge must be true or false' })
   confirmLarge?: boolean;
 }
@@ -61,11 +61,14 @@ export class ActionWarningDto {
 
 export class ActionPreviewDto {
   @ApiPropertyOptional({ description: 'pax8-quantity: the Pax8 subscription' }) subscriptionId?: string;
-  @ApiPropertyOptional({ description: 'psa-quantity: the agreement addition' }) additionId?: string;
+  @ApiPropertyOptional({ description: 'psa-quantity: the PanelOne agreement addition' }) additionId?: string;
+  @ApiPropertyOptional({ description: 'psa-quantity: the addition\'s agreement' }) agreementId?: string;
+  @ApiPropertyOptional({ description: 'psa-quantity: the agreement\'s name' }) agreementName?: string;
+  @ApiPropertyOptional({ nullable: true, type: String, description: 'psa-quantity: the addition\'s description in PanelOne' }) additionDescription?: string | null;
   @ApiProperty() fromQuantity: number;
   @ApiProperty() toQuantity: number;
-  @ApiProperty({ type: MoneyDto, nullable: true, description: 'What the MSP pays Pax8 more (negative: less) a month: (to - from) x partnerCost; null: no cost known' }) monthlyCostChange: MoneyDto | null;
-  @ApiProperty({ type: MoneyDto, nullable: true, description: 'What the client is charged more (negative: less) a month at the subscription\'s price; null: no price known' }) monthlyPriceChange: MoneyDto | null;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: 'What the MSP pays Pax8 more (negative: less) a month: (to - from) x partnerCost; null: no cost known. psa-quantity: 0 (billing a client changes no Pax8 cost)' }) monthlyCostChange: MoneyDto | null;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: 'What the client is charged more (negative: less) a month: pax8-quantity at the subscription\'s price; psa-quantity at the addition\'s monthly unit price (QUARTERLY / 3, ANNUAL / 12); null: no price known' }) monthlyPriceChange: MoneyDto | null;
   @ApiProperty({ type: ActionWarningDto, isArray: true }) warnings: ActionWarningDto[];
 }
 

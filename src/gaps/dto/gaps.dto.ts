@@ -61,6 +61,13 @@ export class GapMoneyDto {
   @ApiProperty({ description: 'Seats of the gap when it has no price' }) unpricedSeats: number;
 }
 
+export class GapBillingDto {
+  @ApiProperty({ description: 'Seats the client\'s ACTIVE agreements bill for the product' }) billed: number;
+  @ApiProperty({ description: 'devices - billed: positive is under-billed (bill N more seats), negative over-billed' }) billedVariance: number;
+  @ApiProperty({ enum: ['under-billed', 'over-billed', 'billed'] }) billingStatus: string;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: 'Under-billed money a month at the additions\' monthly unit price; 0 when not under-billed; null: no price' }) underBilled: MoneyDto | null;
+}
+
 export class GapDto {
   @ApiProperty({ description: 'PanelOne organization id' }) clientId: string;
   @ApiProperty() clientName: string;
@@ -69,7 +76,9 @@ export class GapDto {
   @ApiProperty({ description: 'devices - licenses' }) variance: number;
   @ApiProperty() devices: number;
   @ApiProperty() licenses: number;
-  @ApiProperty({ enum: ['under-licensed', 'over-licensed'] }) status: string;
+  @ApiProperty({ enum: ['under-licensed', 'over-licensed', 'matched'], description: 'The licence side; matched: the line is a gap by its billing only' }) status: string;
+  @ApiProperty({ enum: ['licence', 'billing'], isArray: true, description: 'What makes the line a gap: licences (variance other than 0), billing (billedVariance other than 0, with PSA billing), or both' }) kinds: Array<'licence' | 'billing'>;
+  @ApiProperty({ type: GapBillingDto, nullable: true, description: 'The line\'s PSA billing figures; null: no PSA data' }) billing: GapBillingDto | null;
   @ApiProperty({ enum: GAP_LIST_STATES }) state: GapListState;
   @ApiProperty({ description: 'Taken-at of the first snapshot of the current run of snapshots with a gap of the same sign' }) since: string;
   @ApiProperty({ type: GapMoneyDto }) money: GapMoneyDto;

@@ -45,7 +45,7 @@ export class MoneyDto {
 }
 
 /** PSA billing fields are present only when the reconciliation was made with PSA billing on (absent: read as null). */
-const PSA = 'PSA billing (absent without PSA data): ';
+const PSA = 'PSA billing (null without PSA data): ';
 
 export class SummaryResponseDto {
   @ApiProperty({ type: SnapshotRefDto, nullable: true }) snapshot: SnapshotRefDto | null;
@@ -67,10 +67,10 @@ export class SummaryResponseDto {
   @ApiProperty({ type: MoneyDto, description: 'Revenue at risk of accepted gaps (in no total above)' }) acceptedRevenueAtRisk: MoneyDto;
   @ApiProperty({ type: MoneyDto, description: 'Overspend of accepted gaps (in no total above)' }) acceptedOverspend: MoneyDto;
   @ApiProperty({ description: 'Seats of accepted gaps without a price (not in unpricedSeats)' }) acceptedUnpricedSeats: number;
-  @ApiPropertyOptional({ type: MoneyDto, description: `${PSA}sum of the rows' underBilled (the MSP's lost billing)` }) underBilled?: MoneyDto;
-  @ApiPropertyOptional({ description: `${PSA}clients with a line billed for fewer seats than its devices` }) underBilledClients?: number;
-  @ApiPropertyOptional({ description: `${PSA}clients billed for more seats than their devices on some line (none under-billed)` }) overBilledClients?: number;
-  @ApiPropertyOptional({ description: `${PSA}seats of under-billed gaps whose line has no billed price` }) unpricedUnderBilledSeats?: number;
+  @ApiProperty({ nullable: true, type: MoneyDto, description: `${PSA}sum of the rows' underBilled (the MSP's lost billing)` }) underBilled: MoneyDto | null;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}clients with a line billed for fewer seats than its devices` }) underBilledClients: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}clients billed for more seats than their devices on some line (none under-billed)` }) overBilledClients: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}seats of under-billed gaps whose line has no billed price` }) unpricedUnderBilledSeats: number | null;
 }
 
 export class LineExceptionDto {
@@ -94,13 +94,13 @@ export class LineResponseDto {
   @ApiProperty({ type: MoneyDto, nullable: true, description: 'variance x unitPriceMonthly, signed (for older callers)' }) monthlyImpact: MoneyDto | null;
   @ApiProperty({ enum: GAP_STATES, nullable: true, type: String, description: 'open: a gap (under or over beyond the tolerance); accepted: an exception covers it (its money is in the row\'s accepted figures, not its totals); null: matched' }) gapState: GapState | null;
   @ApiProperty({ type: LineExceptionDto, nullable: true, description: 'The exception that accepts this gap' }) exception: LineExceptionDto | null;
-  @ApiPropertyOptional({ description: `${PSA}sum of quantity over the client's ACTIVE agreements' non-cancelled additions of catalog items mapped to this product` }) billed?: number;
-  @ApiPropertyOptional({ description: `${PSA}devices - billed (positive: under-billed)` }) billedVariance?: number;
-  @ApiPropertyOptional({ description: `${PSA}licenses - billed (positive: licences paid to Pax8 and not billed)` }) unbilledLicences?: number;
-  @ApiPropertyOptional({ enum: BILLING_STATUSES }) billingStatus?: BillingStatus;
-  @ApiPropertyOptional({ type: MoneyDto, nullable: true, description: `${PSA}quantity-weighted monthly unit price of the billed additions (QUARTERLY / 3, ANNUAL / 12), rounded to the cent; null: nothing billed with a price` }) billedUnitPriceMonthly?: MoneyDto | null;
-  @ApiPropertyOptional({ type: MoneyDto, nullable: true, description: `${PSA}an under-billed line's billedVariance x billedUnitPriceMonthly; 0 on any other line; null when the gap has no price` }) underBilled?: MoneyDto | null;
-  @ApiPropertyOptional({ description: `${PSA}seats of this line's under-billed gap when it has no price` }) unpricedUnderBilledSeats?: number;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}sum of quantity over the client's ACTIVE agreements' non-cancelled additions of catalog items mapped to this product` }) billed: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}devices - billed (positive: under-billed)` }) billedVariance: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}licenses - billed (positive: licences paid to Pax8 and not billed)` }) unbilledLicences: number | null;
+  @ApiProperty({ nullable: true, type: String, enum: BILLING_STATUSES, description: `${PSA}under-billed, over-billed or billed` }) billingStatus: BillingStatus | null;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: `${PSA}quantity-weighted monthly unit price of the billed additions (QUARTERLY / 3, ANNUAL / 12), rounded to the cent; null: nothing billed with a price` }) billedUnitPriceMonthly: MoneyDto | null;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: `${PSA}an under-billed line's billedVariance x billedUnitPriceMonthly; 0 on any other line; null when the gap has no price` }) underBilled: MoneyDto | null;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}seats of this line's under-billed gap when it has no price` }) unpricedUnderBilledSeats: number | null;
 }
 
 export class ClientRowResponseDto {
@@ -124,12 +124,12 @@ export class ClientRowResponseDto {
   @ApiProperty({ type: LineResponseDto, isArray: true }) lines: LineResponseDto[];
   @ApiPropertyOptional({ nullable: true, enum: CLIENT_STATUSES, description: 'In the list: the client\'s status in the complete snapshot before this one (null: not in it, or there is none); differs from status when it changed' })
   previousStatus?: ClientStatus | null;
-  @ApiPropertyOptional({ nullable: true, type: Number, description: `${PSA}billed of the headline line; null without a line` }) billed?: number | null;
-  @ApiPropertyOptional({ nullable: true, type: Number, description: `${PSA}billedVariance of the headline line` }) billedVariance?: number | null;
-  @ApiPropertyOptional({ nullable: true, type: Number, description: `${PSA}unbilledLicences of the headline line` }) unbilledLicences?: number | null;
-  @ApiPropertyOptional({ nullable: true, enum: BILLING_STATUSES, type: String, description: `${PSA}under-billed if any line is, else over-billed if any is, else billed; null without a line` }) billingStatus?: BillingStatus | null;
-  @ApiPropertyOptional({ type: MoneyDto, description: `${PSA}sum of the lines' underBilled (never netted against over-billed lines)` }) underBilled?: MoneyDto;
-  @ApiPropertyOptional({ description: `${PSA}seats of under-billed gaps without a price` }) unpricedUnderBilledSeats?: number;
+  @ApiProperty({ nullable: true, type: Number, description: `${PSA}billed of the headline line; null without a line` }) billed: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: `${PSA}billedVariance of the headline line` }) billedVariance: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: `${PSA}unbilledLicences of the headline line` }) unbilledLicences: number | null;
+  @ApiProperty({ nullable: true, enum: BILLING_STATUSES, type: String, description: `${PSA}under-billed if any line is, else over-billed if any is, else billed; null without a line` }) billingStatus: BillingStatus | null;
+  @ApiProperty({ nullable: true, type: MoneyDto, description: `${PSA}sum of the lines' underBilled (never netted against over-billed lines)` }) underBilled: MoneyDto | null;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}seats of under-billed gaps without a price` }) unpricedUnderBilledSeats: number | null;
 }
 
 export class ListTotalsDto {
@@ -137,7 +137,7 @@ export class ListTotalsDto {
   @ApiProperty({ type: MoneyDto }) revenueAtRisk: MoneyDto;
   @ApiProperty({ type: MoneyDto }) overspend: MoneyDto;
   @ApiProperty() unpricedSeats: number;
-  @ApiPropertyOptional({ type: MoneyDto, description: `${PSA}sum of underBilled over the filtered list` }) underBilled?: MoneyDto;
+  @ApiProperty({ nullable: true, type: MoneyDto, description: `${PSA}sum of underBilled over the filtered list` }) underBilled: MoneyDto | null;
 }
 
 export class ClientListResponseDto {
@@ -173,11 +173,11 @@ export class ProductReconciliationDto {
   @ApiProperty({ type: MoneyDto }) revenueAtRisk: MoneyDto;
   @ApiProperty({ type: MoneyDto }) overspend: MoneyDto;
   @ApiProperty() unpricedSeats: number;
-  @ApiPropertyOptional({ description: `${PSA}sum of the lines' billed` }) billed?: number;
-  @ApiPropertyOptional({ description: `${PSA}seats in use not billed, over the under-billed lines` }) underBilledSeats?: number;
-  @ApiPropertyOptional({ description: `${PSA}seats billed not in use, over the over-billed lines` }) overBilledSeats?: number;
-  @ApiPropertyOptional({ description: `${PSA}licences paid to Pax8 and not billed (sum of positive unbilledLicences)` }) unbilledLicences?: number;
-  @ApiPropertyOptional({ type: MoneyDto, description: `${PSA}sum of the lines' underBilled` }) underBilled?: MoneyDto;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}sum of the lines' billed` }) billed: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}seats in use not billed, over the under-billed lines` }) underBilledSeats: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}seats billed not in use, over the over-billed lines` }) overBilledSeats: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}licences paid to Pax8 and not billed (sum of positive unbilledLicences)` }) unbilledLicences: number | null;
+  @ApiProperty({ nullable: true, type: MoneyDto, description: `${PSA}sum of the lines' underBilled` }) underBilled: MoneyDto | null;
 }
 
 export class ProductReconciliationResponseDto {
@@ -210,7 +210,7 @@ export class TrendLineDto {
   @ApiProperty() productName: string;
   @ApiProperty() licenses: number;
   @ApiProperty() variance: number;
-  @ApiPropertyOptional({ description: `${PSA}what the client was billed for this product at that snapshot` }) billed?: number;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}what the client was billed for this product at that snapshot` }) billed: number | null;
 }
 
 export class TrendPointDto {
@@ -269,10 +269,10 @@ export class MissedBillingItemDto {
   @ApiProperty({ description: 'Number of consecutive snapshots with this gap' }) snapshots: number;
   @ApiProperty({ enum: MISSED_BILLING_STATES, description: 'The gap\'s state as GET /gaps shows it: action-pending while a Pax8 fix waits or runs, action-applied once applied (until a later snapshot confirms it)' }) state: MissedBillingState;
   @ApiProperty({ allOf: [{ $ref: getSchemaPath('GapActionDto') }], nullable: true, description: 'The gap\'s latest action item, as GET /gaps shows it (actions[0]); null: none' }) latestAction: object | null;
-  @ApiPropertyOptional({ enum: ['under-licensed', 'under-billed'], description: `${PSA}which gap this is: licences short of devices, or billing short of devices (under-billed gaps first: they are the money)` }) kind?: string;
-  @ApiPropertyOptional({ description: `${PSA}billed seats of the line` }) billed?: number;
-  @ApiPropertyOptional({ description: `${PSA}devices - billed` }) billedVariance?: number;
-  @ApiPropertyOptional({ type: MoneyDto, nullable: true, description: `${PSA}the line's underBilled; null when it has no billed price` }) underBilled?: MoneyDto | null;
+  @ApiProperty({ type: String, nullable: true, enum: ['under-licensed', 'under-billed'], description: `${PSA}which gap this is: licences short of devices, or billing short of devices (under-billed gaps first: they are the money)` }) kind: string | null;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}billed seats of the line` }) billed: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: `${PSA}devices - billed` }) billedVariance: number | null;
+  @ApiProperty({ type: MoneyDto, nullable: true, description: `${PSA}the line's underBilled; null when it has no billed price` }) underBilled: MoneyDto | null;
 }
 
 export class MissedBillingResponseDto {
