@@ -149,10 +149,10 @@ it('a read-scope key, a viewer and a technician cannot approve; a technician can
   const picked = free.splice(0, 1);
   const action = await proposeIncrease(picked);
   const key = (await api.http.post('/api/v1/api-keys').set(h.admin).send({ name: 'qbr', scopes: ['read'] }).expect(201)).body.key;
-  for (const who of [bearer(key), h.viewer, h.tech]) {
-    await api.http.post(`/api/v1/actions/${action.id}/approve`).set(who).send({}).expect(403);
-    await api.http.post(`/api/v1/actions/${action.id}/cancel`).set(who).send({}).expect(403);
-  }
+  // Another technician than the proposer may not withdraw it (the proposer may, while it waits: test/actions).
+  const otherTech = bearer(await api.token(tenant, 'technician', { subject: 'another-technician' }));
+  for (const who of [bearer(key), h.viewer, h.tech]) await api.http.post(`/api/v1/actions/${action.id}/approve`).set(who).send({}).expect(403);
+  for (const who of [bearer(key), h.viewer, otherTech]) await api.http.post(`/api/v1/actions/${action.id}/cancel`).set(who).send({}).expect(403);
   await api.http.post('/api/v1/actions').set(bearer(key)).send({ type: 'pax8-quantity', gaps: [{ clientId: 'x', productId: 'y' }] }).expect(403);
   await api.http.get(`/api/v1/actions/${action.id}`).set(bearer(key)).expect(200);
   const other = bearer(await api.token(uniqueTenant('rel-actions-other'), 'admin'));
