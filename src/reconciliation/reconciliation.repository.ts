@@ -208,7 +208,7 @@ const LINE_JSON = `json_build_object('organization_id', l.organization_id, 'prod
   'under_billed', l.under_billed::text, 'unpriced_under_billed_seats', l.unpriced_under_billed_seats)`;
 const LINE_ORDER = 'abs(l.variance) DESC, l.variance DESC, l.product_name';
 
-const TREND_POINTS = 12;
+const TREND_POINTS = 24;
 
 @Injectable()
 export class ReconciliationRepository {
@@ -397,7 +397,7 @@ export class ReconciliationRepository {
 
   /**
    * The client in the complete snapshots up to `takenAt` (the latest version of each), newest
-   * first, up to 12: devices and every product line, with the rules each was computed with.
+   * first, up to 24 (the issue-18 drill-down): devices and every product line, with the rules each was computed with.
    * With `since` (the QBR report's period), every snapshot from then on, up to `limit`.
    */
   trend(tenantId: string, organizationId: string, takenAt: string, period?: { since: string; limit: number }): Promise<TrendRecord[]> {
