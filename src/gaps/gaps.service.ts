@@ -16,7 +16,7 @@ import type { ClientGaps, GapStateOf } from '../reconciliation/client-gaps.js';
 import { GapExceptionRepository } from '../reconciliation/gap-exception.repository.js';
 import { ReconciliationReader } from '../reconciliation/reconciliation-reader.service.js';
 import { numberOrNull, toSnapshotRef } from '../reconciliation/reconciliation.mappers.js';
-import { gapKey, gapRuns } from '../reconciliation/gap-runs.js';
+import { gapKey } from '../reconciliation/gap-runs.js';
 import { ReconciliationRepository } from '../reconciliation/reconciliation.repository.js';
 import { ReconciliationWriter } from '../reconciliation/reconciliation-writer.service.js';
 import type { AcceptGapDto, GapDto, GapExceptionRemovedDto, GapListQuery, GapListResponseDto } from './dto/gaps.dto.js';
@@ -50,8 +50,8 @@ export class GapsService implements ClientGaps {
         items: rows.map((r) => ({ ...toGapDto({ ...r, list_state: 'closed' }, snapshot.takenAt, actions.get(gapKey(r))), closedBy: snapshot, exception: null })) };
     }
     const [total, rows] = await Promise.all([this.gaps.count(tenantId, at, filter), this.gaps.page(tenantId, at, filter, query.limit, query.offset)]);
-    const [since, actions] = await Promise.all([this.since(tenantId, snapshot.takenAt, rows), this.latestActions(tenantId, rows)]);
-    return { snapshot, version: ref.version, latest: ref.latest, items: rows.map((r) => toGapDto(r, since.get(gapKey(r)) ?? snapshot.takenAt, actions.get(gapKey(r)))), total };
+    const actions = await this.latestActions(tenantId, rows);
+    return { snapshot, version: ref.version, latest: ref.latest, items: rows.map((r) => toGapDto(r, sinceOf(r, snapshot.takenAt), actions.get(gapKey(r)))), total };
   }
 
   /** The latest action item of each of these gaps, with its verification. */
@@ -111,14 +111,6 @@ export class GapsService implements ClientGaps {
     const page = await this.list(tenantId, { clientId, productId, limit: 1, offset: 0 });
     return page.items[0] ?? null;
   }
-
-  /** Since when each gap has had its sign: the run of snapshots (newest first, up to this one) whose line had the same status. */
-  private async since(tenantId: string, takenAt: string, rows: GapRecord[]): Promise<Map<string, string>> {
-    if (!rows.length) return new Map();
-    const status = new Map(rows.map((r) => [gapKey(r), r.status]));
-    const runs = gapRuns(await this.reconciliations.gapHistory(tenantId, takenAt, rows), (k) => status.get(k));
-    return new Map([...runs].map(([k, run]) => [k, run.since]));
-  }
 }
 
 
@@ -136,4 +128,14 @@ function toGapDto(r: GapRecord, since: string, action?: GapActionDto): GapDto {
     exception: e ? { reason: e.reason, note: e.note, until: e.until, acceptedVariance: e.acceptedVariance, by: e.by, at: e.at } : null,
     actions: action ? [action] : [], closedBy: null,
   };
+}
+
+/**
+ * Since when the gap has been open, stored on the line when it was reconciled: its licence gap's
+ * run, or for a billing-only gap (licences matched) its billing gap's run; null (an older version
+ * whose status the version in force does not share): this snapshot.
+ */
+function sinceOf(r: GapRecord, takenAt: string): string {
+  const since = r.status === 'matched' ? r.billing_open_since : r.open_since;
+  return since ? isoTimestamp(since) : takenAt;
 }

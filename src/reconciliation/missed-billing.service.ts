@@ -1,12 +1,14 @@
 // Missed billing: the open (not accepted) under-licensed product lines of a snapshot, largest money first, each
 // with what to do and since when the gap has been open (the consecutive run of complete
-// snapshots, up to this one, in which the same client and product were under-licensed).
+// snapshots, up to this one, in which the same client and product were under-licensed, stored
+// on the line when it was reconciled: ReconciliationRepository.refreshOpenSince).
 // With PSA billing, the under-billed lines come first (seats in use the client is not billed
 // for: the MSP's money), then the under-licensed ones; one list, paged across both.
 import { Inject, Injectable, Optional } from '@nestjs/common';
+import { isoTimestamp } from '../database/queryable.js';
 import { ClientGaps, type GapStateOf } from './client-gaps.js';
 import { lineAction } from './client-detail.service.js';
-import { gapKey, gapRuns } from './gap-runs.js';
+import { gapKey } from './gap-runs.js';
 import type { MissedBillingItemDto, MissedBillingResponseDto, MissedBillingState } from './dto/reconciliation.dto.js';
 import { usdOrNull } from './money.js';
 import { ReconciliationReader, type ReconciliationSelect } from './reconciliation-reader.service.js';
@@ -41,13 +43,10 @@ export class MissedBillingService {
       const s = states.get(gapKey(l));
       return { state: (s?.state ?? 'open') as MissedBillingState, latestAction: s?.action ?? null };
     };
-    const billedRuns = billed.length
-      ? gapRuns((await this.reconciliations.gapHistory(tenantId, snapshot.takenAt, billed)).map((h) => ({ ...h, status: h.billing_status === 'under-billed' ? 'under-licensed' as const : null })), () => 'under-licensed')
-      : new Map();
     const billedItems = billed.map((l): MissedBillingItemDto => {
       const devices = Number(l.devices);
       const billedSeats = Number(l.billed);
-      const run = billedRuns.get(gapKey(l)) ?? { since: snapshot.takenAt, snapshots: 1 };
+      const run = sinceOf(l.billing_open_since, l.billing_open_snapshots, snapshot.takenAt);
       const gap = Number(l.billed_variance);
       return {
         clientId: l.organization_id, clientName: l.client_name, productId: l.product_id, productName: l.product_name,
@@ -62,13 +61,10 @@ export class MissedBillingService {
     });
     if (!open.length) return { snapshot, version: ref.version, items: billedItems, total };
 
-    // The run stops at the first snapshot (newest first) without the gap.
-    const runs = gapRuns(await this.reconciliations.gapHistory(tenantId, snapshot.takenAt, open), () => 'under-licensed');
-
     const items = open.map((l): MissedBillingItemDto => {
       const devices = Number(l.devices);
       const licensed = Number(l.licensed_quantity);
-      const run = runs.get(gapKey(l)) ?? { since: snapshot.takenAt, snapshots: 1 };
+      const run = sinceOf(l.open_since, l.open_snapshots, snapshot.takenAt);
       return {
         clientId: l.organization_id, clientName: l.client_name, productId: l.product_id, productName: l.product_name,
         devices, licensed, gap: Number(l.variance),
@@ -84,4 +80,9 @@ export class MissedBillingService {
     });
     return { snapshot, version: ref.version, items: [...billedItems, ...items], total };
   }
+}
+
+/** The run a line stored when it was reconciled (null: a line of an older version whose status the version in force does not share: this snapshot only). */
+function sinceOf(since: Date | null, snapshots: number | null, takenAt: string): { since: string; snapshots: number } {
+  return since ? { since: isoTimestamp(since), snapshots: snapshots ?? 1 } : { since: takenAt, snapshots: 1 };
 }

@@ -176,6 +176,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     // PSA billing joins the inputs only when it is in the result, so that versions made without it stay comparable.
     const inputs = billing ? { rules, psaBilling: true } : { rules };
     const { version, created } = await this.reconciliations.insertVersion(q, tenantId, snapshotId, clients, lines, { ...why, inputs });
+    await this.reconciliations.refreshOpenSince(q, tenantId, snapshotId);
     // Nothing new to store (say, a suggestion confirmed as it was): no trigger fires, yet what the
     // summary says beside the figures (how many suggestions are unconfirmed) may have changed, so
     // every replica's cached reads of the tenant are dropped.

@@ -101,6 +101,11 @@ export interface LineRecord {
   billed_unit_price_monthly: string | null;
   under_billed: string | null;
   unpriced_under_billed_seats: number | null;
+  /** Since when (and over how many snapshots) the line has had this gap status / billing status; null: matched, or none. */
+  open_since: Date | null;
+  open_snapshots: number | null;
+  billing_open_since: Date | null;
+  billing_open_snapshots: number | null;
 }
 
 /** A client row with its lines (in the list's page). */
@@ -179,17 +184,6 @@ export interface ProductTotalsRecord {
   under_billed: string | null;
 }
 
-export interface GapHistoryRecord {
-  organization_id: string;
-  product_id: string;
-  rn: string;
-  taken_at: Date;
-  /** The line's status in that snapshot (null: no line). */
-  status: LineStatus | null;
-  /** The line's billing status then (null: no line, or no PSA data). */
-  billing_status?: BillingStatus | null;
-}
-
 /** A page of the client list and the reconciliation it is of (null: no complete snapshot matched). */
 export interface ClientPage {
   reconciliation: ReconciliationRef | null;
@@ -214,9 +208,7 @@ const LINE_JSON = `json_build_object('organization_id', l.organization_id, 'prod
   'under_billed', l.under_billed::text, 'unpriced_under_billed_seats', l.unpriced_under_billed_seats)`;
 const LINE_ORDER = 'abs(l.variance) DESC, l.variance DESC, l.product_name';
 
-/** How far back the "since" run of a missed-billing gap is followed. */
-const HISTORY_SNAPSHOTS = 120;
-const TREND_POINTS = 12;
+const TREND_POINTS = 24;
 
 @Injectable()
 export class ReconciliationRepository {
@@ -405,7 +397,7 @@ export class ReconciliationRepository {
 
   /**
    * The client in the complete snapshots up to `takenAt` (the latest version of each), newest
-   * first, up to 12: devices and every product line, with the rules each was computed with.
+   * first, up to 24 (the issue-18 drill-down): devices and every product line, with the rules each was computed with.
    * With `since` (the QBR report's period), every snapshot from then on, up to `limit`.
    */
   trend(tenantId: string, organizationId: string, takenAt: string, period?: { since: string; limit: number }): Promise<TrendRecord[]> {
@@ -503,23 +495,45 @@ export class ReconciliationRepository {
     );
   }
 
-  /** The same lines in the snapshots up to `takenAt` (latest version of each), newest first: whether each was under-licensed. */
-  gapHistory(tenantId: string, takenAt: string, lines: Array<{ organization_id: string; product_id: string }>): Promise<GapHistoryRecord[]> {
-    return this.db.query(
-      `WITH snaps AS (
-         SELECT id, taken_at, reconciliation_version, row_number() OVER (ORDER BY taken_at DESC, id DESC) AS rn FROM snapshot
-          WHERE tenant_id = $1 AND status = 'complete' AND taken_at <= $2
-          ORDER BY taken_at DESC, id DESC LIMIT ${HISTORY_SNAPSHOTS}
-       ), pairs AS (
-         SELECT * FROM unnest($3::text[], $4::text[]) AS p(organization_id, product_id)
-       )
-       SELECT p.organization_id, p.product_id, s.rn, s.taken_at, l.status, l.billing_status
-         FROM snaps s CROSS JOIN pairs p
-         LEFT JOIN reconciliation_line l ON l.tenant_id = $1 AND l.snapshot_id = s.id AND l.version = s.reconciliation_version
-                                        AND l.organization_id = p.organization_id AND l.product_id = p.product_id
-        ORDER BY p.organization_id, p.product_id, s.rn`,
-      [tenantId, takenAt, lines.map((l) => l.organization_id), lines.map((l) => l.product_id)],
-    );
+  /**
+   * Stores since when each gap of a snapshot's version in force has been open (open_since, and
+   * billing_open_since for a billing gap): the previous complete snapshot's figure when its line had
+   * the same status, else this snapshot's taken-at. The snapshots after it (a back-filled snapshot,
+   * or a past one reconciled again) are worked out again in order, as their runs go through it.
+   * `snapshotId` counts as complete (the ingest marks it so after reconciling, in the same transaction).
+   */
+  async refreshOpenSince(q: Queryable, tenantId: string, snapshotId: string): Promise<void> {
+    const later = rowsOf<{ id: string }>(await q.query(
+      `SELECT n.id FROM snapshot s JOIN snapshot n ON n.tenant_id = s.tenant_id AND n.status = 'complete' AND (n.taken_at, n.id) > (s.taken_at, s.id)
+        WHERE s.tenant_id = $1 AND s.id = $2 ORDER BY n.taken_at, n.id`,
+      [tenantId, snapshotId],
+    ));
+    for (const id of [snapshotId, ...later.map((l) => l.id)]) {
+      await q.query(
+        `WITH cur AS (
+           SELECT id, taken_at, reconciliation_version AS version FROM snapshot WHERE tenant_id = $1 AND id = $2
+         ), prev AS (
+           SELECT p.id, p.reconciliation_version AS version FROM snapshot p, cur
+            WHERE p.tenant_id = $1 AND (p.status = 'complete' OR p.id = $3) AND (p.taken_at, p.id) < (cur.taken_at, cur.id)
+            ORDER BY p.taken_at DESC, p.id DESC LIMIT 1
+         ), runs AS (
+           SELECT c.organization_id, c.product_id,
+                  CASE WHEN c.status IN ('under-licensed', 'over-licensed') THEN CASE WHEN p.status = c.status THEN p.open_since ELSE cur.taken_at END END AS since,
+                  CASE WHEN c.status IN ('under-licensed', 'over-licensed') THEN CASE WHEN p.status = c.status THEN p.open_snapshots + 1 ELSE 1 END END AS n,
+                  CASE WHEN c.billing_status IN ('under-billed', 'over-billed') THEN CASE WHEN p.billing_status = c.billing_status THEN p.billing_open_since ELSE cur.taken_at END END AS billing_since,
+                  CASE WHEN c.billing_status IN ('under-billed', 'over-billed') THEN CASE WHEN p.billing_status = c.billing_status THEN p.billing_open_snapshots + 1 ELSE 1 END END AS billing_n
+             FROM cur JOIN reconciliation_line c ON c.tenant_id = $1 AND c.snapshot_id = cur.id AND c.version = cur.version
+             LEFT JOIN prev ON true
+             LEFT JOIN reconciliation_line p ON p.tenant_id = $1 AND p.snapshot_id = prev.id AND p.version = prev.version
+                                            AND p.organization_id = c.organization_id AND p.product_id = c.product_id
+         )
+         UPDATE reconciliation_line l SET open_since = r.since, open_snapshots = r.n, billing_open_since = r.billing_since, billing_open_snapshots = r.billing_n
+           FROM cur, runs r
+          WHERE l.tenant_id = $1 AND l.snapshot_id = cur.id AND l.version = cur.version AND l.organization_id = r.organization_id AND l.product_id = r.product_id
+            AND (l.open_since, l.open_snapshots, l.billing_open_since, l.billing_open_snapshots) IS DISTINCT FROM (r.since, r.n, r.billing_since, r.billing_n)`,
+        [tenantId, id, snapshotId],
+      );
+    }
   }
 }
 

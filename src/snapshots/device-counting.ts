@@ -1,6 +1,9 @@
-// Decides, device by device as the stream goes by, whether a device counts and why not.
-// State kept: one set of serials per organization (duplicates count once) and the device ids
-// seen (a repeated page must not fail the COPY); never the devices themselves.
+// Decides whether a device counts and why not. The snapshot ingest keeps no state per device:
+// it judges each device on its own as the stream goes by (`prejudge`: approval, class, last
+// contact, the normalised serial), and PostgreSQL decides the rest once the stream is in
+// (SnapshotRepository.judgeStaged: a repeated device id counts once, a duplicate serial within an
+// organization once, in stream order). DeviceCounter is the same rules in memory, device by
+// device: the reference the SQL is tested against (device-counting.spec.ts, test/snapshots).
 import type { CountingRules } from '../settings/rules.js';
 import type { PanelOneDevice } from '../integrations/panelone.client.js';
 
@@ -14,9 +17,36 @@ export interface DeviceVerdict {
 
 const DAY_MS = 86_400_000;
 
-export class DeviceCounter {
+/** What a device is on its own: the reason it does not count, before duplicates and the mapping; its normalised serial. */
+export interface Prejudged {
+  reason: 'pending-approval' | 'excluded-class' | 'stale' | null;
+  serial: string | null;
+}
+
+/** The rules that need no other device: approval, class, last contact; and the serial duplicates are compared by. */
+export class DeviceRules {
   private readonly countedClasses: Set<string>;
   private readonly staleBefore: number;
+
+  constructor(rules: Pick<CountingRules, 'staleDays' | 'countedClasses'>, takenAt: Date) {
+    this.countedClasses = new Set(rules.countedClasses);
+    this.staleBefore = takenAt.getTime() - rules.staleDays * DAY_MS;
+  }
+
+  prejudge(device: PanelOneDevice): Prejudged {
+    if (String(device.approvalStatus).toUpperCase() !== 'APPROVED') return { reason: 'pending-approval', serial: null };
+    if (!this.countedClasses.has(device.deviceClass)) return { reason: 'excluded-class', serial: null };
+    const lastContact = Date.parse(device.lastContact);
+    if (!Number.isFinite(lastContact) || lastContact < this.staleBefore) return { reason: 'stale', serial: null };
+    return { reason: null, serial: normaliseSerial(device.serialNumber) };
+  }
+}
+
+/** Whether a device can be stored at all (it has an id and an organization). */
+export const identified = (device: PanelOneDevice): boolean => Boolean(device?.id && device.organizationId);
+
+export class DeviceCounter {
+  private readonly rules: DeviceRules;
   private readonly serialsByOrg = new Map<string, Set<string>>();
   private readonly seenIds = new Set<string>();
 
@@ -25,13 +55,12 @@ export class DeviceCounter {
     takenAt: Date,
     private readonly mappedOrganizations: ReadonlySet<string>,
   ) {
-    this.countedClasses = new Set(rules.countedClasses);
-    this.staleBefore = takenAt.getTime() - rules.staleDays * DAY_MS;
+    this.rules = new DeviceRules(rules, takenAt);
   }
 
   /** False when the device was already seen in this snapshot, or has no id or organization (skip it). */
   firstSight(device: PanelOneDevice): boolean {
-    if (!device?.id || !device.organizationId) return false;
+    if (!identified(device)) return false;
     const key = `${device.organizationId}\u0000${device.id}`;
     if (this.seenIds.has(key)) return false;
     this.seenIds.add(key);
@@ -44,11 +73,8 @@ export class DeviceCounter {
    * count, so a later mapping can count it without a new snapshot.
    */
   judge(device: PanelOneDevice): DeviceVerdict {
-    if (String(device.approvalStatus).toUpperCase() !== 'APPROVED') return { counted: false, reason: 'pending-approval' };
-    if (!this.countedClasses.has(device.deviceClass)) return { counted: false, reason: 'excluded-class' };
-    const lastContact = Date.parse(device.lastContact);
-    if (!Number.isFinite(lastContact) || lastContact < this.staleBefore) return { counted: false, reason: 'stale' };
-    const serial = normaliseSerial(device.serialNumber);
+    const { reason, serial } = this.rules.prejudge(device);
+    if (reason) return { counted: false, reason };
     if (serial) {
       let serials = this.serialsByOrg.get(device.organizationId);
       if (!serials) this.serialsByOrg.set(device.organizationId, (serials = new Set()));

@@ -60,8 +60,11 @@ export interface DeviceInsert {
   lastContact: string | null;
   offline: boolean | null;
   approvalStatus: string | null;
-  counted: boolean;
-  reason: ExclusionReason | null;
+  /** Before duplicates and the mapping (DeviceRules.prejudge); the rest is decided in SQL. */
+  reason: 'pending-approval' | 'excluded-class' | 'stale' | null;
+  /** The normalised serial duplicates are compared by (null: none, or a placeholder). */
+  serialKey: string | null;
+  mapped: boolean;
 }
 
 export interface ClientCountsRecord {
@@ -139,21 +142,59 @@ export class SnapshotRepository {
   }
 
   /** Streams the pages into snapshot_device with COPY; one page becomes one chunk of COPY text. */
-  async copyDevices(client: PoolClient, tenantId: string, snapshotId: string, month: string, pages: AsyncIterable<DeviceInsert[]>): Promise<void> {
-    const prefix = `${copyField(tenantId)}\t${snapshotId}\t`;
-    const suffix = `\t${month}\n`;
+  /**
+   * Streams the devices, each judged on its own, into a temporary table of this transaction (in
+   * stream order), so the ingest keeps nothing per device in memory; judgeStaged decides the rest.
+   */
+  async copyDevices(client: PoolClient, pages: AsyncIterable<DeviceInsert[]>): Promise<void> {
+    await client.query(
+      `CREATE TEMPORARY TABLE snapshot_device_in (
+         ord bigint NOT NULL, organization_id text NOT NULL, device_id text NOT NULL, hostname text, serial_number text, device_class text NOT NULL,
+         last_contact timestamptz, offline boolean, approval_status text, reason text, serial_key text, mapped boolean NOT NULL
+       ) ON COMMIT DROP`);
+    let ord = 0;
     async function* chunks(): AsyncGenerator<string> {
       for await (const page of pages) {
         let chunk = '';
         for (const d of page) {
-          chunk += prefix + [
-            d.organizationId, d.deviceId, d.hostname, d.serialNumber, d.deviceClass, d.lastContact, d.offline, d.approvalStatus, d.counted, d.reason,
-          ].map(copyField).join('\t') + suffix;
+          chunk += `${ord++}\t` + [
+            d.organizationId, d.deviceId, d.hostname, d.serialNumber, d.deviceClass, d.lastContact, d.offline, d.approvalStatus, d.reason, d.serialKey, d.mapped,
+          ].map(copyField).join('\t') + '\n';
         }
         if (chunk) yield chunk;
       }
     }
-    await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY snapshot_device (${COPY_COLUMNS}) FROM STDIN`)));
+    await pipeline(Readable.from(chunks()), client.query(copyFrom(`COPY snapshot_device_in FROM STDIN`)));
+  }
+
+  /**
+   * The snapshot's device rows from the staged stream, in one statement: a device id seen again
+   * is skipped (its first sight is kept); among the devices that pass approval, class and last
+   * contact, a serial seen earlier in the same organization is `duplicate-serial`; one that
+   * passes everything in an organization mapped to no Pax8 company is `unmapped-organization`.
+   * The same verdicts DeviceCounter gives device by device. Returns the counts.
+   */
+  async judgeStaged(client: PoolClient, tenantId: string, snapshotId: string, month: string): Promise<{ deviceCount: number; billableCount: number }> {
+    const [row] = rowsOf<{ devices: string; billable: string }>(await client.query(
+      `WITH firsts AS (
+         SELECT DISTINCT ON (organization_id, device_id) * FROM snapshot_device_in ORDER BY organization_id, device_id, ord
+       ), judged AS (
+         SELECT f.*, CASE WHEN reason IS NULL AND serial_key IS NOT NULL
+                          THEN row_number() OVER (PARTITION BY organization_id, serial_key, reason IS NULL ORDER BY ord) END AS serial_rank
+           FROM firsts f
+       ), stored AS (
+         INSERT INTO snapshot_device (${COPY_COLUMNS})
+         SELECT $1, $2, organization_id, device_id, hostname, serial_number, device_class, last_contact, offline, approval_status,
+                reason IS NULL AND COALESCE(serial_rank, 1) = 1 AND mapped,
+                COALESCE(reason, CASE WHEN serial_rank > 1 THEN 'duplicate-serial' WHEN NOT mapped THEN 'unmapped-organization' END), $3::date
+           FROM judged
+         RETURNING counted
+       )
+       SELECT count(*) AS devices, count(*) FILTER (WHERE counted) AS billable FROM stored`,
+      [tenantId, snapshotId, month],
+    ));
+    await client.query(`DROP TABLE snapshot_device_in`);
+    return { deviceCount: Number(row.devices), billableCount: Number(row.billable) };
   }
 
   /**

@@ -10,7 +10,7 @@ import { inTransaction } from '../database/transaction.js';
 import type { PanelOneDevice } from '../integrations/panelone.client.js';
 import { MappingRepository } from '../mapping/mapping.repository.js';
 import { SettingsRepository } from '../settings/settings.repository.js';
-import { DeviceCounter } from './device-counting.js';
+import { DeviceRules, identified } from './device-counting.js';
 import type { SnapshotDeviceResponseDto, SnapshotResponseDto } from './dto/snapshot.dto.js';
 import { SnapshotReconciler } from './snapshot-reconciler.js';
 import { SnapshotRepository, takenMonth, type DeviceInsert, type SnapshotTrigger } from './snapshot.repository.js';
@@ -118,10 +118,9 @@ export class SnapshotsService {
       const rules = await this.settings.countingRules(tenantId, client);
       await this.snapshots.insertBuilding(client, { tenantId, id: snapshotId, takenAt, trigger: input.trigger, rules, runId: input.runId ?? null });
       const mapped = await this.mappings.mappedOrganizations(client, tenantId);
-      const counter = new DeviceCounter(rules, takenAt, mapped);
-      const counts = { deviceCount: 0, billableCount: 0 };
       lap('setup');
-      await this.snapshots.copyDevices(client, tenantId, snapshotId, month, judged(input, counter, counts, (ms) => { timings.fetchWait += ms; }));
+      await this.snapshots.copyDevices(client, prejudged(input, new DeviceRules(rules, takenAt), mapped, (ms) => { timings.fetchWait += ms; }));
+      const counts = await this.snapshots.judgeStaged(client, tenantId, snapshotId, month);
       lap('copy');
       timings.copy -= timings.fetchWait;
 
@@ -173,26 +172,27 @@ export class SnapshotsService {
   }
 }
 
-/** The device pages, judged as they go by (first sight only); only per-org serial sets stay in memory. */
-async function* judged(
-  input: TakeSnapshotInput, counter: DeviceCounter, counts: { deviceCount: number; billableCount: number }, fetchWaited: (ms: number) => void,
+/** The device pages, each device judged on its own as it goes by; nothing per device stays in memory (duplicates are decided in SQL). */
+async function* prejudged(
+  input: TakeSnapshotInput, rules: DeviceRules, mapped: ReadonlySet<string>, fetchWaited: (ms: number) => void,
 ): AsyncGenerator<DeviceInsert[]> {
+  let read = 0;
   for await (const page of timedPages(readAhead(input.devices), fetchWaited)) {
     input.signal?.throwIfAborted();
     const rows: DeviceInsert[] = [];
     for (const device of page) {
-      if (!counter.firstSight(device)) continue;
-      const verdict = counter.judge(device);
-      counts.deviceCount++;
-      if (verdict.counted) counts.billableCount++;
+      if (!identified(device)) continue;
+      const verdict = rules.prejudge(device);
+      read++;
       rows.push({
         organizationId: device.organizationId, deviceId: device.id, hostname: device.hostname ?? null, serialNumber: device.serialNumber ?? null,
         deviceClass: device.deviceClass || 'UNKNOWN', lastContact: validTimestamp(device.lastContact),
         offline: typeof device.offline === 'boolean' ? device.offline : null, approvalStatus: device.approvalStatus ?? null,
-        counted: verdict.counted, reason: verdict.reason,
+        reason: verdict.reason, serialKey: verdict.serial, mapped: mapped.has(device.organizationId),
       });
     }
     yield rows;
-    await input.progress?.({ phase: 'devices', done: counts.deviceCount });
+    // Devices read so far (a device id repeated by the source is counted once only at the end).
+    await input.progress?.({ phase: 'devices', done: read });
   }
 }

@@ -1369,7 +1369,7 @@ export interface components {
             latest: boolean;
             subscriptions: components["schemas"]["SubscriptionResponseDto"][];
             deviceBreakdown: components["schemas"]["DeviceBreakdownDto"];
-            /** @description One point per complete snapshot, oldest first, up to 12 */
+            /** @description One point per complete snapshot, oldest first, up to 24 */
             trend: components["schemas"]["TrendPointDto"][];
             contacts: components["schemas"]["ContactDto"][];
             links: components["schemas"]["ClientLinksDto"];

@@ -241,7 +241,7 @@ export class ClientDetailResponseDto extends ClientRowResponseDto {
   @ApiProperty({ description: 'false: history (an earlier snapshot or version)' }) latest: boolean;
   @ApiProperty({ type: SubscriptionResponseDto, isArray: true }) subscriptions: SubscriptionResponseDto[];
   @ApiProperty({ type: DeviceBreakdownDto }) deviceBreakdown: DeviceBreakdownDto;
-  @ApiProperty({ type: TrendPointDto, isArray: true, description: 'One point per complete snapshot, oldest first, up to 12' }) trend: TrendPointDto[];
+  @ApiProperty({ type: TrendPointDto, isArray: true, description: 'One point per complete snapshot, oldest first, up to 24' }) trend: TrendPointDto[];
   @ApiProperty({ type: ContactDto, isArray: true }) contacts: ContactDto[];
   @ApiProperty({ type: ClientLinksDto }) links: ClientLinksDto;
   @ApiProperty() recommendedAction: string;
