@@ -242,14 +242,17 @@ describe('bill N more seats (PSA billing)', () => {
     await row.getByRole('button', { name: `${seats}: ${billed.productName}` }).click();
     const dialog = technician.page.getByRole('dialog', { name: `${seats} of ${billed.productName} in PanelOne` });
     await dialog.getByText(/nothing is written to PanelOne until an admin approves it/).waitFor();
-    await dialog.getByRole('button', { name: 'Propose change' }).click();
+    await dialog.getByRole('button', { name: 'Preview change' }).click();
     const to = billed.billed! + n;
     const price = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' }).format(n * billed.billedUnitPriceMonthly!.amount);
+    // The preview comes first and records nothing.
     await dialog.locator('.quantity', { hasText: `${billed.billed} → ${to} seats` }).waitFor();
     expect(await dialog.locator('.price').textContent()).toBe(`+${price} / month`);
     expect(await dialog.locator('.cost').textContent()).toBe('No change');
+    expect(posted('/actions').filter((r) => r.path === '/api/v1/actions')).toHaveLength(0);
+    await dialog.getByRole('button', { name: 'Confirm and propose' }).click();
     await dialog.getByText('Proposed. An admin approves it in the approval queue; nothing is written to PanelOne before that.').waitFor();
-    expect(posted('/actions')).toHaveLength(1);
+    expect(posted('/actions').filter((r) => r.path === '/api/v1/actions')).toHaveLength(1);
     expect(stack.api.actions.actions[0]).toMatchObject({ type: 'psa-quantity', state: 'proposed', items: [{ clientId: client.clientId, productId: billed.productId, preview: { fromQuantity: billed.billed, toQuantity: to } }] });
     expect(await seriousAxeViolations(technician.page)).toEqual([]);
     await dialog.getByRole('button', { name: 'Close' }).click();
@@ -290,7 +293,7 @@ describe('bill N more seats (PSA billing)', () => {
         const { page, context } = await openPanel('admin', client.clientId, { viewport, colorScheme });
         await line(page, client.lines[0].productId).getByRole('button', { name: /^Bill / }).click();
         const dialog = page.getByRole('dialog', { name: /in PanelOne$/ });
-        await dialog.getByRole('button', { name: 'Propose change' }).click();
+        await dialog.getByRole('button', { name: 'Preview change' }).click();
         await dialog.locator('.billing-summary').waitFor();
         if (viewport) expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
         await screenshot(page, `psa-actions/bill-${viewport ? 'phone' : 'desktop'}-${colorScheme}`);
