@@ -5,7 +5,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { Dataset, Device, Subscription } from './dataset.js';
 import { mulberry32, type Rng } from './random.js';
-import { WriteFaultEngine, type WriteFaults } from './write-faults.js';
+import { WriteFaultEngine, type WriteDecision, type WriteFaults } from './write-faults.js';
 
 export interface Faults {
   /** Seed of the fault RNG; the same seed and call sequence give the same faults. Default 1. */
@@ -309,4 +309,26 @@ export function intParam(url: URL, name: string): number | undefined {
   const raw = url.searchParams.get(name);
   if (raw === null) return undefined;
   return /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : Number.NaN;
+}
+
+/**
+ * The answer to a write that was applied: lost as the fault says (the connection dropped, or a
+ * 5xx although the change took), else the 200 with `body`. Returns the write log's outcome.
+ */
+export function answerApplied(res: ServerResponse, fault: WriteDecision, stats: StatsRecorder, errorBody: (status: number, message: string) => unknown,
+  body: string, headers: Record<string, string> = {}): { outcome: 'applied' | 'dropped-after-apply' | 'failed-after-apply'; status: number | null; fault?: string } {
+  if (fault.kind === 'dropAfterApply') {
+    stats.fault('dropAfterApply');
+    res.socket?.destroy();
+    return { outcome: 'dropped-after-apply', status: null, fault: fault.kind };
+  }
+  if (fault.kind === 'rate5xxAfterApply') {
+    stats.fault('rate5xxAfterApply');
+    stats.status(fault.status!);
+    sendJson(res, fault.status!, errorBody(fault.status!, 'Upstream error'));
+    return { outcome: 'failed-after-apply', status: fault.status!, fault: fault.kind };
+  }
+  stats.status(200);
+  sendRaw(res, 200, body, headers);
+  return { outcome: 'applied', status: 200 };
 }

@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Addition, Agreement, BillingWorld } from './billing-data.js';
-import { applyFault, readBody, sendJson, sendRaw, type FaultEngine, type StatsRecorder } from './http-kit.js';
+import { answerApplied, applyFault, readBody, sendJson, sendRaw, type FaultEngine, type StatsRecorder } from './http-kit.js';
 
 export const MAX_ADDITION_QUANTITY = 100_000;
 
@@ -190,18 +190,6 @@ export async function servePatchAddition(
   addition.version++;
   const answer = JSON.stringify(addition);
   book.remember(key, { fingerprint: print, status: 200, body: answer });
-  if (fault.kind === 'dropAfterApply') {
-    stats.fault('dropAfterApply');
-    res.socket?.destroy();
-    return log('dropped-after-apply', null, { fault: fault.kind });
-  }
-  if (fault.kind === 'rate5xxAfterApply') {
-    stats.fault('rate5xxAfterApply');
-    stats.status(fault.status!);
-    sendJson(res, fault.status!, ctx.errorBody(fault.status!, 'Upstream error'));
-    return log('failed-after-apply', fault.status!, { fault: fault.kind });
-  }
-  stats.status(200);
-  sendRaw(res, 200, answer, { etag: etagOf(addition) });
-  log('applied', 200);
+  const sent = answerApplied(res, fault, stats, ctx.errorBody, answer, { etag: etagOf(addition) });
+  log(sent.outcome, sent.status, sent.fault ? { fault: sent.fault } : {});
 }

@@ -22,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dataset, Subscription } from './dataset.js';
-import { applyFault, readBody, sendJson, sendRaw, type FaultEngine, type StatsRecorder } from './http-kit.js';
+import { answerApplied, applyFault, readBody, sendJson, type FaultEngine, type StatsRecorder } from './http-kit.js';
 
 export const MAX_QUANTITY = 100_000;
 const DOCUMENT = join('test', 'simulators', 'fixtures', 'partner-endpoints.openapi.json');
@@ -257,18 +257,6 @@ export async function serveWrite(
     throw err;
   }
   writes.apply(subscription, change);
-  if (fault.kind === 'dropAfterApply') {
-    stats.fault('dropAfterApply');
-    res.socket?.destroy();
-    return log('dropped-after-apply', null, { fault: fault.kind });
-  }
-  if (fault.kind === 'rate5xxAfterApply') {
-    stats.fault('rate5xxAfterApply');
-    stats.status(fault.status!);
-    sendJson(res, fault.status!, ctx.errorBody(fault.status!, 'Upstream error'));
-    return log('failed-after-apply', fault.status!, { fault: fault.kind });
-  }
-  stats.status(200);
-  sendRaw(res, 200, JSON.stringify(subscription));
-  log('applied', 200);
+  const sent = answerApplied(res, fault, stats, ctx.errorBody, JSON.stringify(subscription));
+  log(sent.outcome, sent.status, sent.fault ? { fault: sent.fault } : {});
 }

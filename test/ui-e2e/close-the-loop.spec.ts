@@ -38,8 +38,9 @@ function pax8Origin(): string {
 
 /**
  * A client with an under-licensed gap on a monthly, priced subscription (the one the fix
- * raises; the only counted subscription of its product, so raising it by the gap closes it)
- * and another open gap to accept.
+ * raises; the only counted subscription of its product, so raising it by the gap closes it),
+ * billed in full (the demo has PSA billing on: a billing gap would keep the line open), and
+ * another open gap to accept.
  */
 async function pickClient() {
   const gaps = await demo.api<GapListResponseDto>('/gaps?state=open&limit=200');
@@ -50,7 +51,8 @@ async function pickClient() {
     const detail = await demo.api<ClientDetailResponseDto>(`/reconciliation/clients/${encodeURIComponent(clientId)}`);
     const fix = own.find((gap) => {
       const counted = detail.subscriptions.filter((subscription) => subscription.productId === gap.productId && subscription.countsAsLicence);
-      return gap.variance > 0 && gap.variance <= 20 && counted.length === 1 && counted[0].billingTerm === 'Monthly' && detail.subscriptions.every((subscription) => subscription.productId !== gap.productId || !/^Pending/.test(subscription.status ?? ''));
+      // Billed in full (or not billed through PanelOne): raising the licences then leaves no gap at all on the line.
+      return !gap.billing?.billedVariance && gap.variance > 0 && gap.variance <= 20 && counted.length === 1 && counted[0].billingTerm === 'Monthly' && detail.subscriptions.every((subscription) => subscription.productId !== gap.productId || !/^Pending/.test(subscription.status ?? ''));
     });
     const accept = own.find((gap) => gap !== fix);
     if (fix && accept) return { detail, fix, accept };
