@@ -12,7 +12,7 @@ import { invalid, notFound } from '../common/errors.js';
 import { isoTimestamp, rowsOf } from '../database/queryable.js';
 import type { ClientChangesDto, DeviceChange, DeviceChangeDto, SnapshotChangesResponseDto } from './dto/snapshot-changes.dto.js';
 import type { SnapshotRefDto } from './dto/snapshot.dto.js';
-import { SnapshotRepository } from './snapshot.repository.js';
+import { SnapshotRepository, takenMonth } from './snapshot.repository.js';
 
 interface ChangesRecord {
   total: number;
@@ -23,14 +23,16 @@ interface ChangesRecord {
   }>;
 }
 
-// $1 tenant, $2 this snapshot, $3 the one compared against, $4 client or null, $5 limit, $6 offset.
+// $1 tenant, $2 this snapshot, $3 the one compared against, $4 client or null, $5 limit, $6 offset,
+// $7 and $8 the months of $2 and $3: the partition each one's device rows are in (without them
+// every month's partition is probed, which grows with history).
 const CHANGES_SQL = `
   WITH before AS (
     SELECT organization_id, device_id, counted, reason FROM snapshot_device
-     WHERE tenant_id = $1 AND snapshot_id = $3 AND ($4::text IS NULL OR organization_id = $4)
+     WHERE tenant_id = $1 AND snapshot_id = $3 AND taken_month = $8::date AND ($4::text IS NULL OR organization_id = $4)
   ), after AS (
     SELECT organization_id, device_id, counted, reason FROM snapshot_device
-     WHERE tenant_id = $1 AND snapshot_id = $2 AND ($4::text IS NULL OR organization_id = $4)
+     WHERE tenant_id = $1 AND snapshot_id = $2 AND taken_month = $7::date AND ($4::text IS NULL OR organization_id = $4)
   ), diff AS MATERIALIZED (
     SELECT COALESCE(n.organization_id, o.organization_id) AS organization_id, COALESCE(n.device_id, o.device_id) AS device_id,
            CASE WHEN o.device_id IS NULL THEN 'added' WHEN n.device_id IS NULL THEN 'removed' ELSE 'changed' END AS change,
@@ -58,8 +60,8 @@ const CHANGES_SQL = `
     SELECT d.*, COALESCE(n.hostname, o.hostname) AS hostname, COALESCE(n.serial_number, o.serial_number) AS serial_number,
            COALESCE(n.device_class, o.device_class) AS device_class, COALESCE(n.last_contact, o.last_contact) AS last_contact
       FROM (SELECT * FROM diff ORDER BY organization_id, change, device_id LIMIT $5 OFFSET $6) d
-      LEFT JOIN snapshot_device n ON n.tenant_id = $1 AND n.snapshot_id = $2 AND n.organization_id = d.organization_id AND n.device_id = d.device_id
-      LEFT JOIN snapshot_device o ON o.tenant_id = $1 AND o.snapshot_id = $3 AND o.organization_id = d.organization_id AND o.device_id = d.device_id
+      LEFT JOIN snapshot_device n ON n.tenant_id = $1 AND n.snapshot_id = $2 AND n.taken_month = $7::date AND n.organization_id = d.organization_id AND n.device_id = d.device_id
+      LEFT JOIN snapshot_device o ON o.tenant_id = $1 AND o.snapshot_id = $3 AND o.taken_month = $8::date AND o.organization_id = d.organization_id AND o.device_id = d.device_id
   )
   SELECT (SELECT count(*) FROM diff)::int AS total,
          (SELECT COALESCE(json_agg(c ORDER BY c.added + c.removed + c.changed DESC, lower(c.name), c."clientId"), '[]') FROM clients c) AS clients,
@@ -82,7 +84,7 @@ export class SnapshotChangesService {
     // Another tenant's id reads like an unknown one: the same 400, nothing about it told.
     if (query.against && !against) throw invalid('against must be a complete snapshot of this tenant');
     if (!against) return { snapshot, against: null, clients: [], items: [], total: 0 };
-    const [row] = rowsOf<ChangesRecord>(await this.db.query(CHANGES_SQL, [tenantId, snapshot.id, against.id, query.clientId ?? null, query.limit, query.offset]));
+    const [row] = rowsOf<ChangesRecord>(await this.db.query(CHANGES_SQL, [tenantId, snapshot.id, against.id, query.clientId ?? null, query.limit, query.offset, takenMonth(snapshot.takenAt), takenMonth(against.takenAt)]));
     return {
       snapshot, against, clients: row.clients, total: row.total,
       items: row.items.map((r): DeviceChangeDto => ({
