@@ -332,3 +332,25 @@ export function answerApplied(res: ServerResponse, fault: WriteDecision, stats: 
   sendRaw(res, 200, body, headers);
   return { outcome: 'applied', status: 200 };
 }
+
+/**
+ * The answer to a write that a fault stops before it is applied: the connection dropped, or a 429
+ * (with Retry-After when scripted) or 5xx; null when no such fault was drawn. Returns the write
+ * log's outcome.
+ */
+export function answerBeforeApply(res: ServerResponse, fault: WriteDecision, stats: StatsRecorder, errorBody: (status: number, message: string) => unknown):
+  { outcome: 'failed-before-apply'; status: number | null; fault: string } | null {
+  if (fault.kind === 'dropBeforeApply') {
+    stats.fault('drop');
+    res.socket?.destroy();
+    return { outcome: 'failed-before-apply', status: null, fault: fault.kind };
+  }
+  if (fault.kind === 'rate429' || fault.kind === 'rate429RetryAfter' || fault.kind === 'rate5xx') {
+    const status = fault.status!;
+    stats.fault(fault.kind === 'rate5xx' ? 'rate5xx' : 'rate429');
+    stats.status(status);
+    sendJson(res, status, errorBody(status, status === 429 ? 'Too many requests' : 'Upstream error'), fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {});
+    return { outcome: 'failed-before-apply', status, fault: fault.kind };
+  }
+  return null;
+}

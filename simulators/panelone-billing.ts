@@ -16,7 +16,7 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Addition, Agreement, BillingWorld } from './billing-data.js';
-import { answerApplied, applyFault, readBody, sendJson, sendRaw, type FaultEngine, type StatsRecorder } from './http-kit.js';
+import { answerApplied, answerBeforeApply, applyFault, readBody, sendJson, sendRaw, type FaultEngine, type StatsRecorder } from './http-kit.js';
 
 export const MAX_ADDITION_QUANTITY = 100_000;
 
@@ -147,18 +147,8 @@ export async function servePatchAddition(
   const authError = ctx.checkBearer(req);
   if (authError) return fail(401, authError);
   const fault = engine.writes.decideWrite();
-  if (fault.kind === 'dropBeforeApply') {
-    stats.fault('drop');
-    res.socket?.destroy();
-    return log('failed-before-apply', null, { fault: fault.kind });
-  }
-  if (fault.kind === 'rate429' || fault.kind === 'rate429RetryAfter' || fault.kind === 'rate5xx') {
-    const status = fault.status!;
-    stats.fault(fault.kind === 'rate5xx' ? 'rate5xx' : 'rate429');
-    stats.status(status);
-    sendJson(res, status, ctx.errorBody(status, status === 429 ? 'Too many requests' : 'Upstream error'), fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {});
-    return log('failed-before-apply', status, { fault: fault.kind });
-  }
+  const stopped = answerBeforeApply(res, fault, stats, ctx.errorBody);
+  if (stopped) return log(stopped.outcome, stopped.status, { fault: stopped.fault });
   if (!addition || !agreement) return fail(404, 'Addition not found');
   if (!key || key.trim() === '' || key.length > 255) return fail(400, 'Idempotency-Key header is required (at most 255 characters)');
   const print = fingerprint(agreementId, additionId, parsed ? body : raw);

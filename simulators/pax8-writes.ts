@@ -22,7 +22,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Dataset, Subscription } from './dataset.js';
-import { answerApplied, applyFault, readBody, sendJson, type FaultEngine, type StatsRecorder } from './http-kit.js';
+import { answerApplied, answerBeforeApply, applyFault, readBody, type FaultEngine, type StatsRecorder } from './http-kit.js';
 
 export const MAX_QUANTITY = 100_000;
 const DOCUMENT = join('test', 'simulators', 'fixtures', 'partner-endpoints.openapi.json');
@@ -233,19 +233,8 @@ export async function serveWrite(
   if (authError) return refuse(401, authError);
   const fault = engine.writes.decideWrite();
   if (fault.kind === 'forbidden') return refuse(403, 'The partner credentials are not allowed to update this subscription');
-  if (fault.kind === 'dropBeforeApply') {
-    stats.fault('drop');
-    res.socket?.destroy();
-    return log('failed-before-apply', null, { fault: fault.kind });
-  }
-  if (fault.kind === 'rate429' || fault.kind === 'rate429RetryAfter' || fault.kind === 'rate5xx') {
-    const status = fault.status!;
-    stats.fault(fault.kind === 'rate5xx' ? 'rate5xx' : 'rate429');
-    stats.status(status);
-    const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
-    sendJson(res, status, ctx.errorBody(status, status === 429 ? 'Too many requests' : 'Upstream error'), headers);
-    return log('failed-before-apply', status, { fault: fault.kind });
-  }
+  const stopped = answerBeforeApply(res, fault, stats, ctx.errorBody);
+  if (stopped) return log(stopped.outcome, stopped.status, { fault: stopped.fault });
   if (!subscription) return refuse(404, 'Subscription not found');
   if (!(req.headers['content-type'] ?? '').includes('application/json')) return refuse(415, 'Content-Type must be application/json');
   if (!parsed) return refuse(422, 'Malformed JSON body', [{ type: 'body', message: 'body is not JSON' }]);
