@@ -27,7 +27,7 @@ export async function fleetPhase(o: FleetOptions) {
   const sim = JSON.parse(sims.line) as { pax8: { url: string; tokenUrl: string; audience: string; clientId: string; clientSecret: string }; panelone: { url: string; apiToken: string } };
   const queue = 'bench-fleet';
   const port = await freePort();
-  const env = { ...o.env, PORT: String(port), SYNC_QUEUE_NAME: queue, SYNC_SCHEDULE_TICK_SECONDS: '5', SYNC_CONCURRENCY: '2' };
+  const env = { ...o.env, PORT: String(port), SYNC_QUEUE_NAME: queue, SYNC_SCHEDULE_TICK_SECONDS: '5', SYNC_CONCURRENCY: '2', PAX8_CALLS_PER_MINUTE: '900' }; // its simulator is Pax8's 1,000 a minute
   const api = await startNode('fleet-api', ['dist/src/main.js'], env, /listening on/);
   o.children.push(api.child);
   const base = `http://127.0.0.1:${port}/api/v1`;

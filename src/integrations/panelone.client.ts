@@ -150,7 +150,12 @@ export class PanelOneClient {
   private async *cursorPages<T extends { id: string }>(
     path: string, query: Record<string, string>, isItem: (v: Record<string, unknown>) => boolean, signal?: AbortSignal,
   ): AsyncGenerator<T[]> {
-    const seen = new Set<string>();
+    // A record inserted in front while the walk is under way shifts the rest by one: the next page
+    // starts with the tail of this one. The ids of the page before are enough to drop such repeats
+    // (up to a page of insertions between two calls), and memory stays one page whatever the size
+    // of the listing (a set of every id served was ~200 MB at 2.5 million devices). A repeat from
+    // further back still counts once: the snapshot keeps one row per organization and device.
+    let previous = new Set<string>();
     let cursor: string | null = null;
     for (let page = 1; page <= MAX_PAGES; page++) {
       const call = `GET ${path} page ${page}`;
@@ -160,7 +165,14 @@ export class PanelOneClient {
       if (body.nextCursor !== null && body.nextCursor === cursor) {
         throw new IntegrationError({ kind: 'malformed-response', integration: 'panelone', call, upstreamMessage: 'the next cursor repeats the current one' });
       }
-      yield body.items.filter((item) => !seen.has(item.id) && seen.add(item.id)) as unknown as T[];
+      const current = new Set<string>();
+      const fresh: T[] = [];
+      for (const item of body.items as unknown as T[]) {
+        if (!previous.has(item.id) && !current.has(item.id)) fresh.push(item);
+        current.add(item.id);
+      }
+      previous = current;
+      yield fresh;
       if (body.nextCursor === null) return;
       cursor = body.nextCursor;
     }

@@ -80,6 +80,16 @@ export interface ClientBillableRecord {
   billable_count: number;
 }
 
+/** Sort memory of the judging statement (and the counts after it, in the same transaction). */
+const JUDGE_WORK_MEM = '64MB';
+
+/**
+ * The columns reads filter, join and group snapshot_device on: the ANALYZE after a snapshot
+ * computes statistics for these only (half the time of all thirteen); autovacuum's own ANALYZE
+ * refreshes the rest.
+ */
+const ANALYZED_COLUMNS = 'tenant_id, snapshot_id, taken_month, organization_id, device_id, counted, reason, device_class';
+
 const COPY_COLUMNS = 'tenant_id, snapshot_id, organization_id, device_id, hostname, serial_number, device_class, last_contact, offline, approval_status, counted, reason, taken_month';
 
 /** The first day (UTC) of the month a snapshot was taken in: its device rows' partition key, 'YYYY-MM-01'. */
@@ -141,7 +151,6 @@ export class SnapshotRepository {
     }
   }
 
-  /** Streams the pages into snapshot_device with COPY; one page becomes one chunk of COPY text. */
   /**
    * Streams the devices, each judged on its own, into a temporary table of this transaction (in
    * stream order), so the ingest keeps nothing per device in memory; judgeStaged decides the rest.
@@ -175,6 +184,9 @@ export class SnapshotRepository {
    * The same verdicts DeviceCounter gives device by device. Returns the counts.
    */
   async judgeStaged(client: PoolClient, tenantId: string, snapshotId: string, month: string): Promise<{ deviceCount: number; billableCount: number }> {
+    // Its two sorts (first sights, then serials in stream order) hold the whole stream: with the
+    // default 4 MB they spill to disk from ~20,000 devices. For this transaction only.
+    await client.query(`SET LOCAL work_mem = '${JUDGE_WORK_MEM}'`);
     const [row] = rowsOf<{ devices: string; billable: string }>(await client.query(
       `WITH firsts AS (
          SELECT DISTINCT ON (organization_id, device_id) * FROM snapshot_device_in ORDER BY organization_id, device_id, ord
@@ -245,7 +257,7 @@ export class SnapshotRepository {
     const partition = devicePartition(month);
     const [{ known }] = await this.db.query(`SELECT reltuples::float8 AS known FROM pg_class WHERE oid = $1::regclass`, [partition]);
     if (known > 0 && rows * 10 < known) return false;
-    await this.db.query(`ANALYZE ${partition}, snapshot_client`);
+    await this.db.query(`ANALYZE ${partition} (${ANALYZED_COLUMNS}), snapshot_client`);
     return true;
   }
 

@@ -30,11 +30,16 @@ export interface TakeSnapshotInput {
   timings?: SnapshotTimings;
 }
 
-/** Where a snapshot's time went, in ms. fetchWait: waiting on PanelOne pages that judging and COPY did not hide; copy: judging and COPY. */
+/**
+ * Where a snapshot's time went, in ms. fetchWait: waiting on PanelOne pages that prejudging and
+ * COPY did not hide; copy: prejudging and the COPY into the staging table; judge: the statement
+ * that stores the rows from it (repeats, duplicate serials, the mapping).
+ */
 export interface SnapshotTimings {
   setup: number;
   fetchWait: number;
   copy: number;
+  judge: number;
   counts: number;
   reconcile: number;
   commit: number;
@@ -104,7 +109,7 @@ export class SnapshotsService {
   async take(tenantId: string, input: TakeSnapshotInput): Promise<{ snapshotId: string; deviceCount: number; billableCount: number }> {
     const snapshotId = randomUUID();
     const takenAt = input.asOf ?? new Date();
-    const timings: SnapshotTimings = Object.assign(input.timings ?? {}, { setup: 0, fetchWait: 0, copy: 0, counts: 0, reconcile: 0, commit: 0, analyze: 0 });
+    const timings: SnapshotTimings = Object.assign(input.timings ?? {}, { setup: 0, fetchWait: 0, copy: 0, judge: 0, counts: 0, reconcile: 0, commit: 0, analyze: 0 });
     let mark = performance.now();
     const lap = (phase: keyof SnapshotTimings) => {
       const now = performance.now();
@@ -120,9 +125,10 @@ export class SnapshotsService {
       const mapped = await this.mappings.mappedOrganizations(client, tenantId);
       lap('setup');
       await this.snapshots.copyDevices(client, prejudged(input, new DeviceRules(rules, takenAt), mapped, (ms) => { timings.fetchWait += ms; }));
-      const counts = await this.snapshots.judgeStaged(client, tenantId, snapshotId, month);
       lap('copy');
       timings.copy -= timings.fetchWait;
+      const counts = await this.snapshots.judgeStaged(client, tenantId, snapshotId, month);
+      lap('judge');
 
       await input.progress?.({ phase: 'counting', done: counts.deviceCount, total: counts.deviceCount });
       await this.snapshots.countPerClient(client, tenantId, snapshotId, month);
