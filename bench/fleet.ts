@@ -10,6 +10,8 @@ import { startNode, type Child } from './processes.js';
 export interface FleetOptions {
   tenants: number;
   env: NodeJS.ProcessEnv;
+  /** node flags of the workers (those of npm run start:worker). */
+  workerFlags: string[];
   databaseUrl: string;
   callAs: (tenantId: string) => <T>(method: string, path: string, body?: unknown) => Promise<T>;
   children: Child[];
@@ -55,7 +57,7 @@ export async function fleetPhase(o: FleetOptions) {
       [prefix, `${due.getUTCMinutes()} ${due.getUTCHours()} * * *`]);
     await db.query(`UPDATE tenant SET created_at = now() - interval '1 day' WHERE tenant_id LIKE $1 || '-%'`, [prefix]);
     await fetch(`${new URL(sim.pax8.url).origin}/_sim/reset-stats`, { method: 'POST' });
-    const workers = await Promise.all([0, 1].map((n) => startNode(`fleet-worker-${n}`, ['dist/src/worker.js'], env, /worker started/)));
+    const workers = await Promise.all([0, 1].map((n) => startNode(`fleet-worker-${n}`, [...o.workerFlags, 'dist/src/worker.js'], env, /worker started/)));
     for (const w of workers) o.children.push(w.child);
     o.log(`fleet: all ${ids.length} due at ${due.toISOString()}; 2 workers × SYNC_CONCURRENCY 2`);
 

@@ -1,6 +1,7 @@
 // Child processes for the bench (simulators, API, worker, bare server) and their memory.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
 export interface Child {
@@ -43,7 +44,9 @@ export async function startNode(
       reject(new Error(`${name} exited with ${code} before it was ready\n${stderr.join('')}`));
     });
   });
-  proc.stdout!.resume();
+  // BENCH_CHILD_LOGS=<dir>: each child's stdout also goes to <dir>/<name>.log (e.g. with --trace-gc).
+  if (process.env.BENCH_CHILD_LOGS) proc.stdout!.pipe(createWriteStream(join(process.env.BENCH_CHILD_LOGS, `${name}.log`)));
+  else proc.stdout!.resume();
   return { child, line };
 }
 

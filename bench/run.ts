@@ -41,6 +41,7 @@ const { values: args } = parseArgs({
     'pax8-rate-limit': { type: 'string', default: '1000' },
   },
   strict: true,
+  allowNegative: true, // --no-history
 });
 const quick = args.quick!;
 // --scale N multiplies the world (full: 2,000 clients, 250,000 devices; --scale 10: 20,000 and 2,500,000).
@@ -105,6 +106,12 @@ async function database(): Promise<{ url: string; admin: string; name: string }>
 
 interface RunDto { id: string; status: string; createdAt: string; startedAt: string | null; finishedAt: string | null; error: string | null; result: Record<string, any> | null }
 
+/** The node flags of package.json's start:worker script (what production runs). */
+function workerNodeFlags(): string[] {
+  const script = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['start:worker'];
+  return script.split(' ').filter((part) => part.startsWith('--'));
+}
+
 async function main(): Promise<void> {
   const started = Date.now();
   const machine = { nproc: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', memoryGb: round(totalmem() / 1024 ** 3), loadAtStart: loadavg().map((l) => round(l, 2)), node: process.version };
@@ -138,7 +145,11 @@ async function main(): Promise<void> {
   const profileArgs = args['profile-api'] ? ['--cpu-prof', '--cpu-prof-dir=bench-results/profiles'] : [];
   const api = await startNode('api', [...profileArgs, 'dist/src/main.js'], env, /listening on/);
   children.push(api.child);
-  const worker = await startNode('worker', ['dist/src/worker.js'], env, /worker started/);
+  // The worker runs as `npm run start:worker` runs it (its V8 heap limits); BENCH_WORKER_FLAGS replaces them to try others.
+  const workerFlags = process.env.BENCH_WORKER_FLAGS !== undefined
+    ? process.env.BENCH_WORKER_FLAGS.split(' ').filter(Boolean)
+    : workerNodeFlags();
+  const worker = await startNode('worker', [...workerFlags, 'dist/src/worker.js'], env, /worker started/);
   children.push(worker.child);
   const base = `http://127.0.0.1:${port}/api/v1`;
   const tenant = `bench-${Date.now().toString(36)}`;
@@ -217,7 +228,7 @@ async function main(): Promise<void> {
     },
   };
   results.worker = {
-    peakRssMb: round(workerMem.peak / MB), rssBeforeMb: round(workerBefore.rss / MB),
+    peakRssMb: round(workerMem.peak / MB), rssBeforeMb: round(workerBefore.rss / MB), nodeFlags: workerFlags.join(' '),
     peakMeasuredFrom: peakReset ? 'VmHWM reset before the run (clear_refs) + 50 ms VmRSS samples' : 'VmRSS samples every 50 ms',
   };
   log(`snapshot: ${JSON.stringify(results.snapshot)}; worker ${JSON.stringify(results.worker)}`);
@@ -314,7 +325,7 @@ async function main(): Promise<void> {
     log(`fleet: ${fleetTenants} tenants due at once…`);
     // The bench's own worker would fire these schedules onto its queue too: only the fleet's two work now.
     await worker.child.stop();
-    results.fleet = await fleetPhase({ tenants: fleetTenants, env, databaseUrl: db.url, callAs, children, log });
+    results.fleet = await fleetPhase({ tenants: fleetTenants, env, workerFlags, databaseUrl: db.url, callAs, children, log });
     log(`fleet: ${JSON.stringify(results.fleet)}`);
   }
 
@@ -514,18 +525,22 @@ async function timedDownload(url: string, token: string, serverPid: number) {
   return { status: res.status, rows: lines, mb: round(bytes / MB, 2), seconds: round(seconds, 2), rssGrowthMb: round((mem.peak - mem.baseline) / MB) };
 }
 
+const snapshotGoal = (devices: number) => (devices >= 200_000 && devices <= 300_000 ? 1.5 : 2);
+/** Under 1 s for the full world, 5 s at ten times (the issue's goal at 2,500,000 devices). */
+const reconcileGoalMs = (devices: number) => (devices >= 2_000_000 ? 5000 : 1000);
+
 function targets(r: Record<string, any>) {
   const t = (met: boolean, value: string, target: string) => ({ met, value, target });
   const pax8Worst = Math.max(...Object.values(r.pax8.lists as Record<string, { ratio: number }>).map((l) => l.ratio));
   return {
     pickupP50: t(r.pickup.p50Ms < 100, `${r.pickup.p50Ms} ms`, '< 100 ms'),
-    snapshotVsFloor: t(r.snapshot.ratioToFloor <= 2, `${r.snapshot.ratioToFloor}×`, '≤ 2×'),
+    // The issue's goals: within 1.5× of the floor at 250,000 devices, 2× at 25,000 and at 2,500,000.
+    snapshotVsFloor: t(r.snapshot.ratioToFloor <= snapshotGoal(r.snapshot.devices), `${r.snapshot.ratioToFloor}×`, `≤ ${snapshotGoal(r.snapshot.devices)}×`),
     workerPeakRss: t(r.worker.peakRssMb < 300, `${r.worker.peakRssMb} MB`, '< 300 MB'),
     pax8Calls: t(pax8Worst <= 1.1, `${pax8Worst}×`, '≤ 1.1×'),
-    reconcile: t(r.reconciliation.medianMs < 1000, `${r.reconciliation.medianMs} ms`, '< 1000 ms'),
+    reconcile: t(r.reconciliation.medianMs < reconcileGoalMs(r.snapshot.devices), `${r.reconciliation.medianMs} ms`, `< ${reconcileGoalMs(r.snapshot.devices)} ms`),
     summaryP99: t(r.api.summary.api.p99 < 50, `${r.api.summary.api.p99} ms`, '< 50 ms'),
     clientsP99: t(r.api.clients.api.p99 < 50, `${r.api.clients.api.p99} ms`, '< 50 ms'),
-    changesP99: t(r.changes.perClient.p99 < 50, `${r.changes.perClient.p99} ms`, '< 50 ms'),
     summaryThroughput: t(r.api.summary.throughputRatio >= 1 / 3, `${r.api.summary.throughputRatio} of bare`, '≥ 0.33 of bare'),
     clientsThroughput: t(r.api.clients.throughputRatio >= 1 / 3, `${r.api.clients.throughputRatio} of bare`, '≥ 0.33 of bare'),
     deviceExportMemory: t(r.exports.allDevices.rssGrowthMb < 50, `${r.exports.allDevices.rssGrowthMb} MB`, '< 50 MB'),
@@ -556,21 +571,21 @@ function table(r: Record<string, any>): string {
   const ok = (key: string) => (r.targets[key]?.met ? 'met' : 'MISSED');
   rows.push(['Queue pick-up (idle worker)', `p50 ${r.pickup.p50Ms} ms, max ${r.pickup.maxMs} ms over ${r.pickup.jobs} runs`, '', '', `p50 < 100 ms (${ok('pickupP50')})`]);
   rows.push(['Device snapshot (worker job)', `${r.snapshot.devices} devices in ${r.snapshot.seconds} s = ${r.snapshot.devicesPerSecond}/s`,
-    `bare fetch+COPY ${r.snapshotFloor.seconds} s = ${r.snapshotFloor.devicesPerSecond}/s`, `${r.snapshot.ratioToFloor}×`, `≤ 2× (${ok('snapshotVsFloor')})`]);
+    `bare fetch+COPY ${r.snapshotFloor.seconds} s = ${r.snapshotFloor.devicesPerSecond}/s`, `${r.snapshot.ratioToFloor}×`, `≤ ${snapshotGoal(r.snapshot.devices)}× (${ok('snapshotVsFloor')})`]);
   rows.push(['Snapshot phases (ms)', Object.entries(r.snapshot.phasesMs).map(([k, v]) => `${k} ${v}`).join(', '), '', '', '']);
-  rows.push(['Worker peak RSS (snapshot)', `${r.worker.peakRssMb} MB`, '', '', `< 300 MB (${ok('workerPeakRss')})`]);
+  rows.push(['Worker peak RSS (snapshot)', `${r.worker.peakRssMb} MB (${r.worker.rssBeforeMb} MB before; ${r.worker.nodeFlags || 'no node flags'})`, '', '', `< 300 MB (${ok('workerPeakRss')})`]);
   for (const [name, l] of Object.entries(r.pax8.lists as Record<string, any>)) {
     rows.push([`Pax8 ${name} calls`, `${l.calls} calls for ${l.records} records`, `${l.minimum}`, `${l.ratio}×`, `≤ 1.1× (${ok('pax8Calls')})`]);
   }
   rows.push(['Pax8 sync wall time (all parts)', `${r.pax8.wallSeconds} s, ${r.pax8.totalCalls} calls, paced at ${r.pax8.pacedPerMinute}/min under a limit of ${r.pax8.rateLimitPerMinute}/min`, '', '', '']);
-  rows.push(['Reconcile', `${r.reconciliation.clients} clients in ${r.reconciliation.medianMs} ms (median of 3)`, '', '', `< 1 s (${ok('reconcile')})`]);
+  rows.push(['Reconcile', `${r.reconciliation.clients} clients in ${r.reconciliation.medianMs} ms (median of 3)`, '', '', `< ${reconcileGoalMs(r.snapshot.devices) / 1000} s (${ok('reconcile')})`]);
   for (const [name, a] of Object.entries(r.api as Record<string, any>)) {
     rows.push([`API ${name} (${connections} conns)`, `${a.api.rps} rps, p50 ${a.api.p50} ms, p99 ${a.api.p99} ms${a.api.errors ? `, ${a.api.errors} errors` : ''}`,
       `bare ${a.bare.rps} rps, p99 ${a.bare.p99} ms`, `${a.throughputRatio} of bare`, `p99 < 50 ms (${ok(`${name}P99`)}), ≥ 1/3 (${ok(`${name}Throughput`)})`]);
   }
   const c = r.changes;
   rows.push(['What changed, whole tenant', `${c.wholeTenant.medianMs} ms (median of 3) over 2 × ${c.devicesPerSnapshot} devices; ${c.wholeTenant.changedDevices} changed`, '', '', '']);
-  rows.push([`What changed, one client (${connections} conns)`, `${c.perClient.rps} rps, p50 ${c.perClient.p50} ms, p99 ${c.perClient.p99} ms (${c.perClient.devices} devices)${c.perClient.errors ? `, ${c.perClient.errors} errors` : ''}`, '', '', `p99 < 50 ms (${ok('changesP99')})`]);
+  rows.push([`What changed, one client (${connections} conns)`, `${c.perClient.rps} rps, p50 ${c.perClient.p50} ms, p99 ${c.perClient.p99} ms (${c.perClient.devices} devices)${c.perClient.errors ? `, ${c.perClient.errors} errors` : ''}`, '', '', '']);
   const e = r.exports;
   rows.push(['CSV 2,000-client export', `${e.clients.rows} lines, ${e.clients.mb} MB in ${e.clients.seconds} s, +${e.clients.rssGrowthMb} MB RSS`, '', '', '']);
   rows.push(['CSV largest client (QBR)', `${e.largestClient.rows} lines in ${e.largestClient.seconds} s, +${e.largestClient.rssGrowthMb} MB RSS`, '', '', '']);
@@ -580,7 +595,7 @@ function table(r: Record<string, any>): string {
     for (const [name, one] of Object.entries(h.reads.one as Record<string, any>)) {
       const many = h.reads.many[name];
       rows.push([`History read ${name} (no cache, 10 conns)`, one.status ? `not measured (${one.status})` : `p99 ${many.p99} ms with ${h.months} months`,
-        one.status ? '' : `p99 ${one.p99} ms with one`, h.reads.p99Ratio[name] === null ? '' : `${h.reads.p99Ratio[name]}×`, `≤ 1.2× (${ok('historyReads')})`]);
+        one.status ? '' : `p99 ${one.p99} ms with one`, h.reads.p99Ratio[name] === null ? '' : `${h.reads.p99Ratio[name]}×`, `≤ 1.2× (${h.reads.p99Ratio[name] === null ? 'not measured' : h.reads.p99Ratio[name] <= 1.2 ? 'met' : 'MISSED'})`]);
     }
     rows.push(['History: new snapshot', `${h.newSnapshot.manySeconds} s with ${h.months} months behind`, `${h.newSnapshot.oneSeconds} s with one`, `${h.newSnapshot.ratio}×`, `no slower (${ok('historySnapshot')})`]);
     const d = h.deviceRows.many;

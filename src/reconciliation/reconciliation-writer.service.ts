@@ -118,6 +118,10 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     return (await this.write(client, tenantId, snapshotId, rules, { reason: 'snapshot taken', createdBy: null })).clients;
   }
 
+  async analyzeAfter(tenantId: string, snapshotId: string): Promise<void> {
+    await this.reconciliations.analyzeIfGrown(tenantId, snapshotId);
+  }
+
   /**
    * After a transaction that wrote a tenant's snapshot or reconciliation rows ended (COMMIT, or
    * a failure that may have followed one): drop this process's cached reads for the tenant

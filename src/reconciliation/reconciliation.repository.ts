@@ -446,6 +446,22 @@ export class ReconciliationRepository {
     );
   }
 
+  /**
+   * After a reconciliation of a snapshot committed: ANALYZE its tables when what it wrote is
+   * large beside what the planner last counted (never analyzed: a new tenant's first snapshot).
+   * Without it the gap reads after a tenant's first large reconciliation are planned blind:
+   * GET /gaps and missed billing measured 250-380 and 170 ms at 2,000 clients, 13 and 19 ms
+   * once analyzed. Autovacuum would get there too, a minute or more later.
+   */
+  async analyzeIfGrown(tenantId: string, snapshotId: string): Promise<boolean> {
+    const [{ lines, known }] = rowsOf<{ lines: string; known: number }>(await this.db.query(
+      `SELECT (SELECT count(*) FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2) AS lines,
+              (SELECT reltuples::float8 FROM pg_class WHERE oid = 'reconciliation_line'::regclass) AS known`, [tenantId, snapshotId]));
+    if (known > 0 && Number(lines) * 10 < known) return false;
+    await this.db.query(`ANALYZE reconciliation_line, reconciliation_client`);
+    return true;
+  }
+
   async countGaps(tenantId: string, ref: { snapshotId: string; version: number }): Promise<number> {
     const [{ n }] = await this.db.query(
       `SELECT count(*) AS n FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2 AND version = $3 AND status = 'under-licensed' AND gap_state = 'open'`,

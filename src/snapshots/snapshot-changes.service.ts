@@ -8,7 +8,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { invalid, notFound } from '../common/errors.js';
+import { gone, invalid, notFound } from '../common/errors.js';
 import { isoTimestamp, rowsOf } from '../database/queryable.js';
 import type { ClientChangesDto, DeviceChange, DeviceChangeDto, SnapshotChangesResponseDto } from './dto/snapshot-changes.dto.js';
 import type { SnapshotRefDto } from './dto/snapshot.dto.js';
@@ -84,6 +84,11 @@ export class SnapshotChangesService {
     // Another tenant's id reads like an unknown one: the same 400, nothing about it told.
     if (query.against && !against) throw invalid('against must be a complete snapshot of this tenant');
     if (!against) return { snapshot, against: null, clients: [], items: [], total: 0 };
+    // Compared with a snapshot whose device rows retention deleted, every device would read as added (or removed).
+    const cleared = await this.snapshots.rowsDeleted(tenantId, [snapshot.id, against.id]);
+    if (cleared.length) {
+      throw gone(`The device rows of the snapshot of ${cleared.map((c) => c.takenAt.slice(0, 10)).join(' and ')} were deleted by the retention setting, so what changed cannot be shown; its counts and reconciliation are kept`);
+    }
     const [row] = rowsOf<ChangesRecord>(await this.db.query(CHANGES_SQL, [tenantId, snapshot.id, against.id, query.clientId ?? null, query.limit, query.offset, takenMonth(snapshot.takenAt), takenMonth(against.takenAt)]));
     return {
       snapshot, against, clients: row.clients, total: row.total,

@@ -325,6 +325,13 @@ export class SnapshotRepository {
     return !row?.gone;
   }
 
+  /** Those of the snapshots whose device rows retention deleted. */
+  async rowsDeleted(tenantId: string, snapshotIds: string[]): Promise<SnapshotRefDto[]> {
+    const rows = rowsOf<{ id: string; taken_at: Date }>(await this.db.query(
+      `SELECT id, taken_at FROM snapshot WHERE tenant_id = $1 AND id = ANY($2::uuid[]) AND device_rows_deleted_at IS NOT NULL ORDER BY taken_at`, [tenantId, snapshotIds]));
+    return rows.map((r) => ({ id: r.id, takenAt: isoTimestamp(r.taken_at) }));
+  }
+
   async clientCounts(tenantId: string, snapshotId: string, organizationId: string): Promise<ClientCountsRecord | null> {
     const [row]: ClientCountsRecord[] = await this.db.query(
       `SELECT device_count, billable_count, by_class, excluded_by_reason FROM snapshot_client WHERE tenant_id = $1 AND snapshot_id = $2 AND organization_id = $3`,

@@ -9,7 +9,10 @@ describe('docker-compose.yml', () => {
     expect(Object.keys(compose.services).sort()).toEqual(['api', 'postgres', 'worker']);
     expect(compose.services.api.build).toBe('.');
     expect(compose.services.api.command).toEqual(['node', 'dist/src/main.js']);
-    expect(compose.services.worker.command).toEqual(['node', 'dist/src/worker.js']);
+    // The worker runs with the heap limits of npm run start:worker (docs/operations.md, "Memory").
+    const startWorker = JSON.parse(readFileSync('package.json', 'utf8')).scripts['start:worker'] as string;
+    expect(compose.services.worker.command).toEqual(startWorker.split(' '));
+    expect(startWorker).toBe('node --max-semi-space-size=8 --max-old-space-size=192 dist/src/worker.js');
     expect(readFileSync('Dockerfile', 'utf8')).toMatch(/npm run build/);
   });
 

@@ -85,6 +85,11 @@ describe('a tenant keeping device rows for 2 months', () => {
     const technician = { Authorization: `Bearer ${await api.token(a, 'technician')}` };
     await api.http.get(`/api/v1/snapshots/${ids.aOld}/devices.csv`).set(technician).expect(410);
     expect((await api.http.get(`/api/v1/snapshots/${ids.aKept}/devices`).set(viewer).expect(200)).body.total).toBe(27);
+    // What changed since a snapshot without its rows would call every device added: 410, named and dated.
+    for (const path of [`/api/v1/snapshots/${ids.aKept}/changes`, `/api/v1/snapshots/${ids.aKept}/changes?against=${ids.aOld}&clientId=org-acme`]) {
+      const res = await api.http.get(path).set(viewer).expect(410);
+      expect(res.body.message).toBe('The device rows of the snapshot of 2024-03-15 were deleted by the retention setting, so what changed cannot be shown; its counts and reconciliation are kept');
+    }
 
     const summary = (await api.http.get(`/api/v1/reconciliation/summary?snapshotId=${ids.aOld}`).set(viewer).expect(200)).body;
     expect(summary).toEqual(summaryBefore);
