@@ -7,6 +7,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { analyzeIfGrown } from '../database/analyze.js';
 import { forEachRow } from '../database/cursor.js';
 import { rowsOf, type Queryable } from '../database/queryable.js';
 import { COMPLETE_SNAPSHOT_SQL } from '../snapshots/snapshot.repository.js';
@@ -454,12 +455,9 @@ export class ReconciliationRepository {
    * once analyzed. Autovacuum would get there too, a minute or more later.
    */
   async analyzeIfGrown(tenantId: string, snapshotId: string): Promise<boolean> {
-    const [{ lines, known }] = rowsOf<{ lines: string; known: number }>(await this.db.query(
-      `SELECT (SELECT count(*) FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2) AS lines,
-              (SELECT reltuples::float8 FROM pg_class WHERE oid = 'reconciliation_line'::regclass) AS known`, [tenantId, snapshotId]));
-    if (known > 0 && Number(lines) * 10 < known) return false;
-    await this.db.query(`ANALYZE reconciliation_line, reconciliation_client`);
-    return true;
+    const [{ lines }] = rowsOf<{ lines: string }>(await this.db.query(
+      `SELECT count(*) AS lines FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2`, [tenantId, snapshotId]));
+    return analyzeIfGrown(this.db, 'reconciliation_line', Number(lines), 'reconciliation_line, reconciliation_client');
   }
 
   async countGaps(tenantId: string, ref: { snapshotId: string; version: number }): Promise<number> {

@@ -10,6 +10,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { notFound } from '../common/errors.js';
+import { analyzeIfGrown } from '../database/analyze.js';
 import { forEachRow } from '../database/cursor.js';
 import { isoTimestamp, rowsOf, type Queryable } from '../database/queryable.js';
 import type { CountingRules } from '../settings/rules.js';
@@ -252,13 +253,9 @@ export class SnapshotRepository {
   async analyze(month: string, rows: number): Promise<boolean> {
     // The month's partition only: reads name their month, so they are planned on its statistics,
     // and the cost does not grow with history. A snapshot small beside what the partition already
-    // holds (a small tenant in a month of many) moves no estimate that matters: autovacuum's
-    // ANALYZE catches up, and the snapshot does not pay ~0.1-0.2 s for sampling others' rows.
+    // holds (a small tenant in a month of many) does not pay ~0.1-0.2 s for sampling others' rows.
     const partition = devicePartition(month);
-    const [{ known }] = await this.db.query(`SELECT reltuples::float8 AS known FROM pg_class WHERE oid = $1::regclass`, [partition]);
-    if (known > 0 && rows * 10 < known) return false;
-    await this.db.query(`ANALYZE ${partition} (${ANALYZED_COLUMNS}), snapshot_client`);
-    return true;
+    return analyzeIfGrown(this.db, partition, rows, `${partition} (${ANALYZED_COLUMNS}), snapshot_client`);
   }
 
   async latest(q: Queryable, tenantId: string): Promise<SnapshotRefDto | null> {
@@ -320,9 +317,7 @@ export class SnapshotRepository {
 
   /** False once retention deleted the snapshot's device rows (its counts and reconciliation stay). */
   async deviceRowsRetained(tenantId: string, snapshotId: string): Promise<boolean> {
-    const [row] = rowsOf<{ gone: boolean }>(await this.db.query(
-      `SELECT device_rows_deleted_at IS NOT NULL AS gone FROM snapshot WHERE tenant_id = $1 AND id = $2`, [tenantId, snapshotId]));
-    return !row?.gone;
+    return (await this.rowsDeleted(tenantId, [snapshotId])).length === 0;
   }
 
   /** Those of the snapshots whose device rows retention deleted. */
