@@ -3,7 +3,7 @@
 // by one COMMIT), or one of its own when a mapping, product or settings change re-reconciles.
 // It provides the ports the features below declare (SnapshotReconciler, ReconciliationInputs),
 // so the imports run one way: this module knows them, they do not know it.
-import { Injectable, Optional } from '@nestjs/common';
+import { Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource } from 'typeorm';
@@ -21,13 +21,15 @@ import { SettingsRepository } from '../settings/settings.repository.js';
 import type { SnapshotReconciler } from '../snapshots/snapshot-reconciler.js';
 import { SnapshotRepository } from '../snapshots/snapshot.repository.js';
 import { GapExceptionRepository } from './gap-exception.repository.js';
-import { reconcileClients, type BilledAddition } from './reconcile.js';
+import { reconcileClients, type BilledAddition, type Subscription } from './reconcile.js';
 import { RECONCILIATION_CHANNEL, ReconciliationCacheService } from './reconciliation-cache.service.js';
 import { ReconciliationRepository } from './reconciliation.repository.js';
 import { ReconciliationVersionHook } from './reconciliation-version-hook.js';
 
 @Injectable()
 export class ReconciliationWriter implements SnapshotReconciler, ReconciliationInputs {
+  private readonly logger = new Logger(ReconciliationWriter.name);
+
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly cache: ReconciliationCacheService,
@@ -48,8 +50,9 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
    * version in force. `reason` says why ("subscriptions synced", "counting rules changed by x").
    */
   async reconcile(tenantId: string, snapshotId?: string, reason = 'reconciled again', by: string | null = null): Promise<{ snapshotId: string; clients: number; version: number; newVersion: boolean }> {
+    let result: { snapshotId: string; clients: number; version: number; newVersion: boolean };
     try {
-      return await inTransaction(this.db, async (client) => {
+      result = await inTransaction(this.db, async (client) => {
         await this.lockTenant(client, tenantId);
         const snapshot = snapshotId
           ? await this.snapshots.findComplete(client, tenantId, snapshotId)
@@ -62,6 +65,8 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     } finally {
       this.committed(tenantId);
     }
+    if (result.newVersion) await this.analyzeAfterCommit(tenantId, result.snapshotId);
+    return result;
   }
 
   /** After a mapping, product or settings change: re-reconcile the latest snapshot, if there is one, as a new version. */
@@ -75,17 +80,21 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
    * change that throws (a 4xx) leaves nothing behind. `change` sees the latest complete snapshot.
    */
   async changeLatest<T>(tenantId: string, reason: string, by: string | null, change: (q: PoolClient, snapshotId: string | null) => Promise<T>): Promise<T> {
+    let outcome: { changed: T; written: { snapshotId: string; created: boolean } | null };
     try {
-      return await inTransaction(this.db, async (client) => {
+      outcome = await inTransaction(this.db, async (client) => {
         await this.lockTenant(client, tenantId);
         const snapshot = await this.snapshots.latest(client, tenantId);
-        const result = await change(client, snapshot?.id ?? null);
-        if (snapshot) await this.write(client, tenantId, snapshot.id, await this.settings.countingRules(tenantId, client), { reason, createdBy: by });
-        return result;
+        const changed = await change(client, snapshot?.id ?? null);
+        if (!snapshot) return { changed, written: null };
+        const { created } = await this.write(client, tenantId, snapshot.id, await this.settings.countingRules(tenantId, client), { reason, createdBy: by });
+        return { changed, written: { snapshotId: snapshot.id, created } };
       });
     } finally {
       this.committed(tenantId);
     }
+    if (outcome.written?.created) await this.analyzeAfterCommit(tenantId, outcome.written.snapshotId);
+    return outcome.changed;
   }
 
   /**
@@ -122,6 +131,11 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     await this.reconciliations.analyzeIfGrown(tenantId, snapshotId);
   }
 
+  /** A re-reconciliation's new version is a bulk write too (every line of the tenant again); committed, so a failure costs nothing. */
+  private async analyzeAfterCommit(tenantId: string, snapshotId: string): Promise<void> {
+    await this.analyzeAfter(tenantId, snapshotId).catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the reconciliation failed'));
+  }
+
   /**
    * After a transaction that wrote a tenant's snapshot or reconciliation rows ended (COMMIT, or
    * a failure that may have followed one): drop this process's cached reads for the tenant
@@ -149,6 +163,20 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
   }
 
   /**
+   * The licensed subscriptions of the mapped companies, as the reconciliation reads them. The
+   * rows as read are dropped on return, not held beside these through the whole reconcile (at
+   * 20,000 clients there are 120,000 of each).
+   */
+  private async subscriptions(q: Queryable, tenantId: string, mapping: ReadonlyMap<string, string>, rules: CountingRules): Promise<Subscription[]> {
+    const rows = await this.synced.subscriptions(q, tenantId, [...new Set(mapping.values())], rules.licensedStatuses);
+    const perDevice = await this.mappings.perDeviceChoices(tenantId, [...new Set(rows.map((s) => s.product_id))], q);
+    return rows.map((s) => ({
+      companyId: s.company_id, productId: s.product_id, productName: s.product_name, quantity: Number(s.quantity), status: s.status,
+      billingTerm: s.billing_term, price: s.price === null ? null : Number(s.price), perDevice: perDevice.get(s.product_id) ?? suggestPerDevice(s.product_name),
+    }));
+  }
+
+  /**
    * One reconcile per tenant at a time, until the transaction ends: two concurrent replacements
    * of the same rows would collide, and a reconcile queued behind a snapshot sees that snapshot.
    */
@@ -163,16 +191,11 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     const devices = await this.snapshots.billableByClient(q, tenantId, snapshotId);
     const billing = await this.billing(q, tenantId);
     const { mapping, names } = await this.mappings.loadMapping(q, tenantId);
-    const subscriptions = await this.synced.subscriptions(q, tenantId, [...new Set(mapping.values())], rules.licensedStatuses);
-    const perDevice = await this.mappings.perDeviceChoices(tenantId, [...new Set(subscriptions.map((s) => s.product_id))], q);
     const { clients, lines } = reconcileClients(
       devices.map((d) => ({ organizationId: d.organization_id, name: d.organization_name, billable: d.billable_count })),
       mapping,
       names,
-      subscriptions.map((s) => ({
-        companyId: s.company_id, productId: s.product_id, productName: s.product_name, quantity: Number(s.quantity), status: s.status,
-        billingTerm: s.billing_term, price: s.price === null ? null : Number(s.price), perDevice: perDevice.get(s.product_id) ?? suggestPerDevice(s.product_name),
-      })),
+      await this.subscriptions(q, tenantId, mapping, rules),
       rules,
       await this.exceptions.live(q, tenantId),
       billing,

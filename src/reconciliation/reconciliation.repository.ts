@@ -221,15 +221,7 @@ export class ReconciliationRepository {
    * inside a transaction that holds the tenant's reconcile lock.
    */
   async insertVersion(q: Queryable, tenantId: string, snapshotId: string, clients: ClientRow[], lines: LineRow[], input: VersionInput): Promise<{ version: number; created: boolean }> {
-    // In a canonical order: the inputs' queries have no ORDER BY, and a plan that changes between
-    // two reconciles (autoanalyze after a large sync) must not make an equal result look new.
-    const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
-    const canonical = {
-      inputs: input.inputs,
-      clients: [...clients].sort((a, b) => byKey(a.organizationId, b.organizationId)).map(withoutNullBilling),
-      lines: [...lines].sort((a, b) => byKey(a.organizationId, b.organizationId) || byKey(a.productId, b.productId)).map(withoutNullBilling),
-    };
-    const hash = createHash('sha256').update(JSON.stringify(canonical)).digest('base64url');
+    const hash = resultHash(input.inputs, clients, lines);
     const [current] = rowsOf<{ version: number | null; result_hash: string | null }>(await q.query(
       `SELECT s.reconciliation_version AS version, r.result_hash FROM snapshot s
          LEFT JOIN reconciliation r ON r.tenant_id = s.tenant_id AND r.snapshot_id = s.id AND r.version = s.reconciliation_version
@@ -242,7 +234,7 @@ export class ReconciliationRepository {
       `INSERT INTO reconciliation (tenant_id, snapshot_id, version, reason, created_by, rules, result_hash) VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7)`,
       [tenantId, snapshotId, version, input.reason, input.createdBy, JSON.stringify(input.inputs), hash],
     );
-    if (lines.length) {
+    for (const batch of batches(lines)) {
       await q.query(
         `INSERT INTO reconciliation_line (tenant_id, snapshot_id, version, organization_id, product_id, product_name, pax8_company_id, devices, licensed_quantity, variance,
                                           status, unit_price_monthly, monthly_impact, revenue_at_risk, overspend, unpriced_seats, gap_state, exception,
@@ -254,10 +246,10 @@ export class ReconciliationRepository {
                 variance numeric, status text, "unitPriceMonthly" numeric, "monthlyImpact" numeric, "revenueAtRisk" numeric, overspend numeric, "unpricedSeats" int,
                 "gapState" text, exception jsonb, billed numeric, "billedVariance" numeric, "unbilledLicences" numeric, "billingStatus" text,
                 "billedUnitPriceMonthly" numeric, "underBilled" numeric, "unpricedUnderBilledSeats" int)`,
-        [tenantId, snapshotId, version, JSON.stringify(lines)],
+        [tenantId, snapshotId, version, JSON.stringify(batch)],
       );
     }
-    if (clients.length) {
+    for (const batch of batches(clients)) {
       await q.query(
         `INSERT INTO reconciliation_client (tenant_id, snapshot_id, version, organization_id, name, pax8_company_id, devices, licenses, variance, status, monthly_impact,
                                             revenue_at_risk, overspend, unpriced_seats, unpriced_under_seats, accepted_revenue_at_risk, accepted_overspend, accepted_unpriced_seats,
@@ -269,7 +261,7 @@ export class ReconciliationRepository {
                 "monthlyImpact" numeric, "revenueAtRisk" numeric, overspend numeric, "unpricedSeats" int, "unpricedUnderSeats" int,
                 "acceptedRevenueAtRisk" numeric, "acceptedOverspend" numeric, "acceptedUnpricedSeats" int, "lineCount" int, "headlineProductId" text,
                 billed numeric, "billedVariance" numeric, "unbilledLicences" numeric, "billingStatus" text, "underBilled" numeric, "unpricedUnderBilledSeats" int)`,
-        [tenantId, snapshotId, version, JSON.stringify(clients)],
+        [tenantId, snapshotId, version, JSON.stringify(batch)],
       );
     }
     await q.query(`UPDATE snapshot SET reconciliation_version = $3 WHERE tenant_id = $1 AND id = $2`, [tenantId, snapshotId, version]);
@@ -455,8 +447,10 @@ export class ReconciliationRepository {
    * once analyzed. Autovacuum would get there too, a minute or more later.
    */
   async analyzeIfGrown(tenantId: string, snapshotId: string): Promise<boolean> {
+    // The version in force: what was just written (earlier versions were counted when they were).
     const [{ lines }] = rowsOf<{ lines: string }>(await this.db.query(
-      `SELECT count(*) AS lines FROM reconciliation_line WHERE tenant_id = $1 AND snapshot_id = $2`, [tenantId, snapshotId]));
+      `SELECT count(*) AS lines FROM reconciliation_line l JOIN snapshot s ON s.tenant_id = l.tenant_id AND s.id = l.snapshot_id AND s.reconciliation_version = l.version
+        WHERE l.tenant_id = $1 AND l.snapshot_id = $2`, [tenantId, snapshotId]));
     return analyzeIfGrown(this.db, 'reconciliation_line', Number(lines), 'reconciliation_line, reconciliation_client');
   }
 
@@ -552,6 +546,33 @@ export class ReconciliationRepository {
 }
 
 const BILLING_FIELDS = ['billed', 'billedVariance', 'unbilledLicences', 'billingStatus', 'billedUnitPriceMonthly', 'underBilled', 'unpricedUnderBilledSeats'];
+
+/**
+ * Rows per INSERT of a version's lines and clients: one statement for all of them held the whole
+ * result as one JSON text (and again as the bytes sent), ~70 MB at 20,000 clients.
+ */
+const INSERT_BATCH = 2000;
+
+function* batches<T>(rows: T[]): Generator<T[]> {
+  for (let i = 0; i < rows.length; i += INSERT_BATCH) yield rows.slice(i, i + INSERT_BATCH);
+}
+
+/**
+ * The hash that tells an equal result from a new one: SHA-256 of the JSON of { inputs, clients,
+ * lines } in a canonical order (the inputs' queries have no ORDER BY, and a plan that changes
+ * between two reconciles must not make an equal result look new), billing fields left out when
+ * null (so versions made before PSA billing compare equal). Fed row by row: the same bytes as
+ * JSON.stringify of the whole, without holding that text.
+ */
+export function resultHash(inputs: object, clients: ClientRow[], lines: LineRow[]): string {
+  const byKey = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+  const hash = createHash('sha256').update(`{"inputs":${JSON.stringify(inputs)},"clients":[`);
+  const feed = (rows: object[]) => rows.forEach((row, i) => hash.update((i ? ',' : '') + JSON.stringify(withoutNullBilling(row))));
+  feed([...clients].sort((a, b) => byKey(a.organizationId, b.organizationId)));
+  hash.update('],"lines":[');
+  feed([...lines].sort((a, b) => byKey(a.organizationId, b.organizationId) || byKey(a.productId, b.productId)));
+  return hash.update(']}').digest('base64url');
+}
 
 /** A row as the result hash sees it: without billed fields that are null, so versions made before PSA billing existed hash as they did. */
 function withoutNullBilling<T extends object>(row: T): Partial<T> {

@@ -52,7 +52,8 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-it('every stored verdict, and the counts, are what DeviceCounter says device by device', async () => {
+// Pages of one (every repeat and duplicate across pages), of 97, and one page of all (all within a page).
+it.each([97, 1, 1500])('every stored verdict, and the counts, are what DeviceCounter says device by device (pages of %i)', async (pageSize) => {
   const devices = stream();
   const rules = await api.app.get(SettingsRepository).countingRules(tenant);
   const counter = new DeviceCounter(rules, TAKEN_AT, new Set(['org-a', 'org-b']));
@@ -61,7 +62,7 @@ it('every stored verdict, and the counts, are what DeviceCounter says device by 
   const reasons = new Set([...expected.values()].map((v) => v.reason));
   expect(reasons).toEqual(new Set([null, 'pending-approval', 'excluded-class', 'stale', 'duplicate-serial', 'unmapped-organization']));
 
-  const taken = await snapshots(api).take(tenant, { trigger: 'manual', devices: pages(devices, 97), asOf: TAKEN_AT });
+  const taken = await snapshots(api).take(tenant, { trigger: 'manual', devices: pages(devices, pageSize), asOf: TAKEN_AT });
   const stored: Array<{ organization_id: string; device_id: string; counted: boolean; reason: string | null }> = await db(api).query(
     `SELECT organization_id, device_id, counted, reason FROM snapshot_device WHERE tenant_id = $1 AND snapshot_id = $2`, [tenant, taken.snapshotId]);
   expect(new Map(stored.map((r) => [`${r.organization_id}/${r.device_id}`, { counted: r.counted, reason: r.reason }]))).toEqual(expected);
