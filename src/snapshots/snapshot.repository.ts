@@ -159,8 +159,8 @@ export class SnapshotRepository {
   async copyDevices(client: PoolClient, pages: AsyncIterable<DeviceInsert[]>): Promise<void> {
     await client.query(
       `CREATE TEMPORARY TABLE snapshot_device_in (
-         ord bigint NOT NULL, organization_id text NOT NULL, device_id text NOT NULL, hostname text, serial_number text, device_class text NOT NULL,
-         last_contact timestamptz, offline boolean, approval_status text, reason text, serial_key text, mapped boolean NOT NULL
+         ord bigint NOT NULL, organization_id text COLLATE "C" NOT NULL, device_id text COLLATE "C" NOT NULL, hostname text, serial_number text, device_class text NOT NULL,
+         last_contact timestamptz, offline boolean, approval_status text, reason text, serial_key text COLLATE "C", mapped boolean NOT NULL
        ) ON COMMIT DROP`);
     let ord = 0;
     async function* chunks(): AsyncGenerator<string> {
