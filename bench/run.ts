@@ -359,7 +359,7 @@ async function main(): Promise<void> {
     log(`history: reads with one snapshot ${JSON.stringify(one)}`);
     const newOne = await runTool('device-snapshot');
     const sizeOne = await deviceRowSize(db.url);
-    const { ids, seconds } = await withContext(db.url, async (app) => {
+    const { ids, seconds, vacuumSeconds } = await withContext(db.url, async (app) => {
       const { SnapshotRepository } = await import('../src/snapshots/snapshot.repository.js');
       const { ReconciliationWriter } = await import('../src/reconciliation/reconciliation-writer.service.js');
       const repo = app.get(SnapshotRepository);
@@ -369,7 +369,7 @@ async function main(): Promise<void> {
         reconcile: (t, id) => writer.reconcile(t, id, 'bench history'),
       }, log);
     });
-    log(`history: ${ids.length} months generated in ${seconds} s`);
+    log(`history: ${ids.length} months generated in ${seconds} s, their partitions vacuumed in ${vacuumSeconds} s`);
     const many = await measureReads(nocacheBase, () => fresh(), readPaths(), readSeconds);
     log(`history: reads with ${HISTORY_MONTHS} months ${JSON.stringify(many)}`);
     const newMany = await runTool('device-snapshot');
@@ -382,7 +382,7 @@ async function main(): Promise<void> {
     });
     const ratios = Object.fromEntries(Object.keys(one).map((k) => [k, one[k].p99 && many[k].p99 ? round(many[k].p99 / Math.max(one[k].p99, 1), 2) : null]));
     return {
-      months: HISTORY_MONTHS, generatedSeconds: seconds, generatedBy: 'SQL from the current snapshot (1%/month growth, 2%/month replaced devices), counts and reconciliation by the product',
+      months: HISTORY_MONTHS, generatedSeconds: seconds, vacuumSeconds, generatedBy: 'SQL from the current snapshot (1%/month growth, 2%/month replaced devices), counts and reconciliation by the product',
       trendPoints, reads: { one, many, p99Ratio: ratios },
       newSnapshot: { oneSeconds: round(newOne.seconds, 2), manySeconds: round(newMany.seconds, 2), ratio: round(newMany.seconds / newOne.seconds, 2),
         phasesOne: newOne.run.result?.steps?.[0]?.result?.timingsMs, phasesMany: newMany.run.result?.steps?.[0]?.result?.timingsMs },
@@ -602,7 +602,7 @@ function table(r: Record<string, any>): string {
     rows.push(['History: device rows', `${d.rows} rows in ${d.partitions} partitions: table ${d.tableMb} MB + index ${d.indexMb} MB = ${d.bytesPerRow.table} + ${d.bytesPerRow.index} B/row`,
       `one: ${h.deviceRows.one.bytesPerRow.table} + ${h.deviceRows.one.bytesPerRow.index} B/row`, '', '']);
     rows.push(['History: retention', `bounded DELETE of ${h.retention.boundedDelete.rows} rows ${h.retention.boundedDelete.ms} ms; drop ${h.retention.dropPartitions.months.length} partitions ${h.retention.dropPartitions.ms} ms`, '', '', '']);
-    rows.push(['History generated', `${h.months} months in ${h.generatedSeconds} s (${h.generatedBy}); trend ${h.trendPoints} points`, '', '', '']);
+    rows.push(['History generated', `${h.months} months in ${h.generatedSeconds} s (${h.generatedBy}), their partitions vacuumed in ${h.vacuumSeconds} s; trend ${h.trendPoints} points`, '', '', '']);
   }
   if (r.fleet) {
     const f = r.fleet;

@@ -34,3 +34,21 @@ it('analyzes a table the planner never counted, skips a write under a tenth of w
   expect(await analyzeIfGrown(db, table, 3000, table)).toBe(true);
   expect(await plannerRows()).toBe(8400);
 });
+
+it('does not wait for a table another VACUUM or ANALYZE holds (autovacuum at work): it skips it', async () => {
+  const other = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await other.connect();
+  try {
+    await other.query('BEGIN');
+    // The lock VACUUM and ANALYZE take; waiting for it would hang here until the end of the test.
+    await other.query(`LOCK TABLE ${table} IN SHARE UPDATE EXCLUSIVE MODE`);
+    await insert(20000);
+    expect(await analyzeIfGrown(db, table, 20000, table)).toBe(true);
+    expect(await plannerRows()).toBe(8400);
+  } finally {
+    await other.query('ROLLBACK');
+    await other.end();
+  }
+  expect(await analyzeIfGrown(db, table, 20000, table)).toBe(true);
+  expect(await plannerRows()).toBe(28400);
+});
