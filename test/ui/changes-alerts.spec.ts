@@ -69,6 +69,26 @@ describe('what changed since the previous snapshot', () => {
     await old.context.close();
   });
 
+  it('after retention deleted the device rows, the drill-down says so plainly (a 410 is not a failed load)', async () => {
+    stack.api.changesGone = 'The device rows of the snapshot of 2026-01-05 were deleted by the retention setting, so what changed cannot be shown; its counts and reconciliation are kept';
+    const client = stack.api.clients[0];
+    for (const [name, viewport, colorScheme] of [['desktop-light', DESKTOP, 'light'], ['phone-dark', PHONE, 'dark']] as const) {
+      const { page, context, errors } = await newPage(stack.browser, { viewport, colorScheme });
+      await mountWidget(page, stack.api.baseUrl, PANEL, { 'api-base': stack.api.baseUrl, 'context-token': 'tok-1', 'client-id': client.clientId });
+      const since = page.locator(`${PANEL} .since`);
+      await since.waitFor();
+      const text = (await since.textContent())!.replace(/\s+/g, ' ').trim();
+      expect(text).toBe(`${stack.api.changesGone}.`);
+      expect(await since.getByRole('button').count()).toBe(0);
+      // The rest of the drill-down is there: its figures do not depend on the device rows.
+      await page.locator(`${PANEL} h2`).waitFor();
+      expect(await seriousAxeViolations(page)).toEqual([]);
+      await screenshot(page, `client-changes-gone-${name}`);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+  });
+
   it('the dashboard marks the clients whose status changed since the previous snapshot', async () => {
     const { page, context } = await newPage(stack.browser);
     await mountWidget(page, stack.api.baseUrl, LIST, { 'api-base': stack.api.baseUrl, 'context-token': 'tok-1' });

@@ -57,6 +57,7 @@ export class FixtureApi {
     this.failingTools.clear();
     this.alerts = makeAlerts();
     this.changeCounts = { added: 3, removed: 1, changed: 2 };
+    this.changesGone = null;
     this.actions = new FixtureActions(() => this.clients, () => this.world());
     this.psaBilling = false;
   }
@@ -146,6 +147,7 @@ export class FixtureApi {
       return this.send(res, 200, { ...this.mark(query), items: rows.slice(offset, offset + limit).map((row) => ({ ...row, previousStatus: this.previousStatus(row) })), total: rows.length, totals: totalsOf(rows) });
     }
     if (method === 'GET' && (match = path.match(/^\/snapshots\/([^/]+)\/changes$/))) {
+      if (this.changesGone) return this.error(res, 410, 'Gone', this.changesGone);
       const changes = this.changes(decodeURIComponent(match[1]), query);
       return changes ? this.send(res, 200, changes) : this.error(res, 404, 'Not Found', 'Snapshot not found');
     }
@@ -258,6 +260,8 @@ export class FixtureApi {
 
   /** What changed for a client since the snapshot before (the same for every client). */
   changeCounts = { added: 3, removed: 1, changed: 2 };
+  /** Set: "what changed" answers 410 with this message, as after retention deleted a snapshot's device rows. */
+  changesGone: string | null = null;
   changes(snapshotId: string, query: URLSearchParams) {
     const list = this.snapshotList();
     const at = list.findIndex((s) => s.id === snapshotId);

@@ -1,6 +1,7 @@
 import { html, nothing, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
 import { Task, initialState } from '@lit/task';
+import { ApiError } from '../api-client.js';
 import { B1rElement } from '../shared/base-element.js';
 import { baseStyles } from '../shared/base.styles.js';
 import { errorMessage } from '../shared/states.js';
@@ -50,7 +51,10 @@ export class ClientChangesElement extends B1rElement {
     return this.changesTask.render({
       initial: () => html``,
       pending: () => (this.changesTask.value ? this.renderChanges(this.changesTask.value) : html`<p class="since muted">Comparing with the previous snapshot…</p>`),
-      error: (error) => html`<p class="since muted">What changed since the previous snapshot could not be loaded: ${errorMessage(error)}</p>`,
+      error: (error) => error instanceof ApiError && error.status === 410
+        // Not a failure: retention deleted a snapshot's device rows (its counts and reconciliation stay).
+        ? html`<p class="since muted" part="since">${error.message}.</p>`
+        : html`<p class="since muted">What changed since the previous snapshot could not be loaded: ${errorMessage(error)}</p>`,
       complete: (changes) => this.renderChanges(changes),
     }) as TemplateResult;
   }
