@@ -53,7 +53,7 @@ export class ClientChangesElement extends B1rElement {
       pending: () => (this.changesTask.value ? this.renderChanges(this.changesTask.value) : html`<p class="since muted">Comparing with the previous snapshot…</p>`),
       error: (error) => error instanceof ApiError && error.status === 410
         // Not a failure: retention deleted a snapshot's device rows (its counts and reconciliation stay).
-        ? html`<p class="since muted" part="since">${error.message}.</p>`
+        ? html`<p class="since muted" part="since">${error.message.replace(/\.?$/, '.')}</p>`
         : html`<p class="since muted">What changed since the previous snapshot could not be loaded: ${errorMessage(error)}</p>`,
       complete: (changes) => this.renderChanges(changes),
     }) as TemplateResult;
