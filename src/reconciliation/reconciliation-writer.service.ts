@@ -65,7 +65,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     } finally {
       this.committed(tenantId);
     }
-    if (result.newVersion) await this.analyzeAfterCommit(tenantId, result.snapshotId);
+    if (result.newVersion) await this.analyzeAfter(tenantId, result.snapshotId);
     return result;
   }
 
@@ -93,7 +93,7 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     } finally {
       this.committed(tenantId);
     }
-    if (outcome.written?.created) await this.analyzeAfterCommit(tenantId, outcome.written.snapshotId);
+    if (outcome.written?.created) await this.analyzeAfter(tenantId, outcome.written.snapshotId);
     return outcome.changed;
   }
 
@@ -127,13 +127,13 @@ export class ReconciliationWriter implements SnapshotReconciler, ReconciliationI
     return (await this.write(client, tenantId, snapshotId, rules, { reason: 'snapshot taken', createdBy: null })).clients;
   }
 
+  /**
+   * After a snapshot's reconciliation, or a re-reconciliation's new version (every line of the
+   * tenant again), committed: so a failure costs nothing, and is logged rather than thrown.
+   */
   async analyzeAfter(tenantId: string, snapshotId: string): Promise<void> {
-    await this.reconciliations.analyzeIfGrown(tenantId, snapshotId);
-  }
-
-  /** A re-reconciliation's new version is a bulk write too (every line of the tenant again); committed, so a failure costs nothing. */
-  private async analyzeAfterCommit(tenantId: string, snapshotId: string): Promise<void> {
-    await this.analyzeAfter(tenantId, snapshotId).catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the reconciliation failed'));
+    await this.reconciliations.analyzeIfGrown(tenantId, snapshotId)
+      .catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the reconciliation failed'));
   }
 
   /**

@@ -11,7 +11,7 @@ export abstract class SnapshotReconciler {
    */
   abstract reconcileInTransaction(client: PoolClient, tenantId: string, snapshotId: string, rules: CountingRules): Promise<number>;
 
-  /** After the snapshot and its reconciliation committed: refresh the planner's statistics of what it wrote, if they moved much. */
+  /** After the snapshot and its reconciliation committed: refresh the planner's statistics of what it wrote, if they moved much. Never throws (a failure is logged). */
   abstract analyzeAfter(tenantId: string, snapshotId: string): Promise<void>;
 
   /** After a transaction that wrote the tenant's snapshot rows ended: drop this process's cached reads. */
