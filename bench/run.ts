@@ -360,12 +360,9 @@ async function main(): Promise<void> {
     const newOne = await runTool('device-snapshot');
     const sizeOne = await deviceRowSize(db.url);
     const { ids, seconds, vacuumSeconds } = await withContext(db.url, async (app) => {
-      const { SnapshotRepository } = await import('../src/snapshots/snapshot.repository.js');
       const { ReconciliationWriter } = await import('../src/reconciliation/reconciliation-writer.service.js');
-      const repo = app.get(SnapshotRepository);
       const writer = app.get(ReconciliationWriter);
       return buildHistory(db.url, tenant, snapshotId, {
-        countPerClient: (q, t, id, month) => repo.countPerClient(q, t, id, month),
         reconcile: (t, id) => writer.reconcile(t, id, 'bench history'),
       }, log);
     });

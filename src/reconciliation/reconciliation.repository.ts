@@ -8,6 +8,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { analyzeIfGrown } from '../database/analyze.js';
+import { batches } from '../database/batches.js';
 import { forEachRow } from '../database/cursor.js';
 import { rowsOf, type Queryable } from '../database/queryable.js';
 import { COMPLETE_SNAPSHOT_SQL } from '../snapshots/snapshot.repository.js';
@@ -546,17 +547,6 @@ export class ReconciliationRepository {
 }
 
 const BILLING_FIELDS = ['billed', 'billedVariance', 'unbilledLicences', 'billingStatus', 'billedUnitPriceMonthly', 'underBilled', 'unpricedUnderBilledSeats'];
-
-/**
- * Rows per INSERT of a version's lines and clients: one statement for all of them held the whole
- * result as one JSON text (and again as the bytes sent), which grew the worker's peak with the
- * number of clients (333.5 MB at 20,000; 277.9 MB with the hash fed row by row and these batches).
- */
-const INSERT_BATCH = 2000;
-
-function* batches<T>(rows: T[]): Generator<T[]> {
-  for (let i = 0; i < rows.length; i += INSERT_BATCH) yield rows.slice(i, i + INSERT_BATCH);
-}
 
 /**
  * The hash that tells an equal result from a new one: SHA-256 of the JSON of { inputs, clients,

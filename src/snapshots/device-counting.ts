@@ -1,9 +1,10 @@
 // Decides whether a device counts and why not. The snapshot ingest keeps no state per device:
 // it judges each device on its own as the stream goes by (`prejudge`: approval, class, last
-// contact, the normalised serial), and PostgreSQL decides the rest once the stream is in
-// (SnapshotRepository.judgeStaged: a repeated device id counts once, a duplicate serial within an
-// organization once, in stream order). DeviceCounter is the same rules in memory, device by
-// device: the reference the SQL is tested against (device-counting.spec.ts, test/snapshots).
+// contact, the normalised serial), and StreamJudge decides the rest with fixed-size filters (a
+// repeated device id counts once, a duplicate serial within an organization once, in stream
+// order), asking the stored rows about the few the filters are unsure of. DeviceCounter is the
+// same rules with a set of every id and serial: the reference the ingest is tested against
+// (device-counting.spec.ts, test/snapshots/duplicates-in-sql.e2e.spec.ts).
 import type { CountingRules } from '../settings/rules.js';
 import type { PanelOneDevice } from '../integrations/panelone.client.js';
 
@@ -87,7 +88,7 @@ export class DeviceCounter {
 }
 
 /** Serials compare without case and surrounding space; placeholders count as no serial. */
-function normaliseSerial(serial: string | null): string | null {
+export function normaliseSerial(serial: string | null): string | null {
   const s = (serial ?? '').trim().toUpperCase();
   if (!s || /^(0+|N\/?A|NONE|UNKNOWN|DEFAULT STRING|TO BE FILLED BY O\.E\.M\.|SYSTEM SERIAL NUMBER)$/.test(s)) return null;
   return s;

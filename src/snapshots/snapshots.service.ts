@@ -13,7 +13,8 @@ import { SettingsRepository } from '../settings/settings.repository.js';
 import { DeviceRules, identified } from './device-counting.js';
 import type { SnapshotDeviceResponseDto, SnapshotResponseDto } from './dto/snapshot.dto.js';
 import { SnapshotReconciler } from './snapshot-reconciler.js';
-import { SnapshotRepository, takenMonth, type DeviceInsert, type SnapshotTrigger } from './snapshot.repository.js';
+import { SnapshotRepository, takenMonth, type SnapshotTrigger } from './snapshot.repository.js';
+import { StreamJudge, type DeviceRow } from './stream-judge.js';
 import { gone } from '../common/errors.js';
 
 export type { SnapshotTrigger } from './snapshot.repository.js';
@@ -28,12 +29,14 @@ export interface TakeSnapshotInput {
   asOf?: Date;
   /** Filled with where the time went (the run's result carries it; the bench prints it). */
   timings?: SnapshotTimings;
+  /** Size of StreamJudge's filters (2^n bits each; default DEFAULT_FILTER_LOG2_BITS). Tests shrink them so most devices take the held and doubtful paths. */
+  filterLog2Bits?: number;
 }
 
 /**
- * Where a snapshot's time went, in ms. fetchWait: waiting on PanelOne pages that prejudging and
- * COPY did not hide; copy: prejudging and the COPY into the staging table; judge: the statement
- * that stores the rows from it (repeats, duplicate serials, the mapping).
+ * Where a snapshot's time went, in ms. fetchWait: waiting on PanelOne pages that judging and COPY
+ * did not hide; copy: judging and the COPY into the month's partition; judge: StreamJudge.resolve,
+ * the devices it was unsure of (a repeated id, a serial that may repeat) decided against the stored rows.
  */
 export interface SnapshotTimings {
   setup: number;
@@ -90,9 +93,16 @@ async function* timedPages<T>(source: AsyncIterable<T>, waited: (ms: number) => 
   }
 }
 
+/** A timestamp as Date.parse reads it, in ISO-8601 UTC (as sent when it already is: formatting it again was ~1 µs a device). */
 function validTimestamp(value: string): string | null {
-  return value && Number.isFinite(Date.parse(value)) ? new Date(value).toISOString() : null;
+  if (!value) return null;
+  const ms = Date.parse(value);
+  if (!Number.isFinite(ms)) return null;
+  return ISO_UTC.test(value) ? value : new Date(ms).toISOString();
 }
+
+/** What toISOString writes (milliseconds optional): PostgreSQL reads it as the same instant Date.parse does. */
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,3})?Z$/;
 
 @Injectable()
 export class SnapshotsService {
@@ -124,14 +134,17 @@ export class SnapshotsService {
       await this.snapshots.insertBuilding(client, { tenantId, id: snapshotId, takenAt, trigger: input.trigger, rules, runId: input.runId ?? null });
       const mapped = await this.mappings.mappedOrganizations(client, tenantId);
       lap('setup');
-      await this.snapshots.copyDevices(client, prejudged(input, new DeviceRules(rules, takenAt), mapped, (ms) => { timings.fetchWait += ms; }));
+      const target = { tenantId, snapshotId, month };
+      const judge = new StreamJudge(input.filterLog2Bits);
+      await this.snapshots.copyDevices(client, target, judged(input, new DeviceRules(rules, takenAt), mapped, judge, (ms) => { timings.fetchWait += ms; }));
       lap('copy');
       timings.copy -= timings.fetchWait;
-      const counts = await this.snapshots.judgeStaged(client, tenantId, snapshotId, month);
+      await judge.resolve(this.snapshots.storedDevices(client, target));
+      const counts = { deviceCount: judge.deviceCount, billableCount: judge.billableCount };
       lap('judge');
 
       await input.progress?.({ phase: 'counting', done: counts.deviceCount, total: counts.deviceCount });
-      await this.snapshots.countPerClient(client, tenantId, snapshotId, month);
+      await this.snapshots.insertClientCounts(client, tenantId, snapshotId, judge.clients);
       lap('counts');
       await input.progress?.({ phase: 'reconciling', done: 0 });
       input.signal?.throwIfAborted();
@@ -179,24 +192,25 @@ export class SnapshotsService {
   }
 }
 
-/** The device pages, each device judged on its own as it goes by; nothing per device stays in memory (duplicates are decided in SQL). */
-async function* prejudged(
-  input: TakeSnapshotInput, rules: DeviceRules, mapped: ReadonlySet<string>, fetchWaited: (ms: number) => void,
-): AsyncGenerator<DeviceInsert[]> {
+/** The device pages, judged as they go by (StreamJudge: only the few it is unsure of wait for the end); nothing per device stays in memory. */
+async function* judged(
+  input: TakeSnapshotInput, rules: DeviceRules, mapped: ReadonlySet<string>, judge: StreamJudge, fetchWaited: (ms: number) => void,
+): AsyncGenerator<DeviceRow[]> {
   let read = 0;
   for await (const page of timedPages(readAhead(input.devices), fetchWaited)) {
     input.signal?.throwIfAborted();
-    const rows: DeviceInsert[] = [];
+    const rows: DeviceRow[] = [];
     for (const device of page) {
       if (!identified(device)) continue;
       const verdict = rules.prejudge(device);
       read++;
-      rows.push({
+      const row = judge.take({
         organizationId: device.organizationId, deviceId: device.id, hostname: device.hostname ?? null, serialNumber: device.serialNumber ?? null,
         deviceClass: device.deviceClass || 'UNKNOWN', lastContact: validTimestamp(device.lastContact),
         offline: typeof device.offline === 'boolean' ? device.offline : null, approvalStatus: device.approvalStatus ?? null,
-        reason: verdict.reason, serialKey: verdict.serial, mapped: mapped.has(device.organizationId),
-      });
+        counted: false, reason: null,
+      }, verdict, mapped.has(device.organizationId));
+      if (row) rows.push(row);
     }
     yield rows;
     // Devices read so far (a device id repeated by the source is counted once only at the end).

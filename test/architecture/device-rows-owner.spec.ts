@@ -1,7 +1,8 @@
 // snapshot_device has no foreign key to snapshot (migration 1796187000000: the per-row check was
 // half the cost of storing a snapshot's devices). What the key guarded holds by construction, and
-// this keeps it so: device rows are written by one statement, in the transaction that inserted
-// their snapshot first (SnapshotRepository.judgeStaged, called by SnapshotsService.take), and no
+// this keeps it so: device rows are written in one file, in the transaction that inserted their
+// snapshot first (SnapshotRepository.copyDevices and storedDevices, called by SnapshotsService.take: a COPY
+// into the month's partition, then the few rows StreamJudge decides at the end), and no
 // code deletes a snapshot (retention deletes device rows only; counts and reconciliations stay).
 import { describe, expect, it } from '@jest/globals';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -21,8 +22,8 @@ const sources = files(SRC).map((file) => ({ file: relative(SRC, file), text: rea
 const matching = (pattern: RegExp) => sources.filter((s) => pattern.test(s.text)).map((s) => s.file).sort();
 
 describe('who writes device rows', () => {
-  it('one file inserts into snapshot_device, and it inserts the snapshot row too', () => {
-    expect(matching(/INSERT\s+INTO\s+snapshot_device\b(?!_)/i)).toEqual(['snapshots/snapshot.repository.ts']);
+  it('one file writes device rows (into snapshot_device or a partition of it), and it inserts the snapshot row too', () => {
+    expect(matching(/(INSERT\s+INTO|COPY|UPDATE)\s+(snapshot_device\b(?!_)|snapshot_device_p|\$\{(devicePartition\(|partition\}))/i)).toEqual(['snapshots/snapshot.repository.ts']);
     expect(matching(/INSERT\s+INTO\s+snapshot\s*\(/i)).toEqual(['snapshots/snapshot.repository.ts']);
   });
 

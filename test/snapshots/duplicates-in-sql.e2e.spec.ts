@@ -1,7 +1,9 @@
-// The snapshot ingest keeps nothing per device in memory: a repeated device id and a duplicate
-// serial are decided by PostgreSQL once the stream is in (SnapshotRepository.judgeStaged). Here
+// The snapshot ingest keeps nothing per device in memory: StreamJudge's fixed-size filters let
+// most devices be stored with their verdict as the stream goes by, and a device they are unsure
+// of (a repeated id, a serial that may repeat) is decided against the stored rows at the end. Here
 // a stream full of both, with the other rules mixed in, is taken as a snapshot and every stored
-// verdict is compared with DeviceCounter's, the same rules device by device in memory.
+// verdict is compared with DeviceCounter's, the same rules device by device in memory: with the
+// default filters, and with filters so small that nearly every device is held back or doubtful.
 import type { PanelOneDevice } from '../../src/integrations/panelone.client.js';
 import { SettingsRepository } from '../../src/settings/settings.repository.js';
 import { DeviceCounter } from '../../src/snapshots/device-counting.js';
@@ -22,7 +24,10 @@ function stream(): PanelOneDevice[] {
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     return Math.floor((((t ^ (t >>> 14)) >>> 0) / 4_294_967_296) * n);
   };
-  const serials = ['ABC1', ' abc1 ', 'Abc1', 'XYZ9', 'xyz9', '0000', 'N/A', 'To Be Filled By O.E.M.', '', null, 'Q7', 'q7 ', 'ZZ'];
+  // Non-ASCII too: white space only JavaScript's trim() strips (no-break, ideographic), and a
+  // letter whose upper case is two ('ß' → 'SS'), which the stored rows' lookup must not miss.
+  const serials = ['ABC1', ' abc1 ', 'Abc1', 'XYZ9', 'xyz9', '0000', 'N/A', 'To Be Filled By O.E.M.', '', null, 'Q7', 'q7 ', 'ZZ',
+    '\u00a0abc1', '\u3000Xyz9', 'straße', 'STRASSE'];
   const classes = ['WINDOWS_WORKSTATION', 'MAC', 'WINDOWS_SERVER', 'PRINTER', 'TOASTER'];
   const devices: PanelOneDevice[] = [];
   for (let i = 0; i < 1500; i++) {
@@ -52,20 +57,36 @@ beforeAll(async () => {
 });
 afterAll(() => api.close());
 
-// Pages of one (every repeat and duplicate across pages), of 97, and one page of all (all within a page).
-it.each([97, 1, 1500])('every stored verdict, and the counts, are what DeviceCounter says device by device (pages of %i)', async (pageSize) => {
+// Pages of one (every repeat and duplicate across pages), of 97, and one page of all (all within a
+// page); filters of 2^25 bits (the default: unsure of none here), 2^11 (of some) and 2^5 (of nearly all).
+it.each([[97, 25], [1, 25], [1500, 25], [97, 11], [97, 5], [1, 5]])('every stored verdict, and the counts, are what DeviceCounter says device by device (pages of %i, filters of 2^%i bits)', async (pageSize, filterLog2Bits) => {
   const devices = stream();
   const rules = await api.app.get(SettingsRepository).countingRules(tenant);
   const counter = new DeviceCounter(rules, TAKEN_AT, new Set(['org-a', 'org-b']));
   const expected = new Map<string, { counted: boolean; reason: string | null }>();
-  for (const d of devices) if (counter.firstSight(d)) expected.set(`${d.organizationId}/${d.id}`, counter.judge(d));
+  // Each client's counts as snapshot_client keeps them, from the same verdicts.
+  const clients = new Map<string, { device_count: number; billable_count: number; by_class: Record<string, number>; excluded_by_reason: Record<string, number> }>();
+  for (const d of devices) {
+    if (!counter.firstSight(d)) continue;
+    const verdict = counter.judge(d);
+    expected.set(`${d.organizationId}/${d.id}`, verdict);
+    const c = clients.get(d.organizationId) ?? { device_count: 0, billable_count: 0, by_class: {}, excluded_by_reason: {} };
+    clients.set(d.organizationId, c);
+    c.device_count++;
+    if (verdict.counted || verdict.reason === 'unmapped-organization') c.billable_count++;
+    c.by_class[d.deviceClass] = (c.by_class[d.deviceClass] ?? 0) + 1;
+    if (verdict.reason) c.excluded_by_reason[verdict.reason] = (c.excluded_by_reason[verdict.reason] ?? 0) + 1;
+  }
   const reasons = new Set([...expected.values()].map((v) => v.reason));
   expect(reasons).toEqual(new Set([null, 'pending-approval', 'excluded-class', 'stale', 'duplicate-serial', 'unmapped-organization']));
 
-  const taken = await snapshots(api).take(tenant, { trigger: 'manual', devices: pages(devices, pageSize), asOf: TAKEN_AT });
+  const taken = await snapshots(api).take(tenant, { trigger: 'manual', devices: pages(devices, pageSize), asOf: TAKEN_AT, filterLog2Bits });
   const stored: Array<{ organization_id: string; device_id: string; counted: boolean; reason: string | null }> = await db(api).query(
     `SELECT organization_id, device_id, counted, reason FROM snapshot_device WHERE tenant_id = $1 AND snapshot_id = $2`, [tenant, taken.snapshotId]);
   expect(new Map(stored.map((r) => [`${r.organization_id}/${r.device_id}`, { counted: r.counted, reason: r.reason }]))).toEqual(expected);
   expect(taken.deviceCount).toBe(expected.size);
+  const counts: Array<{ organization_id: string; device_count: number; billable_count: number; by_class: Record<string, number>; excluded_by_reason: Record<string, number> }> = await db(api).query(
+    `SELECT organization_id, device_count, billable_count, by_class, excluded_by_reason FROM snapshot_client WHERE tenant_id = $1 AND snapshot_id = $2`, [tenant, taken.snapshotId]);
+  expect(new Map(counts.map(({ organization_id, ...c }) => [organization_id, c]))).toEqual(clients);
   expect(taken.billableCount).toBe([...expected.values()].filter((v) => v.counted).length);
 });
