@@ -137,6 +137,7 @@ const bump = <K extends string>(counts: Partial<Record<K, number>>, key: K, by: 
   else delete counts[key];
 };
 
+/** One snapshot's device stream judged in stream order with fixed memory (see the top of this file). */
 export class StreamJudge {
   private readonly ids: BloomFilter;
   private readonly serials: BloomFilter;
@@ -155,9 +156,9 @@ export class StreamJudge {
   }
 
   /**
-   * Gives `row` its verdict (its counted and reason are set here) from the device's own verdict (DeviceRules.prejudge) and
-   * whether its organization is mapped. Returns the row to store now, or null when it waits for
-   * `resolve` (its id may have been seen).
+   * Gives `row` its verdict (sets its counted and reason) from the device's own verdict
+   * (DeviceRules.prejudge) and whether its organization is mapped. Returns the row to store now,
+   * or null when it waits for `resolve` (its id may have been seen).
    */
   take(row: DeviceRow, own: Prejudged, mapped: boolean): DeviceRow | null {
     const ord = this.ord++;
