@@ -36,9 +36,9 @@ export interface StoredDevices {
   storedAmong(devices: Array<{ organizationId: string; deviceId: string }>): Promise<Set<string>>;
   /**
    * The stored devices of these organizations that pass the other rules and may have one of these
-   * serials: every one that has (it may return more; the caller compares normalised serials).
+   * serials, one by one: every one that has (and maybe more; the caller compares normalised serials).
    */
-  passingWithSerial(organizationIds: string[], serialKeys: string[]): Promise<Array<{ organizationId: string; deviceId: string; serialNumber: string | null }>>;
+  eachPassingWithSerial(organizationIds: string[], serialKeys: string[], onRow: (row: { organizationId: string; deviceId: string; serialNumber: string | null }) => void): Promise<void>;
   /** Marks these stored devices duplicate-serial (not counted). */
   markDuplicateSerial(devices: Array<{ organizationId: string; deviceId: string }>): Promise<void>;
   /** Stores these (late) rows. */
@@ -200,12 +200,12 @@ export class StreamJudge {
     if (candidates.length) {
       const keys = new Set(candidates.map((c) => sightingKey(c.organizationId, c.serialKey)));
       const doubtfulIds = new Set(doubtful.map((d) => sightingKey(d.organizationId, d.deviceId)));
-      const rows = await stored.passingWithSerial([...new Set(candidates.map((c) => c.organizationId))], [...new Set(candidates.map((c) => c.serialKey))]);
-      for (const r of rows) {
-        if (doubtfulIds.has(sightingKey(r.organizationId, r.deviceId))) continue;
+      // Row by row: at 2.5 million devices the duplicates and their first sights are ~100,000 rows.
+      await stored.eachPassingWithSerial([...new Set(candidates.map((c) => c.organizationId))], [...new Set(candidates.map((c) => c.serialKey))], (r) => {
+        if (doubtfulIds.has(sightingKey(r.organizationId, r.deviceId))) return;
         const serial = normaliseSerial(r.serialNumber);
         if (serial !== null && keys.has(sightingKey(r.organizationId, serial))) taken.add(sightingKey(r.organizationId, serial));
-      }
+      });
     }
     const duplicates: Doubtful[] = [];
     for (const c of candidates) {
