@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import { DataSource } from 'typeorm';
 import { notFound } from '../common/errors.js';
 import { analyzeIfGrown } from '../database/analyze.js';
-import { forEachRow } from '../database/cursor.js';
+import { forEachRow, forEachRowIn } from '../database/cursor.js';
 import { isoTimestamp, rowsOf, type Queryable } from '../database/queryable.js';
 import type { CountingRules } from '../settings/rules.js';
 import type { ExclusionReason } from './device-counting.js';
@@ -178,24 +178,15 @@ export class SnapshotRepository {
       // A superset of the rows whose normalised serial (trimmed, upper case) is one of the keys: an
       // ASCII serial is compared the same way here (COLLATE "C" upper-cases ASCII only, as
       // toUpperCase does it; the ASCII white space trim() strips); any other is returned as is.
-      eachPassingWithSerial: async (organizationIds, serialKeys, onRow) => {
-        // A cursor of the ingest's own transaction (its rows are not committed), read a batch at a time.
-        await client.query(
-          `DECLARE snapshot_serials NO SCROLL CURSOR FOR
-           SELECT organization_id, device_id, serial_number FROM ${partition}
-            WHERE tenant_id = $1 AND snapshot_id = $2 AND taken_month = $3 AND organization_id = ANY($4::text[])
-              AND (reason IS NULL OR reason = 'unmapped-organization') AND serial_number IS NOT NULL
-              AND (octet_length(serial_number) > char_length(serial_number)
-                   OR upper(btrim(serial_number COLLATE "C", E' \\t\\n\\r\\f\\x0B')) = ANY($5::text[]))`,
-          [tenantId, snapshotId, month, organizationIds, serialKeys]);
-        for (;;) {
-          const { rows } = await client.query<{ organization_id: string; device_id: string; serial_number: string | null }>(`FETCH ${SERIAL_BATCH} FROM snapshot_serials`);
-          for (const r of rows) onRow({ organizationId: r.organization_id, deviceId: r.device_id, serialNumber: r.serial_number });
-          if (rows.length < SERIAL_BATCH) break;
-        }
-        // On a failure the ingest's transaction rolls back, and the cursor with it.
-        await client.query('CLOSE snapshot_serials');
-      },
+      // A cursor of the ingest's own transaction (its rows are not committed), SERIAL_BATCH rows at a time.
+      eachPassingWithSerial: (organizationIds, serialKeys, onRow) => forEachRowIn<{ organization_id: string; device_id: string; serial_number: string | null }>(client,
+        `SELECT organization_id, device_id, serial_number FROM ${partition}
+          WHERE tenant_id = $1 AND snapshot_id = $2 AND taken_month = $3 AND organization_id = ANY($4::text[])
+            AND (reason IS NULL OR reason = 'unmapped-organization') AND serial_number IS NOT NULL
+            AND (octet_length(serial_number) > char_length(serial_number)
+                 OR upper(btrim(serial_number COLLATE "C", E' \\t\\n\\r\\f\\x0B')) = ANY($5::text[]))`,
+        [tenantId, snapshotId, month, organizationIds, serialKeys],
+        (r) => onRow({ organizationId: r.organization_id, deviceId: r.device_id, serialNumber: r.serial_number }), SERIAL_BATCH),
       markDuplicateSerial: async (devices) => {
         await client.query(
           `UPDATE ${partition} d SET counted = false, reason = 'duplicate-serial'

@@ -193,8 +193,8 @@ export class StreamJudge {
     // Serials that may repeat: candidates in stream order; the first of each key keeps its verdict,
     // unless a stored device the filter let through (so earlier than all of them) has the key.
     const candidates = [
-      ...doubtful.map((d) => ({ ord: d.ord, organizationId: d.organizationId, deviceId: d.deviceId, serialKey: d.serialKey, doubtful: d, held: undefined as Held | undefined })),
-      ...firsts.filter((h) => h.serialKey !== null).map((h) => ({ ord: h.ord, organizationId: h.row.organizationId, deviceId: h.row.deviceId, serialKey: h.serialKey as string, doubtful: undefined, held: h })),
+      ...doubtful.map((d) => ({ ord: d.ord, organizationId: d.organizationId, serialKey: d.serialKey, doubtful: d, held: undefined as Held | undefined })),
+      ...firsts.filter((h) => h.serialKey !== null).map((h) => ({ ord: h.ord, organizationId: h.row.organizationId, serialKey: h.serialKey as string, doubtful: undefined, held: h })),
     ].sort((a, b) => a.ord - b.ord);
     const taken = new Set<string>();
     if (candidates.length) {
