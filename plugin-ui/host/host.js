@@ -78,8 +78,11 @@ function route() {
   }
   if (name === 'client') {
     if (clientId) {
-      clientPanel().setAttribute('client-id', decodeURIComponent(clientId));
-      clientSelect.value = decodeURIComponent(clientId);
+      const id = decodeURIComponent(clientId);
+      clientPanel().setAttribute('client-id', id);
+      // Picked at once, not only once the names have loaded (the panel may render first).
+      if (![...clientSelect.options].some((option) => option.value === id)) clientSelect.add(new Option('Loading…', id));
+      clientSelect.value = id;
     }
     void loadClientChoices();
   }
