@@ -17,6 +17,7 @@ import { SyncRunFairOrder1796183000001 } from './1796183000001-SyncRunFairOrder.
 import { ActionIdempotencyKey1796185000000 } from './1796185000000-ActionIdempotencyKey.js';
 import { GapOpenSince1796186000000 } from './1796186000000-GapOpenSince.js';
 import { SnapshotDeviceNoForeignKey1796187000000 } from './1796187000000-SnapshotDeviceNoForeignKey.js';
+import { SnapshotKeyStatistics1796188000000 } from './1796188000000-SnapshotKeyStatistics.js';
 
 export const migrations = [
   Foundation1764000000000, SyncedData1764000000001, SnapshotsAndRuns1764000000002, ReconciliationNotify1764000000003,
@@ -24,5 +25,5 @@ export const migrations = [
   AuditLog1796165059287, GapExceptions1796170000000, Actions1796180000000,
   Alerts1796181000000, PsaBilling1796182000000, SnapshotDevicePartitions1796183000000, SyncRunFairOrder1796183000001,
   TenantDisplayName1796184000000, ActionIdempotencyKey1796185000000, GapOpenSince1796186000000,
-  SnapshotDeviceNoForeignKey1796187000000,
+  SnapshotDeviceNoForeignKey1796187000000, SnapshotKeyStatistics1796188000000,
 ];

@@ -156,7 +156,7 @@ export class SnapshotsService {
     lap('commit');
     this.logger.log({ tenantId, snapshotId, ...result }, 'snapshot complete');
     // The snapshot is committed, so a failure here costs nothing.
-    await this.snapshots.analyze(month, result.deviceCount).catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the snapshot failed'));
+    await this.snapshots.analyze(tenantId, snapshotId, month, result.deviceCount).catch((err: unknown) => this.logger.warn({ err }, 'ANALYZE after the snapshot failed'));
     await this.reconciler.analyzeAfter(tenantId, snapshotId);
     lap('analyze');
     return { snapshotId, ...result };

@@ -1,8 +1,10 @@
 // The rule for ANALYZE after a bulk write (src/database/analyze.ts), on a table of its own: a
 // table the planner has never counted is analyzed; rows small beside what it counts are not
-// worth a sample; rows that move the count are, and the planner then knows them.
+// worth a sample; rows that move the count are, and the planner then knows them. A few rows
+// under a key the statistics have never seen are analyzed when the planner would take them for a
+// handful, and not when it already estimates them fairly.
 import pg from 'pg';
-import { analyzeIfGrown } from '../../src/database/analyze.js';
+import { analyzeIfGrown, plannedRows } from '../../src/database/analyze.js';
 
 let db: pg.Client;
 const table = `analyze_rule_${process.pid}`;
@@ -51,4 +53,49 @@ it('does not wait for a table another VACUUM or ANALYZE holds (autovacuum at wor
   }
   expect(await analyzeIfGrown(db, table, 20000, table)).toBe(true);
   expect(await plannerRows()).toBe(28400);
+});
+
+describe('a key the statistics have not seen (a new snapshot id)', () => {
+  const keyed = `analyze_key_${process.pid}`;
+  const probe = (key: number) => ({ sql: `SELECT 1 FROM ${keyed} WHERE k = $1`, params: [key] });
+  beforeEach(async () => {
+    await db.query(`DROP TABLE IF EXISTS ${keyed}`);
+    await db.query(`CREATE TABLE ${keyed} (k int, v int)`);
+    await db.query(`ALTER TABLE ${keyed} SET (autovacuum_enabled = false)`);
+  });
+  afterAll(() => db?.query(`DROP TABLE IF EXISTS ${keyed}`));
+  const insertKey = (key: number, n: number) => db.query(`INSERT INTO ${keyed} SELECT $1, g FROM generate_series(1, $2) g`, [key, n]);
+
+  it('analyzes when every earlier key is in the statistics and the new one would be planned as about one row', async () => {
+    for (let key = 1; key <= 25; key++) await insertKey(key, 2000); // 25 months of 2,000 lines
+    await db.query(`ANALYZE ${keyed}`);
+    await insertKey(26, 2000); // under a tenth of the 50,000 counted
+    expect(await analyzeIfGrown(db, keyed, 2000, keyed)).toBe(false);
+    expect(await plannedRows(db, probe(26))).toBeLessThan(200);
+
+    expect(await analyzeIfGrown(db, keyed, 2000, keyed, probe(26))).toBe(true);
+    expect(await plannedRows(db, probe(26))).toBeGreaterThan(1000);
+  });
+
+  it('with the statistics target the migrations give a snapshot id, estimates the 26th key fairly: no ANALYZE', async () => {
+    const [{ target }] = (await db.query(
+      `SELECT attstattarget AS target FROM pg_attribute WHERE attrelid = 'reconciliation_line'::regclass AND attname = 'snapshot_id'`)).rows;
+    expect(target).toBe(10);
+    await db.query(`ALTER TABLE ${keyed} ALTER COLUMN k SET STATISTICS ${target}`);
+    for (let key = 1; key <= 25; key++) await insertKey(key, 2000);
+    await db.query(`ANALYZE ${keyed}`);
+    await insertKey(26, 2000);
+    expect(await plannedRows(db, probe(26))).toBeGreaterThan(1000);
+    expect(await analyzeIfGrown(db, keyed, 2000, keyed, probe(26))).toBe(false);
+  });
+
+  it('does not analyze when the planner already estimates the new key fairly (more keys than its common-values list holds)', async () => {
+    for (let start = 1; start <= 300; start += 100) {
+      await db.query(`INSERT INTO ${keyed} SELECT k, g FROM generate_series($1::int, $1::int + 99) k, generate_series(1, 50) g`, [start]);
+    }
+    await db.query(`ANALYZE ${keyed}`);
+    await insertKey(301, 50);
+    expect(await plannedRows(db, probe(301))).toBeGreaterThan(5);
+    expect(await analyzeIfGrown(db, keyed, 50, keyed, probe(301))).toBe(false);
+  });
 });

@@ -143,5 +143,8 @@ describe('a month no snapshot uses', () => {
     const { snapshotId } = await snapshots(api).take(c, { trigger: 'manual', devices: pages(backfill), asOf: at('2024-01-20T12:00:00Z') });
     expect(await rowsOf(c, snapshotId)).toBe(27);
     expect(await partitionExists('snapshot_device_p202401')).toBe(true);
+    // Created by the ingest with the snapshot id's statistics target (a partition does not take its parent's).
+    expect((await db(api).query(
+      `SELECT attstattarget AS target FROM pg_attribute WHERE attrelid = 'snapshot_device_p202401'::regclass AND attname = 'snapshot_id'`))[0].target).toBe(10);
   });
 });
