@@ -23,9 +23,6 @@ export function lineAction(productName: string, licensed: number, devices: numbe
   return '';
 }
 
-/** How a version made by a change of the counting rules names its reason (ReconciliationInputs.changed). */
-const RULES_CHANGED = 'counting rules changed';
-
 @Injectable()
 export class ClientDetailService {
   constructor(
@@ -58,17 +55,7 @@ export class ClientDetailService {
     }));
 
     const counts = await this.snapshots.clientCounts(tenantId, ref.id, clientId);
-    const points = (await this.reconciliations.trend(tenantId, clientId, snapshot.takenAt)).reverse();
-    const trend = points.map((t, i) => ({
-      snapshotId: t.id, takenAt: new Date(t.taken_at).toISOString(), version: t.version, devices: t.devices,
-      // Marked where the rules changed: a point recomputed because they did, or computed with other rules than the point before.
-      rulesChanged: t.reason.startsWith(RULES_CHANGED) || (i > 0 && JSON.stringify(t.rules) !== JSON.stringify(points[i - 1].rules)), reason: t.reason,
-      lines: (t.lines ?? []).map((l) => ({
-        productId: l.product_id, productName: l.product_name, licenses: Number(l.licensed_quantity), variance: Number(l.variance),
-        // The billed series: null at the points made without PSA data.
-        billed: l.billed === null || l.billed === undefined ? null : Number(l.billed),
-      })),
-    }));
+    const trend = await this.reconciliations.trendPoints(tenantId, clientId, snapshot.takenAt);
     const contacts = client.pax8CompanyId ? (await this.synced.companyContacts(tenantId, client.pax8CompanyId)).map(toContactDto) : [];
 
     return {

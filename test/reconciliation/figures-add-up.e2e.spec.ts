@@ -181,6 +181,21 @@ describe('a world with multi-product, unpriced and unmapped clients', () => {
     expect(versions.items[0].version).toBe(before.version);
   });
 
+  // Last: it leaves the latest version computed with other rules than the tenant's (the stale window it sets stays).
+  it('marks a point computed with other rules than the point before it, when the change itself made no new version', async () => {
+    // A stale window that changes no figure: no new version of the latest snapshot, so it keeps
+    // the old rules, and the next snapshot is the first point computed with the new ones.
+    const before = (await api.http.get('/api/v1/reconciliation/summary').set(viewer).expect(200)).body;
+    await api.http.put('/api/v1/settings').set(admin).send({ staleDays: 45 }).expect(200);
+    expect((await api.http.get('/api/v1/reconciliation/summary').set(viewer).expect(200)).body).toMatchObject({ snapshot: before.snapshot, version: before.version });
+    await snapshots(api).take(tenant, { trigger: 'manual', devices: pages([device('org-beta', 'late-1'), ...(await seedScenarioDevices())]) });
+    await snapshots(api).take(tenant, { trigger: 'manual', devices: pages([device('org-beta', 'late-1'), ...(await seedScenarioDevices())]) });
+    const trend = (await api.http.get('/api/v1/reconciliation/clients/org-beta').set(viewer).expect(200)).body.trend;
+    expect(trend.slice(-2).map((p: { rulesChanged: boolean; reason: string }) => [p.rulesChanged, p.reason])).toEqual([
+      [true, 'snapshot taken'], [false, 'snapshot taken'],
+    ]);
+  });
+
   /** The same devices as the first snapshot (seedScenario returns them; re-seeding would insert twice). */
   async function seedScenarioDevices() {
     const rows: Array<{ organization_id: string; device_id: string; hostname: string; serial_number: string | null; device_class: string; last_contact: Date; approval_status: string }> =
