@@ -57,7 +57,7 @@ it('does not wait for a table another VACUUM or ANALYZE holds (autovacuum at wor
 
 describe('a key the statistics have not seen (a new snapshot id)', () => {
   const keyed = `analyze_key_${process.pid}`;
-  const probe = (key: number) => ({ sql: `SELECT 1 FROM ${keyed} WHERE k = $1`, params: [key] });
+  const probe = (key: number) => ({ sql: `SELECT 1 FROM ${keyed} WHERE k = $1`, params: [key], minRows: 1000 });
   beforeEach(async () => {
     await db.query(`DROP TABLE IF EXISTS ${keyed}`);
     await db.query(`CREATE TABLE ${keyed} (k int, v int)`);
@@ -89,13 +89,21 @@ describe('a key the statistics have not seen (a new snapshot id)', () => {
     expect(await analyzeIfGrown(db, keyed, 2000, keyed, probe(26))).toBe(false);
   });
 
+  it('does not probe a write of fewer rows than its minimum (a small tenant\'s snapshot): planned as a handful, they cost less than an ANALYZE', async () => {
+    for (let key = 1; key <= 25; key++) await insertKey(key, 2000);
+    await db.query(`ANALYZE ${keyed}`);
+    await insertKey(26, 999);
+    expect(await plannedRows(db, probe(26))).toBeLessThan(100);
+    expect(await analyzeIfGrown(db, keyed, 999, keyed, probe(26))).toBe(false);
+  });
+
   it('does not analyze when the planner already estimates the new key fairly (more keys than its common-values list holds)', async () => {
     for (let start = 1; start <= 300; start += 100) {
-      await db.query(`INSERT INTO ${keyed} SELECT k, g FROM generate_series($1::int, $1::int + 99) k, generate_series(1, 50) g`, [start]);
+      await db.query(`INSERT INTO ${keyed} SELECT k, g FROM generate_series($1::int, $1::int + 99) k, generate_series(1, 1000) g`, [start]);
     }
     await db.query(`ANALYZE ${keyed}`);
-    await insertKey(301, 50);
-    expect(await plannedRows(db, probe(301))).toBeGreaterThan(5);
-    expect(await analyzeIfGrown(db, keyed, 50, keyed, probe(301))).toBe(false);
+    await insertKey(301, 1000);
+    expect(await plannedRows(db, probe(301))).toBeGreaterThan(100);
+    expect(await analyzeIfGrown(db, keyed, 1000, keyed, probe(301))).toBe(false);
   });
 });
