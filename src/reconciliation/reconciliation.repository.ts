@@ -12,6 +12,7 @@ import { batches } from '../database/batches.js';
 import { forEachRow } from '../database/cursor.js';
 import { rowsOf, type Queryable } from '../database/queryable.js';
 import { COMPLETE_SNAPSHOT_SQL } from '../snapshots/snapshot.repository.js';
+import type { TrendPointDto } from './dto/reconciliation.dto.js';
 import type { BillingStatus, ClientRow, ClientStatus, GapState, LineException, LineRow, LineStatus } from './reconcile.js';
 
 export const CLIENT_SORTS = ['name', 'devices', 'licenses', 'variance', 'revenueAtRisk', 'overspend', 'unpricedSeats', 'monthlyImpact', 'underBilled', 'billedVariance'] as const;
@@ -158,17 +159,6 @@ export interface TrendRecord {
   reason: string;
   /** `billed`: what the PSA billed for the line (null when the tenant has no PSA billing, or the version was made before it). */
   lines: Array<{ product_id: string; product_name: string; licensed_quantity: number; variance: number; billed: number | null }> | null;
-}
-
-/** A drill-down trend point as the statement builds it (the response's TrendPointDto). */
-export interface TrendPointRecord {
-  snapshotId: string;
-  takenAt: string;
-  version: number;
-  devices: number;
-  rulesChanged: boolean;
-  reason: string;
-  lines: Array<{ productId: string; productName: string; licenses: number; variance: number; billed: number | null }>;
 }
 
 export interface VersionRecord {
@@ -441,8 +431,8 @@ export class ReconciliationRepository {
    * API served 178 drill-downs a second against 220 with one point (10 connections), most of the
    * difference in that per-point work (docs/performance.md, "The drill-down's trend").
    */
-  async trendPoints(tenantId: string, organizationId: string, takenAt: string): Promise<TrendPointRecord[]> {
-    const [row] = rowsOf<{ trend: TrendPointRecord[] }>(await this.db.query(
+  async trendPoints(tenantId: string, organizationId: string, takenAt: string): Promise<TrendPointDto[]> {
+    const [row] = rowsOf<{ trend: TrendPointDto[] }>(await this.db.query(
       `SELECT COALESCE(json_agg(json_build_object(
                 'snapshotId', p.id, 'takenAt', to_char(p.taken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                 'version', p.version, 'devices', p.devices,

@@ -65,11 +65,15 @@ describe('a key the statistics have not seen (a new snapshot id)', () => {
   });
   afterAll(() => db?.query(`DROP TABLE IF EXISTS ${keyed}`));
   const insertKey = (key: number, n: number) => db.query(`INSERT INTO ${keyed} SELECT $1, g FROM generate_series(1, $2) g`, [key, n]);
+  /** 25 months of 2,000 lines, analyzed; then the 26th month's `rows`, under a tenth of the 50,000 counted. */
+  const twentySixthMonth = async (rows: number) => {
+    for (let key = 1; key <= 25; key++) await insertKey(key, 2000);
+    await db.query(`ANALYZE ${keyed}`);
+    await insertKey(26, rows);
+  };
 
   it('analyzes when every earlier key is in the statistics and the new one would be planned as about one row', async () => {
-    for (let key = 1; key <= 25; key++) await insertKey(key, 2000); // 25 months of 2,000 lines
-    await db.query(`ANALYZE ${keyed}`);
-    await insertKey(26, 2000); // under a tenth of the 50,000 counted
+    await twentySixthMonth(2000);
     expect(await analyzeIfGrown(db, keyed, 2000, keyed)).toBe(false);
     expect(await plannedRows(db, probe(26))).toBeLessThan(200);
 
@@ -82,17 +86,13 @@ describe('a key the statistics have not seen (a new snapshot id)', () => {
       `SELECT attstattarget AS target FROM pg_attribute WHERE attrelid = 'reconciliation_line'::regclass AND attname = 'snapshot_id'`)).rows;
     expect(target).toBe(10);
     await db.query(`ALTER TABLE ${keyed} ALTER COLUMN k SET STATISTICS ${target}`);
-    for (let key = 1; key <= 25; key++) await insertKey(key, 2000);
-    await db.query(`ANALYZE ${keyed}`);
-    await insertKey(26, 2000);
+    await twentySixthMonth(2000);
     expect(await plannedRows(db, probe(26))).toBeGreaterThan(1000);
     expect(await analyzeIfGrown(db, keyed, 2000, keyed, probe(26))).toBe(false);
   });
 
   it('does not probe a write of fewer rows than its minimum (a small tenant\'s snapshot): planned as a handful, they cost less than an ANALYZE', async () => {
-    for (let key = 1; key <= 25; key++) await insertKey(key, 2000);
-    await db.query(`ANALYZE ${keyed}`);
-    await insertKey(26, 999);
+    await twentySixthMonth(999);
     expect(await plannedRows(db, probe(26))).toBeLessThan(100);
     expect(await analyzeIfGrown(db, keyed, 999, keyed, probe(26))).toBe(false);
   });
