@@ -427,9 +427,10 @@ export class ReconciliationRepository {
    * The drill-down's trend (trend() above, up to 24 points), oldest first, as the response has it:
    * built in one json value by the statement, so the API parses one field instead of a row, a date
    * and two json values per point, and compares no rules (a point is marked where its reason says
-   * the rules changed, or its rules differ from the point before it in the trend). At 24 points the
-   * API served 178 drill-downs a second against 220 with one point (10 connections), most of the
-   * difference in that per-point work (docs/performance.md, "The drill-down's trend").
+   * the rules changed, or its rules differ from the point before it in the trend). With the
+   * mapping in JavaScript the API served 176-180 drill-downs a second at 24 points against 220 at
+   * one (10 connections, cache off); with this statement 211-228 (docs/performance.md, "The
+   * drill-down's trend").
    */
   async trendPoints(tenantId: string, organizationId: string, takenAt: string): Promise<TrendPointDto[]> {
     const [row] = rowsOf<{ trend: TrendPointDto[] }>(await this.db.query(
