@@ -88,6 +88,17 @@ async function countClients(q: pg.Client, tenantId: string, snapshotId: string, 
   );
 }
 
+/** A connection of its own for `work`, ended after it. */
+async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
 /**
  * Generates HISTORY_MONTHS monthly snapshots before `base`, oldest first (as they would have been
  * taken); returns their ids, oldest first. Newest first, each month written before every month
@@ -152,15 +163,11 @@ export async function buildHistory(url: string, tenant: string, baseSnapshotId: 
  * rows) is left as it was. The bench then takes a checkpoint(): what two years wrote was on disk long ago.
  */
 async function vacuumHistory(url: string, partitions: string[]): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
   const t0 = performance.now();
-  try {
+  await withClient(url, async (client) => {
     for (const partition of new Set(partitions)) await client.query(`VACUUM (ANALYZE) ${partition}`);
     await client.query('VACUUM (ANALYZE) reconciliation_line, reconciliation_client, reconciliation, snapshot_client, snapshot');
-  } finally {
-    await client.end();
-  }
+  });
   return Math.round((performance.now() - t0) / 100) / 10;
 }
 
@@ -171,31 +178,19 @@ async function vacuumHistory(url: string, partitions: string[]): Promise<number>
  * came 19 s apart while the months were written). Taken before the reads of each side.
  */
 export async function checkpoint(url: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('CHECKPOINT');
-  } finally {
-    await client.end();
-  }
+  await withClient(url, (client) => client.query('CHECKPOINT'));
 }
 
 /** Table and index bytes of snapshot_device (every partition), per device row. */
 export async function deviceRowSize(url: string) {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    const [r] = (await client.query(
-      `SELECT count(*)::int AS partitions, sum(pg_table_size(inhrelid))::float8 AS table_bytes, sum(pg_indexes_size(inhrelid))::float8 AS index_bytes,
-              (SELECT count(*) FROM snapshot_device)::float8 AS rows
-         FROM pg_inherits WHERE inhparent = 'snapshot_device'::regclass`)).rows;
-    return {
-      partitions: r.partitions, rows: r.rows, tableMb: Math.round(r.table_bytes / 1024 / 102.4) / 10, indexMb: Math.round(r.index_bytes / 1024 / 102.4) / 10,
-      bytesPerRow: { table: Math.round(r.table_bytes / r.rows), index: Math.round(r.index_bytes / r.rows) },
-    };
-  } finally {
-    await client.end();
-  }
+  const [r] = (await withClient(url, (client) => client.query(
+    `SELECT count(*)::int AS partitions, sum(pg_table_size(inhrelid))::float8 AS table_bytes, sum(pg_indexes_size(inhrelid))::float8 AS index_bytes,
+            (SELECT count(*) FROM snapshot_device)::float8 AS rows
+       FROM pg_inherits WHERE inhparent = 'snapshot_device'::regclass`))).rows;
+  return {
+    partitions: r.partitions, rows: r.rows, tableMb: Math.round(r.table_bytes / 1024 / 102.4) / 10, indexMb: Math.round(r.index_bytes / 1024 / 102.4) / 10,
+    bytesPerRow: { table: Math.round(r.table_bytes / r.rows), index: Math.round(r.index_bytes / r.rows) },
+  };
 }
 
 /**

@@ -213,6 +213,16 @@ const LINE_ORDER = 'abs(l.variance) DESC, l.variance DESC, l.product_name';
 
 const TREND_POINTS = 24;
 
+/**
+ * The snapshots a client's trend shows, with its counts ($2) and each reconciliation: the complete
+ * ones taken up to $3 (from $4 when given), newest first, up to $5; trend() and trendPoints() both.
+ */
+const TREND_SNAPSHOTS_SQL = `FROM snapshot s
+         JOIN reconciliation_client c ON c.tenant_id = s.tenant_id AND c.snapshot_id = s.id AND c.version = s.reconciliation_version AND c.organization_id = $2
+         JOIN reconciliation r ON r.tenant_id = s.tenant_id AND r.snapshot_id = s.id AND r.version = s.reconciliation_version
+        WHERE s.tenant_id = $1 AND s.status = 'complete' AND s.taken_at <= $3 AND ($4::timestamptz IS NULL OR s.taken_at >= $4)
+        ORDER BY s.taken_at DESC, s.id DESC LIMIT $5`;
+
 /** How a version made by a change of the counting rules names its reason (ReconciliationInputs.changed). */
 export const RULES_CHANGED = 'counting rules changed';
 
@@ -414,11 +424,7 @@ export class ReconciliationRepository {
                                                  'licensed_quantity', l.licensed_quantity, 'variance', l.variance, 'billed', l.billed)
                                ORDER BY l.product_name, l.product_id)
                  FROM reconciliation_line l WHERE l.tenant_id = s.tenant_id AND l.snapshot_id = s.id AND l.version = s.reconciliation_version AND l.organization_id = $2) AS lines
-         FROM snapshot s
-         JOIN reconciliation_client c ON c.tenant_id = s.tenant_id AND c.snapshot_id = s.id AND c.version = s.reconciliation_version AND c.organization_id = $2
-         JOIN reconciliation r ON r.tenant_id = s.tenant_id AND r.snapshot_id = s.id AND r.version = s.reconciliation_version
-        WHERE s.tenant_id = $1 AND s.status = 'complete' AND s.taken_at <= $3 AND ($4::timestamptz IS NULL OR s.taken_at >= $4)
-        ORDER BY s.taken_at DESC, s.id DESC LIMIT $5`,
+         ${TREND_SNAPSHOTS_SQL}`,
       [tenantId, organizationId, takenAt, period?.since ?? null, period?.limit ?? TREND_POINTS],
     );
   }
@@ -437,7 +443,7 @@ export class ReconciliationRepository {
       `SELECT COALESCE(json_agg(json_build_object(
                 'snapshotId', p.id, 'takenAt', to_char(p.taken_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
                 'version', p.version, 'devices', p.devices,
-                'rulesChanged', starts_with(p.reason, $4) OR (p.n > 1 AND p.rules IS DISTINCT FROM p.prev_rules),
+                'rulesChanged', starts_with(p.reason, $6) OR (p.n > 1 AND p.rules IS DISTINCT FROM p.prev_rules),
                 'reason', p.reason, 'lines', p.lines) ORDER BY p.taken_at, p.id), '[]') AS trend
          FROM (SELECT t.*, row_number() OVER w AS n, lag(t.rules) OVER w AS prev_rules
                  FROM (SELECT s.id, s.taken_at, s.reconciliation_version AS version, c.devices, COALESCE(r.rules->'rules', r.rules) AS rules, r.reason,
@@ -446,13 +452,9 @@ export class ReconciliationRepository {
                                                ORDER BY l.product_name, l.product_id), '[]')
                                  FROM reconciliation_line l
                                 WHERE l.tenant_id = s.tenant_id AND l.snapshot_id = s.id AND l.version = s.reconciliation_version AND l.organization_id = $2) AS lines
-                         FROM snapshot s
-                         JOIN reconciliation_client c ON c.tenant_id = s.tenant_id AND c.snapshot_id = s.id AND c.version = s.reconciliation_version AND c.organization_id = $2
-                         JOIN reconciliation r ON r.tenant_id = s.tenant_id AND r.snapshot_id = s.id AND r.version = s.reconciliation_version
-                        WHERE s.tenant_id = $1 AND s.status = 'complete' AND s.taken_at <= $3
-                        ORDER BY s.taken_at DESC, s.id DESC LIMIT $5) t
+                       ${TREND_SNAPSHOTS_SQL}) t
                WINDOW w AS (ORDER BY t.taken_at, t.id)) p`,
-      [tenantId, organizationId, takenAt, RULES_CHANGED, TREND_POINTS],
+      [tenantId, organizationId, takenAt, null, TREND_POINTS, RULES_CHANGED],
     ));
     return row.trend;
   }
